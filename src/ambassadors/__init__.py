@@ -1,0 +1,71 @@
+"""ambassadors: find enthusiastic, influential people in every department.
+
+Data flows one way: read -> graph -> scores -> plan -> present. This module only re-exports
+the public API; names are imported lazily so that ``ambassadors --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+__version__ = "0.1.0"
+
+# public name -> module that defines it
+_EXPORTS: dict[str, str] = {
+    # errors
+    "AmbassadorsError": "ambassadors.errors",
+    "InputError": "ambassadors.errors",
+    "InfeasibleError": "ambassadors.errors",
+    "PrivacyError": "ambassadors.errors",
+    # read
+    "LoadReport": "ambassadors.io",
+    "Loaded": "ambassadors.io",
+    "read_people": "ambassadors.io",
+    "read_interactions": "ambassadors.io",
+    "read_signals": "ambassadors.io",
+    "combine_interactions": "ambassadors.io",
+    "combine_signals": "ambassadors.io",
+    # graph
+    "CollaborationGraph": "ambassadors.graph",
+    "build_graph": "ambassadors.graph",
+    "department_matrix": "ambassadors.graph",
+    "DepartmentMatrix": "ambassadors.graph",
+    # scores
+    "influence_scores": "ambassadors.metrics",
+    "enthusiasm_scores": "ambassadors.enthusiasm",
+    "rank_candidates": "ambassadors.ranking",
+    # plan
+    "propose_ambassadors": "ambassadors.select",
+    "Plan": "ambassadors.select",
+    "default_size": "ambassadors.select",
+    "simulate_spread": "ambassadors.spread",
+    "compare_plans": "ambassadors.spread",
+    # present
+    "plot_influence_map": "ambassadors.plot",
+    "plot_department_matrix": "ambassadors.plot",
+    "plot_coverage": "ambassadors.plot",
+    "plot_score_breakdown": "ambassadors.plot",
+    "write_report": "ambassadors.report",
+    # privacy
+    "pseudonymize": "ambassadors.privacy",
+    "reidentify": "ambassadors.privacy",
+    # data
+    "make_organization": "ambassadors.datasets",
+    "load_sample": "ambassadors.datasets",
+}
+
+__all__ = ["__version__", *_EXPORTS]
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'ambassadors' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
