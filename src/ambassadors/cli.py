@@ -1,0 +1,426 @@
+"""The ``ambassadors`` command line: argument parsing and printing only.
+
+Every decision lives in the library modules; this file turns options into keyword arguments,
+prints load reports to stderr and writes the requested files. Heavy modules are imported inside
+the commands so that ``ambassadors --help`` and ``--version`` answer at once.
+
+Errors caused by the input or the request print ``error: <message>`` on one line to stderr and
+exit with status 2; ``--debug`` shows the traceback instead.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from ambassadors import __version__
+
+EXIT_USAGE = 2
+
+DESCRIPTION = (
+    "Find enthusiastic, influential people in every department from an HR roster, "
+    "communication metadata and enthusiasm signals."
+)
+
+
+# -- argument groups ------------------------------------------------------------------------
+def _add_inputs(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("inputs")
+    g.add_argument("--people", required=True, metavar="FILE",
+                   help="HR roster (CSV/TSV/XLSX/Parquet/JSON) with person_id and department")
+    g.add_argument("--interactions", required=True, action="append", metavar="FILE", default=None,
+                   help="communication metadata: edge list, events, mbox, .eml folder, Slack zip, "
+                        "ICS, message trace ... (repeat for several sources)")
+    g.add_argument("--signals", action="append", metavar="FILE", default=None,
+                   help="enthusiasm signals: survey answers, activity counts, opt-ins (repeatable)")
+    g.add_argument("--format", dest="interactions_format", metavar="NAME", default=None,
+                   help="force the format of the --interactions files (default: detected)")
+
+
+def _add_graph(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("collaboration graph")
+    g.add_argument("--window", metavar="DURATION", help="only the last DURATION of interactions, e.g. 90D")
+    g.add_argument("--half-life", metavar="DURATION", help="exponential time decay, e.g. 30D")
+    g.add_argument("--min-weight", type=float, default=0.0, metavar="W",
+                   help="drop ties lighter than W (default 0: any interaction is a tie)")
+    g.add_argument("--reciprocal-only", action="store_true",
+                   help="keep a tie only when both people wrote to each other")
+    g.add_argument("--channel-weights", metavar="SPEC",
+                   help="per-channel multipliers, e.g. meeting=2,chat=0.5")
+
+
+def _add_ranking(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("ranking and eligibility")
+    g.add_argument("--weights", metavar="SPEC",
+                   help="component weights, e.g. influence=0.6,enthusiasm=0.4, or a preset name "
+                        "('balanced', 'influence only', 'enthusiasm first')")
+    g.add_argument("--exclude", metavar="FILE", action="append", default=None,
+                   help="file of person_ids never to propose (one per line or a person_id column)")
+    g.add_argument("--exclude-level", action="append", default=None, metavar="LEVEL",
+                   help="exclude people of this level (e.g. 1 for executives); repeatable")
+    g.add_argument("--min-tenure", type=float, metavar="YEARS", help="minimum tenure in years")
+    g.add_argument("--min-enthusiasm", type=float, metavar="X", help="minimum enthusiasm in [0, 1]")
+    g.add_argument("--drop-opted-out", action="store_true",
+                   help="remove opted-out people from the graph entirely "
+                        "(they are never proposed in any case)")
+
+
+def _add_selection(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("selection")
+    g.add_argument("--size", type=int, metavar="K",
+                   help="number of ambassadors (default: one per department plus one per 500 people)")
+    g.add_argument("--include", action="append", default=None, metavar="ID",
+                   help="person_id that must be in the group; repeatable")
+    g.add_argument("--hops", type=int, choices=(1, 2), default=1,
+                   help="reach counts colleagues within this many steps (default 1)")
+    g.add_argument("--method", choices=("auto", "greedy", "exact"), default="auto",
+                   help="auto: exact MILP when small enough, else lazy greedy + swaps")
+    g.add_argument("--objective", choices=("reach", "score", "spread"), default="reach")
+
+
+def _add_privacy(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("privacy")
+    g.add_argument("--pseudonymize", action="store_true",
+                   help="replace ids with keyed pseudonyms (HMAC-SHA256) right after reading; "
+                        "needs --key-file or AMBASSADORS_KEY")
+    g.add_argument("--key-file", metavar="FILE", help="file holding the pseudonymisation key")
+
+
+def _add_common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--seed", type=int, default=0, help="seed for sampled steps (default 0)")
+    p.add_argument("--no-progress", action="store_true", help="no progress bars")
+    p.add_argument("--quiet", "-q", action="store_true", help="do not print the load report")
+    p.add_argument("--debug", dest="debug_sub", action="store_true", help=argparse.SUPPRESS)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="ambassadors", description=DESCRIPTION)
+    parser.add_argument("--version", action="version", version=f"ambassadors {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show a traceback on errors")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("shortlist", help="propose an ambassador group covering every department",
+                       description="Read, build the graph, score, rank and propose a group of "
+                                   "ambassadors covering every department; writes the shortlist.")
+    _add_inputs(p); _add_graph(p); _add_ranking(p); _add_selection(p); _add_privacy(p)
+    p.add_argument("--out", metavar="FILE",
+                   help="write the shortlist (.csv, .xlsx or .md; default: print it)")
+    p.add_argument("--no-backups", action="store_true", help="leave the backups out of the shortlist")
+    _add_common(p)
+    p.set_defaults(func=cmd_shortlist)
+
+    p = sub.add_parser("rank", help="write the full candidate ranking",
+                       description="Score and rank everyone (no group selection).")
+    _add_inputs(p); _add_graph(p); _add_ranking(p); _add_privacy(p)
+    p.add_argument("--out", metavar="FILE", help="write the ranking (.csv, .xlsx or .md; default: print)")
+    _add_common(p)
+    p.set_defaults(func=cmd_rank)
+
+    p = sub.add_parser("report", help="write the self-contained HTML report",
+                       description="Run the analysis and write one self-contained HTML report.")
+    _add_inputs(p); _add_graph(p); _add_ranking(p); _add_selection(p); _add_privacy(p)
+    p.add_argument("--out", metavar="FILE", required=True, help="the HTML file to write")
+    p.add_argument("--map", metavar="FILE", help="also write the influence map (.png, .svg or .pdf)")
+    p.add_argument("--min-group-size", type=int, default=5,
+                   help="show department figures below this size as '< N' (default 5)")
+    _add_common(p)
+    p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser("demo", help="run everything on the bundled sample organisation",
+                       description="Run everything on the bundled sample and write shortlist.csv, "
+                                   "influence_map.png and report.html.")
+    p.add_argument("--out-dir", default="ambassadors-demo", metavar="DIR",
+                   help="where to write the files (default ./ambassadors-demo)")
+    _add_common(p)
+    p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("reidentify", help="restore real ids and names on a pseudonymised shortlist",
+                       description="Map the pseudonyms of a shortlist back to the real roster.")
+    p.add_argument("--shortlist", required=True, metavar="FILE")
+    p.add_argument("--people", required=True, metavar="FILE", help="the real HR roster")
+    p.add_argument("--key-file", metavar="FILE", help="the key used to pseudonymise")
+    p.add_argument("--out", required=True, metavar="FILE")
+    _add_common(p)
+    p.set_defaults(func=cmd_reidentify)
+    return parser
+
+
+# -- helpers ---------------------------------------------------------------------------------
+def _eprint(*args: Any) -> None:
+    print(*args, file=sys.stderr)
+
+
+def _parse_spec(text: str | None, option: str) -> dict[str, float] | None:
+    if not text:
+        return None
+    from ambassadors.errors import InputError
+
+    out: dict[str, float] = {}
+    for part in text.split(","):
+        name, sep, value = part.partition("=")
+        try:
+            if not sep or not name.strip():
+                raise ValueError
+            out[name.strip()] = float(value)
+        except ValueError:
+            raise InputError(f"{option}: expected name=number pairs such as a=1,b=0.5, got {text!r}") from None
+    return out
+
+
+def _parse_weights(text: str | None):
+    if not text:
+        return None
+    if "=" not in text:
+        return text.strip()  # a preset name; rank_candidates validates it
+    from ambassadors.ranking import parse_weights
+
+    return parse_weights(text)
+
+
+def _key(args) -> bytes | None:
+    if not getattr(args, "pseudonymize", False):
+        if getattr(args, "key_file", None):
+            _eprint("note: --key-file given without --pseudonymize; ids are not pseudonymised")
+        return None
+    from ambassadors.privacy import load_key
+
+    return load_key(args.key_file)
+
+
+def _inputs(args) -> list[str]:
+    files = [args.people, *(args.interactions or []), *(args.signals or []), *(getattr(args, "exclude", None) or [])]
+    return [f for f in files if f]
+
+
+def _check_outputs(args, *outs: str | None) -> None:
+    from ambassadors.io.writers import check_output_path
+
+    for out in outs:
+        if out:
+            check_output_path(out, _inputs(args))
+
+
+def _run(args, *, select: bool):
+    from ambassadors.pipeline import analyze
+
+    exclude: list[str] = []
+    if getattr(args, "exclude", None):
+        from ambassadors.ranking import read_id_list
+
+        for path in args.exclude:
+            exclude += list(read_id_list(path))
+    graph_options: dict[str, Any] = {
+        "window": args.window, "half_life": args.half_life, "min_weight": args.min_weight,
+        "reciprocal_only": args.reciprocal_only,
+        "channel_weights": _parse_spec(args.channel_weights, "--channel-weights"),
+    }
+    interactions: list[Any] = list(args.interactions)
+    if args.interactions_format:
+        from ambassadors.io import read_interactions
+        from ambassadors.io import read_people
+
+        people = read_people(args.people)
+        interactions = [read_interactions(p, people=people.table, format=args.interactions_format)
+                        for p in interactions]
+        people_in: Any = people
+    else:
+        people_in = args.people
+    levels = [_level(v) for v in (args.exclude_level or [])]
+    analysis = analyze(
+        people_in, interactions, args.signals,
+        size=getattr(args, "size", None), weights=_parse_weights(args.weights), exclude=exclude,
+        exclude_levels=levels, min_tenure=args.min_tenure, min_enthusiasm=args.min_enthusiasm,
+        include=getattr(args, "include", None) or (), hops=getattr(args, "hops", 1),
+        method=getattr(args, "method", "auto"), objective=getattr(args, "objective", "reach"),
+        drop_opted_out=args.drop_opted_out, key=_key(args), graph_options=graph_options,
+        select=select, seed=args.seed, progress=False if args.no_progress else None,
+    )
+    if not args.quiet:
+        for report in analysis.load_reports:
+            _eprint(str(report))
+        _eprint(analysis.graph.summary())
+        if analysis.plan is not None:
+            _eprint(analysis.plan.summary())
+    return analysis
+
+
+def _level(value: str) -> Any:
+    try:
+        return int(value)
+    except ValueError:
+        return value
+
+
+def _write_table(table, out: str | None, *, sheet: str, explain=None) -> None:
+    from ambassadors.io.writers import write_csv, write_markdown, write_xlsx
+
+    if out is None:
+        import pandas as pd
+
+        with pd.option_context("display.max_rows", 200, "display.max_columns", 12, "display.width", 160):
+            print(table.to_string())
+        return
+    suffix = Path(out).suffix.lower()
+    if suffix == ".xlsx":
+        sheets = {sheet: table}
+        if explain is not None:
+            sheets["columns"] = explain
+        write_xlsx(out, sheets)
+    elif suffix in (".md", ".markdown"):
+        write_markdown(table, out)
+    else:
+        write_csv(table, out)
+
+
+def _column_help(table):
+    try:
+        from ambassadors.ranking import column_descriptions
+    except ImportError:
+        return None
+    return column_descriptions(table.columns)
+
+
+# -- commands --------------------------------------------------------------------------------
+def cmd_shortlist(args) -> int:
+    _check_size(args.size)
+    _check_outputs(args, args.out)
+    analysis = _run(args, select=True)
+    table = analysis.shortlist(backups=not args.no_backups)
+    _write_table(table, args.out, sheet="shortlist", explain=_column_help(table))
+    if args.out and not args.quiet:
+        _eprint(f"wrote {args.out} ({(table['role'] == 'ambassador').sum()} ambassadors)")
+    return 0
+
+
+def cmd_rank(args) -> int:
+    _check_outputs(args, args.out)
+    analysis = _run(args, select=False)
+    _write_table(analysis.ranking, args.out, sheet="ranking", explain=_column_help(analysis.ranking))
+    if args.out and not args.quiet:
+        _eprint(f"wrote {args.out} ({len(analysis.ranking)} people)")
+    return 0
+
+
+def cmd_report(args) -> int:
+    _check_size(args.size)
+    _check_outputs(args, args.out, args.map)
+    analysis = _run(args, select=True)
+    _write_report(analysis, Path(args.out), map_path=Path(args.map) if args.map else None,
+                  min_group_size=args.min_group_size)
+    if not args.quiet:
+        _eprint(f"wrote {args.out}")
+    return 0
+
+
+def _write_report(analysis, out: Path, *, map_path: Path | None, min_group_size: int = 5) -> None:
+    from ambassadors.report import write_report
+
+    write_report(out, graph=analysis.graph, plan=analysis.plan, ranking=analysis.ranking,
+                 scores=analysis.scores, load_reports=analysis.load_reports,
+                 min_group_size=min_group_size)
+    if map_path is not None:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        from ambassadors.plot import plot_influence_map, save_figure
+        import matplotlib.pyplot as plt
+
+        fig, ax = plt.subplots(figsize=(16, 9), dpi=150)
+        plot_influence_map(analysis.graph, analysis.plan, scores=analysis.scores, ax=ax)
+        save_figure(fig, map_path)
+        plt.close(fig)
+
+
+def cmd_demo(args) -> int:
+    from ambassadors.datasets import sample_paths
+    from ambassadors.pipeline import analyze
+
+    paths = sample_paths()
+    out_dir = Path(args.out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    analysis = analyze(
+        paths["people"], [paths["emails"], paths["chat"]], [paths["survey"], paths["activity"]],
+        seed=args.seed, progress=False if args.no_progress else None,
+    )
+    if not args.quiet:
+        for report in analysis.load_reports:
+            _eprint(str(report))
+        _eprint(analysis.graph.summary())
+        _eprint(analysis.plan.summary())
+    from ambassadors.io.writers import write_csv
+
+    write_csv(analysis.shortlist(), out_dir / "shortlist.csv")
+    _write_report(analysis, out_dir / "report.html", map_path=out_dir / "influence_map.png")
+    print(f"wrote {out_dir / 'shortlist.csv'}, {out_dir / 'influence_map.png'}, {out_dir / 'report.html'}")
+    return 0
+
+
+def cmd_reidentify(args) -> int:
+    import pandas as pd
+
+    from ambassadors.io import read_people
+    from ambassadors.io.writers import check_output_path, write_csv
+    from ambassadors.privacy import load_key, reidentify
+
+    check_output_path(args.out, [args.shortlist, args.people])
+    key = load_key(args.key_file)
+    people = read_people(args.people).table
+    from ambassadors.io.tables import read_table
+
+    shortlist = read_table(args.shortlist)
+    if "person_id" in shortlist.columns:
+        shortlist = shortlist.set_index("person_id")
+    result = reidentify(shortlist, people, key=key)
+    write_csv(result, args.out)
+    if not args.quiet:
+        _eprint(f"wrote {args.out} ({len(result)} people)")
+    del pd
+    return 0
+
+
+def _check_size(size: int | None) -> None:
+    from ambassadors.errors import InputError
+
+    if size is not None and size <= 0:
+        raise InputError(f"--size must be a positive number of ambassadors, got {size}")
+
+
+# -- entry point -----------------------------------------------------------------------------
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return EXIT_USAGE
+    debug = bool(getattr(args, "debug", False) or getattr(args, "debug_sub", False)) or os.environ.get("AMBASSADORS_DEBUG") == "1"
+    try:
+        return int(args.func(args) or 0)
+    except KeyboardInterrupt:
+        _eprint("error: interrupted")
+        return 130
+    except Exception as exc:  # noqa: BLE001 - the CLI never shows a traceback unless asked
+        if debug:
+            raise
+        from ambassadors.errors import AmbassadorsError
+
+        if isinstance(exc, AmbassadorsError):
+            _eprint(f"error: {_one_line(str(exc))}")
+            return EXIT_USAGE
+        if isinstance(exc, OSError):
+            where = f"{exc.filename}: " if exc.filename else ""
+            _eprint(f"error: {where}{exc.strerror or exc}")
+            return EXIT_USAGE
+        _eprint(f"error: internal error ({type(exc).__name__}: {_one_line(str(exc))}); "
+                "rerun with --debug for a traceback and please report it")
+        return 1
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,254 @@
+"""The whole job in one call: read -> graph -> scores -> ranking -> plan.
+
+:func:`analyze` strings the stages together the way the CLI does, and returns an
+:class:`Analysis` holding every intermediate result, so a notebook can pick up at any stage and
+a script can write the shortlist. Nothing here makes a decision of its own: each step is the
+public function of its stage with the options passed through.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from os import PathLike
+from typing import Any
+
+import pandas as pd
+
+from ambassadors.errors import InputError
+from ambassadors.io.report import LoadReport, Loaded, as_frame
+
+__all__ = ["Analysis", "analyze", "SHORTLIST_COLUMNS"]
+
+#: Columns of the shortlist, in order (those that exist are written).
+SHORTLIST_COLUMNS = [
+    "name", "email", "department", "role", "rank", "department_rank", "score", "influence",
+    "enthusiasm", "marginal_reach", "reach_1", "reach_2", "pagerank", "betweenness",
+    "participation", "departments_reached_1", "constraint", "survey_answer", "activity_total",
+    "reason",
+]
+
+Source = "str | PathLike[str] | pd.DataFrame | Loaded"
+
+
+@dataclass
+class Analysis:
+    """Everything one run produced, stage by stage.
+
+    Attributes
+    ----------
+    people, interactions, signals : DataFrame
+        The canonical tables that were analysed (pseudonymised when a key was given).
+    load_reports : list of LoadReport
+        One per input read, in the order given.
+    graph : CollaborationGraph
+    scores : DataFrame
+        :func:`ambassadors.influence_scores`.
+    enthusiasm : DataFrame
+        :func:`ambassadors.enthusiasm_scores`.
+    ranking : DataFrame
+        :func:`ambassadors.rank_candidates`.
+    plan : Plan or None
+        :func:`ambassadors.propose_ambassadors` (None with ``select=False``).
+    options : dict
+        The options of the run, for reports.
+    """
+
+    people: pd.DataFrame
+    interactions: pd.DataFrame
+    signals: pd.DataFrame | None
+    load_reports: list[LoadReport]
+    graph: Any
+    scores: pd.DataFrame
+    enthusiasm: pd.DataFrame
+    ranking: pd.DataFrame
+    plan: Any = None
+    options: dict[str, Any] = field(default_factory=dict)
+
+    def shortlist(self, *, backups: bool = True) -> pd.DataFrame:
+        """The proposed ambassadors (and backups) with their ranking and scores.
+
+        Indexed by ``person_id`` with a ``role`` column (``ambassador`` / ``backup``); columns
+        follow :data:`SHORTLIST_COLUMNS`.
+        """
+        if self.plan is None:
+            raise InputError("no plan: run analyze(..., select=True) to get a shortlist")
+        members = self.plan.members.copy()
+        members["role"] = "ambassador"
+        parts = [members]
+        if backups and getattr(self.plan, "backups", None) is not None and len(self.plan.backups):
+            b = self.plan.backups.copy()
+            if "person_id" in b.columns:
+                b = b.set_index("person_id")
+            b = b[~b.index.isin(members.index)]
+            b["role"] = "backup"
+            parts.append(b)
+        table = pd.concat(parts)
+        table = table[~table.index.duplicated()]
+        extra = self.ranking.drop(columns=[c for c in self.ranking.columns if c in table.columns])
+        table = table.join(extra, how="left")
+        sc = self.scores.drop(columns=[c for c in self.scores.columns if c in table.columns])
+        table = table.join(sc, how="left")
+        en = self.enthusiasm.drop(columns=[c for c in self.enthusiasm.columns if c in table.columns])
+        table = table.join(en, how="left")
+        ppl = self.people.drop(columns=[c for c in self.people.columns if c in table.columns])
+        table = table.join(ppl[[c for c in ("name", "email") if c in ppl.columns]], how="left")
+        if "reason" in self.plan.members.columns:
+            table["reason"] = table["reason"]
+        cols = [c for c in SHORTLIST_COLUMNS if c in table.columns]
+        table = table[cols]
+        table.index.name = "person_id"
+        return table
+
+    def summary(self) -> str:
+        lines = [str(r).splitlines()[0] for r in self.load_reports]
+        lines.append(self.graph.summary())
+        if self.plan is not None:
+            lines.append(self.plan.summary())
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        return "<pre>" + html.escape(self.summary()) + "</pre>"
+
+
+def _read_many(reader, items: Sequence[Any], **kwargs) -> list[Loaded]:
+    out = []
+    for item in items:
+        if isinstance(item, Loaded):
+            out.append(item)
+        else:
+            out.append(reader(item, **kwargs))
+    return out
+
+
+def _as_list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    if isinstance(value, (str, PathLike, pd.DataFrame, Loaded)):
+        return [value]
+    return list(value)
+
+
+def analyze(
+    people: Any,
+    interactions: Any,
+    signals: Any = None,
+    *,
+    size: int | None = None,
+    weights: Mapping[str, float] | str | None = None,
+    exclude: Iterable[str] = (),
+    exclude_levels: Iterable[Any] = (),
+    min_tenure: float | None = None,
+    min_enthusiasm: float | None = None,
+    include: Iterable[str] = (),
+    hops: int = 1,
+    method: str = "auto",
+    objective: str = "reach",
+    drop_opted_out: bool = False,
+    key: bytes | str | None = None,
+    graph_options: Mapping[str, Any] | None = None,
+    select: bool = True,
+    seed: int = 0,
+    progress: bool | None = None,
+) -> Analysis:
+    """Run the whole analysis: read, build the graph, score, rank and propose ambassadors.
+
+    Parameters
+    ----------
+    people : path or DataFrame or Loaded
+        The HR roster.
+    interactions : path, DataFrame or Loaded, or a list of them
+        Communication metadata; several sources (e-mail plus chat) are combined, each keeping
+        its channel.
+    signals : path, DataFrame or Loaded, or a list of them, optional
+        Enthusiasm signals (survey answers, activity counts, opt-ins/opt-outs).
+    size : int, optional
+        Number of ambassadors; default :func:`ambassadors.default_size`.
+    weights : mapping or preset name, optional
+        Ranking weights (see :func:`ambassadors.rank_candidates`).
+    exclude, exclude_levels, min_tenure, min_enthusiasm :
+        Eligibility rules passed to :func:`ambassadors.rank_candidates`.
+    include : ids
+        People who must be in the group.
+    hops, method, objective :
+        Passed to :func:`ambassadors.propose_ambassadors`.
+    drop_opted_out : bool, default False
+        Remove opted-out people from the graph entirely (they are never proposed either way).
+    key : bytes or str, optional
+        Pseudonymise every table with this key (HMAC-SHA256) right after reading.
+    graph_options : mapping, optional
+        Keyword options for :func:`ambassadors.build_graph` (window, half_life, ...).
+    select : bool, default True
+        Also propose the group (False stops after the ranking).
+    seed : int
+        Seed for every sampled or randomised step.
+    progress : bool, optional
+        Progress bars on a terminal (default: only when stderr is a TTY).
+
+    Returns
+    -------
+    Analysis
+    """
+    from ambassadors.enthusiasm import enthusiasm_scores
+    from ambassadors.graph import build_graph
+    from ambassadors.io import combine_interactions, combine_signals, read_interactions, read_people, read_signals
+    from ambassadors.metrics import influence_scores
+    from ambassadors.ranking import rank_candidates
+
+    reports: list[LoadReport] = []
+    people_loaded = people if isinstance(people, Loaded) else read_people(people)
+    reports.append(people_loaded.report)
+    roster = people_loaded.table
+
+    inter_items = _as_list(interactions)
+    if not inter_items:
+        raise InputError("no interactions given: at least one interactions file is needed")
+    inter_loaded = _read_many(read_interactions, inter_items, people=roster)
+    reports += [x.report for x in inter_loaded]
+    log = combine_interactions(*inter_loaded).table if len(inter_loaded) > 1 else inter_loaded[0].table
+
+    sig_items = _as_list(signals)
+    sig_loaded = _read_many(read_signals, sig_items, people=roster)
+    reports += [x.report for x in sig_loaded]
+    if len(sig_loaded) > 1:
+        sig = combine_signals(*sig_loaded).table
+    elif sig_loaded:
+        sig = sig_loaded[0].table
+    else:
+        sig = pd.DataFrame(index=pd.Index([], name="person_id", dtype=str))
+
+    if key is not None:
+        from ambassadors.privacy import pseudonymize
+
+        pseudo = pseudonymize(roster, log, sig, key=key)
+        roster, log, sig = pseudo.people, pseudo.interactions, pseudo.signals
+
+    enth = enthusiasm_scores(sig, roster)
+    if drop_opted_out and "opted_out" in enth.columns:
+        out = enth.index[enth["opted_out"].fillna(False).astype(bool)]
+        roster = roster.drop(index=out)
+        enth = enth.drop(index=out)
+        keep = ~(log["source"].astype(str).isin(out) | log["target"].astype(str).isin(out))
+        log = log[keep.to_numpy()]
+
+    graph = build_graph(roster, log, **dict(graph_options or {}))
+    scores = influence_scores(graph, seed=seed, progress=progress)
+    ranking = rank_candidates(
+        scores, enth, people=roster, weights=weights, exclude=tuple(exclude),
+        exclude_levels=tuple(exclude_levels), min_tenure=min_tenure, min_enthusiasm=min_enthusiasm,
+    )
+    plan = None
+    if select:
+        from ambassadors.select import propose_ambassadors
+
+        plan = propose_ambassadors(
+            graph, ranking, size=size, include=tuple(include), objective=objective, hops=hops,
+            method=method, seed=seed,
+        )
+    options = {
+        "size": size, "weights": weights, "hops": hops, "method": method, "objective": objective,
+        "drop_opted_out": drop_opted_out, "pseudonymized": key is not None, "seed": seed,
+        "graph_options": dict(graph_options or {}),
+    }
+    return Analysis(roster, log, sig, reports, graph, scores, enth, ranking, plan, options)
