@@ -1,0 +1,708 @@
+"""Ranking: one explainable list of ambassador candidates.
+
+This stage combines the influence percentiles of :func:`ambassadors.metrics.influence_scores`
+with the enthusiasm of :func:`ambassadors.enthusiasm.enthusiasm_scores` into one composite score,
+applies the eligibility rules (opt-out, exclude list, levels, tenure, active, minimum enthusiasm)
+and says in plain words why each person is where they are.
+
+It hands a DataFrame indexed by ``person_id`` and sorted by rank to
+:func:`ambassadors.select.propose_ambassadors` (which uses ``rank``, ``score``, ``eligible``) and
+to the presentation layer (``reason``, ``contrib_*``). Nobody is silently lost: ineligible people
+stay in the table, after the eligible ones, with ``rank`` missing and an ``ineligible_reason``.
+Exports: :func:`ranking_to_csv`, :func:`ranking_to_xlsx`, :func:`ranking_to_markdown`.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ambassadors.enthusiasm import _format_numbers, _join, _parse_flag
+from ambassadors.errors import InputError, describe_ids
+from ambassadors.io.report import Loaded, as_frame
+
+__all__ = [
+    "rank_candidates",
+    "parse_weights",
+    "resolve_weights",
+    "read_id_list",
+    "ranking_to_csv",
+    "ranking_to_xlsx",
+    "ranking_to_markdown",
+    "describe_columns",
+    "column_descriptions",
+    "WEIGHT_PRESETS",
+    "INFLUENCE_MIX",
+    "RANKING_COLUMNS",
+]
+
+#: The components of the composite score.
+COMPONENTS = ("influence", "enthusiasm")
+
+#: Named weight sets; ``weights="enthusiasm first"`` picks one. Default: ``"balanced"``.
+WEIGHT_PRESETS: dict[str, dict[str, float]] = {
+    "balanced": {"influence": 0.5, "enthusiasm": 0.5},
+    "influence only": {"influence": 1.0, "enthusiasm": 0.0},
+    "enthusiasm first": {"influence": 0.3, "enthusiasm": 0.7},
+}
+
+#: Default mix of influence percentile columns (renormalised over the columns present).
+INFLUENCE_MIX: dict[str, float] = {
+    "pagerank_pct": 0.4,
+    "reach_2_pct": 0.2,
+    "participation_pct": 0.2,
+    "betweenness_pct": 0.2,
+}
+
+#: Meaning of each ranking column (the "columns" sheet of the Excel export).
+RANKING_COLUMNS: dict[str, str] = {
+    "person_id": "Person id from the roster.",
+    "department": "Department of the person.",
+    "score": "Composite score in [0, 1]: the sum of the contrib_* columns. Higher is better.",
+    "rank": "Overall rank among eligible people (1 = best); empty for ineligible people.",
+    "department_rank": "Rank within the department among eligible people; empty if ineligible.",
+    "influence": "Influence component in [0, 1]: weighted mean of network percentiles "
+                 "(default 40 % PageRank, 20 % two-step reach, 20 % participation across "
+                 "departments, 20 % betweenness).",
+    "enthusiasm": "Enthusiasm component in [0, 1] from survey answers, activity counts and "
+                  "opt-in; empty when unknown.",
+    "contrib_influence": "Contribution of influence to the score (weight x influence).",
+    "contrib_enthusiasm": "Contribution of enthusiasm to the score (weight x enthusiasm).",
+    "eligible": "True when the person may be proposed as an ambassador.",
+    "ineligible_reason": "Why the person may not be proposed (empty when eligible).",
+    "reason": "The facts behind the score, in plain words.",
+}
+
+_PCT_BUCKETS = np.array([1, 2, 5, 10, 20, 25, 50])
+_ID_COLUMNS = ("person_id", "id", "employee_id")
+
+
+# --------------------------------------------------------------------------- weights
+
+def _preset_key(text: str) -> str:
+    return " ".join(re.sub(r"[-_]+", " ", text.strip().lower()).split())
+
+
+def parse_weights(text: str) -> dict[str, float]:
+    """Parse weights written on a command line: ``"influence=0.6,enthusiasm=0.4"``.
+
+    A preset name (``"balanced"``, ``"influence only"``, ``"enthusiasm first"``, also with ``-``
+    or ``_``) is accepted too. Pairs are separated by ``,`` or ``;``; components not named get 0.
+    The weights are returned as given (:func:`rank_candidates` scales them to sum to 1).
+
+    Parameters
+    ----------
+    text : str
+        The option text.
+
+    Returns
+    -------
+    dict
+        ``{"influence": float, "enthusiasm": float}``.
+
+    Raises
+    ------
+    InputError
+        Empty text, a pair without ``=``, an unknown component, a repeated component, a value
+        that is not a number, a negative value, or all weights 0.
+
+    Examples
+    --------
+    >>> parse_weights("influence=0.6, enthusiasm=0.4")
+    {'influence': 0.6, 'enthusiasm': 0.4}
+    >>> parse_weights("enthusiasm-first")
+    {'influence': 0.3, 'enthusiasm': 0.7}
+    """
+    if not isinstance(text, str) or not text.strip():
+        raise InputError(f"weights: expected text like 'influence=0.6,enthusiasm=0.4' or a preset "
+                         f"({', '.join(map(repr, WEIGHT_PRESETS))}), got {text!r}")
+    key = _preset_key(text)
+    if key in WEIGHT_PRESETS:
+        return dict(WEIGHT_PRESETS[key])
+    out: dict[str, float] = {}
+    for item in re.split(r"[,;]", text):
+        if not item.strip():
+            continue
+        name, sep, value = item.partition("=")
+        name = name.strip().lower()
+        if not sep:
+            raise InputError(f"weights: {item.strip()!r} is not 'component=number' (in {text!r}); "
+                             f"presets are {', '.join(map(repr, WEIGHT_PRESETS))}")
+        if name not in COMPONENTS:
+            raise InputError(f"weights: unknown component {name!r} in {text!r}; components are "
+                             f"{', '.join(COMPONENTS)}")
+        if name in out:
+            raise InputError(f"weights: component {name!r} given twice in {text!r}")
+        try:
+            number = float(value.strip())
+        except ValueError:
+            raise InputError(f"weights: {value.strip()!r} for {name!r} is not a number") from None
+        if not np.isfinite(number) or number < 0:
+            raise InputError(f"weights: {name}={value.strip()} must be a number >= 0")
+        out[name] = number
+    if not out or sum(out.values()) <= 0:
+        raise InputError(f"weights: at least one weight must be > 0 in {text!r}")
+    return {c: out.get(c, 0.0) for c in COMPONENTS}
+
+
+def resolve_weights(weights: Mapping[str, float] | str | None = None) -> dict[str, float]:
+    """Return the composite weights, scaled to sum to 1, from a preset, text or a dict.
+
+    Examples
+    --------
+    >>> resolve_weights(None)
+    {'influence': 0.5, 'enthusiasm': 0.5}
+    >>> resolve_weights({"influence": 3, "enthusiasm": 1})
+    {'influence': 0.75, 'enthusiasm': 0.25}
+    """
+    if weights is None:
+        raw = dict(WEIGHT_PRESETS["balanced"])
+    elif isinstance(weights, str):
+        raw = parse_weights(weights)
+    elif isinstance(weights, Mapping):
+        unknown = [k for k in weights if k not in COMPONENTS]
+        if unknown:
+            raise InputError(f"weights: unknown component(s) {describe_ids(unknown)}; components "
+                             f"are {', '.join(COMPONENTS)}")
+        try:
+            raw = {c: float(weights.get(c, 0.0)) for c in COMPONENTS}
+        except (TypeError, ValueError):
+            raise InputError(f"weights: values must be numbers, got {dict(weights)!r}") from None
+        if any(not np.isfinite(v) or v < 0 for v in raw.values()) or sum(raw.values()) <= 0:
+            raise InputError(f"weights: values must be >= 0 and not all 0, got {dict(weights)!r}")
+    else:
+        raise InputError(f"weights: expected a preset name, 'influence=..,enthusiasm=..' text or "
+                         f"a dict, got {type(weights).__name__}")
+    total = sum(raw.values())
+    return {c: raw[c] / total for c in COMPONENTS}
+
+
+# --------------------------------------------------------------------------- id lists
+
+def read_id_list(path: str | os.PathLike[str]) -> list[str]:
+    """Read person ids from a file: one id per line, or a CSV/TSV with a ``person_id`` column.
+
+    Plain text: blank lines and lines starting with ``#`` are skipped, a first line
+    ``person_id`` is taken as a header. ``.csv`` / ``.tsv`` files need a ``person_id`` column
+    (``id`` or ``employee_id`` also accepted, any case). Ids stay strings (``007`` stays ``007``),
+    are stripped, and are returned once each, in file order.
+
+    Parameters
+    ----------
+    path : str or PathLike
+        The file.
+
+    Returns
+    -------
+    list of str
+
+    Raises
+    ------
+    InputError
+        The file does not exist or a CSV has no id column.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> f = pathlib.Path(tempfile.mkdtemp()) / "exclude.txt"
+    >>> _ = f.write_text("# board\\n007\\n 042 \\n\\n007\\n")
+    >>> read_id_list(f)
+    ['007', '042']
+    """
+    p = Path(path)
+    if not p.is_file():
+        raise InputError(f"{p}: id list not found")
+    if p.suffix.lower() in {".csv", ".tsv"}:
+        try:
+            frame = pd.read_csv(p, sep="\t" if p.suffix.lower() == ".tsv" else ",", dtype=str,
+                                keep_default_na=False, encoding="utf-8-sig")
+        except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+            raise InputError(f"{p}: cannot read id list ({exc})") from None
+        lookup = {str(c).strip().lower(): c for c in frame.columns}
+        col = next((lookup[c] for c in _ID_COLUMNS if c in lookup), None)
+        if col is None:
+            raise InputError(f"{p}: column 'person_id' not found; columns are: "
+                             f"{', '.join(map(str, frame.columns))}")
+        ids = frame[col].astype(str).str.strip()
+    else:
+        try:
+            lines = p.read_text(encoding="utf-8-sig").splitlines()
+        except UnicodeDecodeError:
+            raise InputError(f"{p}: id list is not UTF-8 text") from None
+        ids = pd.Series([line.strip() for line in lines], dtype=object)
+        ids = ids[~ids.str.startswith("#")]
+        nonblank = ids[ids != ""]
+        if len(nonblank) and nonblank.iloc[0].lower() == "person_id":
+            ids = nonblank.iloc[1:]
+    ids = ids[ids != ""]
+    return list(pd.unique(ids.to_numpy(dtype=object)))
+
+
+def _exclude_ids(exclude: object) -> list[str]:
+    if exclude is None:
+        return []
+    if isinstance(exclude, (str, os.PathLike)):
+        return read_id_list(exclude)
+    if isinstance(exclude, Iterable):
+        return [str(i).strip() for i in exclude]
+    raise InputError(f"exclude: expected ids or a path to an id list, got {type(exclude).__name__}")
+
+
+# --------------------------------------------------------------------------- ranking
+
+def _indexed(obj: pd.DataFrame | Loaded, what: str) -> pd.DataFrame:
+    frame = as_frame(obj)
+    if isinstance(frame, pd.Series):
+        frame = frame.to_frame(what if frame.name is None else frame.name)
+    if not isinstance(frame, pd.DataFrame):
+        raise InputError(f"{what}: expected a DataFrame, got {type(frame).__name__}")
+    if frame.index.name != "person_id" and "person_id" in frame.columns:
+        frame = frame.set_index("person_id")
+    frame = frame.copy()
+    frame.index = pd.Index(frame.index.astype(str), name="person_id")
+    if frame.index.has_duplicates:
+        dup = frame.index[frame.index.duplicated()].unique()
+        raise InputError(f"{what}: duplicate person_id {describe_ids(dup)}")
+    return frame
+
+
+def _influence_component(infl: pd.DataFrame,
+                         mix: Mapping[str, float] | None) -> tuple[pd.Series, dict[str, float]]:
+    mix = dict(INFLUENCE_MIX if mix is None else mix)
+    if any(not np.isfinite(float(v)) or float(v) < 0 for v in mix.values()):
+        raise InputError(f"influence_mix: weights must be >= 0, got {mix}")
+    used = {c: float(v) for c, v in mix.items() if c in infl.columns and float(v) > 0}
+    if not used:
+        if mix is not INFLUENCE_MIX and any(c not in infl.columns for c in mix):
+            missing = [c for c in mix if c not in infl.columns]
+            raise InputError(f"influence: column(s) {describe_ids(missing)} not found; columns "
+                             f"are: {', '.join(map(str, infl.columns))}")
+        pct = [c for c in infl.columns if str(c).endswith("_pct")]
+        if not pct:
+            raise InputError("influence: no percentile columns (<measure>_pct) found; columns are: "
+                             f"{', '.join(map(str, infl.columns))}")
+        used = {c: 1.0 for c in pct}
+    values = infl[list(used)].apply(pd.to_numeric, errors="coerce").to_numpy(dtype="float64")
+    values = np.clip(values / 100.0, 0.0, 1.0)
+    w = np.array(list(used.values()))
+    known = ~np.isnan(values)
+    wsum = (known * w).sum(axis=1)
+    num = (np.nan_to_num(values) * w).sum(axis=1)
+    comp = np.where(wsum > 0, num / np.where(wsum > 0, wsum, 1.0), np.nan)
+    total = sum(used.values())
+    return pd.Series(comp, index=infl.index), {c: v / total for c, v in used.items()}
+
+
+def _top_phrase(pct: pd.Series, label: str, *, only_top: float | None = None) -> pd.Series:
+    """'top 5 % PageRank' from a 0-100 percentile (rounded up to 1/2/5/10/20/25/50 %)."""
+    pct = pd.to_numeric(pct, errors="coerce").astype("float64")
+    top = 100.0 - pct
+    idx = np.searchsorted(_PCT_BUCKETS, np.nan_to_num(top.to_numpy(), nan=101.0), side="left")
+    in_top = (idx < len(_PCT_BUCKETS)) & pct.notna().to_numpy()
+    bucket = pd.Series(_PCT_BUCKETS[np.minimum(idx, len(_PCT_BUCKETS) - 1)], index=pct.index)
+    text = ("top " + bucket.astype("string") + f" % {label}").where(in_top)
+    if only_top is not None:
+        return text.where(top <= only_top)
+    lower = (f"{label} percentile " + _format_numbers(pct.round())).where(pct.notna() & ~in_top)
+    return text.fillna(lower)
+
+
+def _reasons(infl: pd.DataFrame, ent: pd.DataFrame, influence: pd.Series) -> pd.Series:
+    parts: list[pd.Series] = []
+    if "pagerank_pct" in infl.columns:
+        parts.append(_top_phrase(infl["pagerank_pct"], "PageRank"))
+    else:
+        parts.append(("influence " + influence.round(2).astype("string")).where(influence.notna()))
+    if "betweenness_pct" in infl.columns:
+        parts.append(_top_phrase(infl["betweenness_pct"], "betweenness (bridges groups)",
+                                 only_top=10))
+    if "departments_reached_1" in infl.columns:
+        d = pd.to_numeric(infl["departments_reached_1"], errors="coerce").astype("float64")
+        noun = pd.Series(np.where(d == 1, " other department", " other departments"), index=d.index)
+        parts.append(("reaches " + _format_numbers(d) + noun).where(d > 0))
+    if "survey_answer" in ent.columns:
+        parts.append(("survey " + ent["survey_answer"].astype("string")))
+    if "activity_detail" in ent.columns:
+        parts.append(ent["activity_detail"].astype("string"))
+    elif "activity_total" in ent.columns:
+        t = pd.to_numeric(ent["activity_total"], errors="coerce").astype("float64")
+        parts.append((_format_numbers(t) + " activity items").where(t.notna()))
+    if "opted_in" in ent.columns:
+        parts.append(pd.Series(np.where(ent["opted_in"].fillna(False).astype(bool), "volunteered",
+                                        ""), index=ent.index))
+    if "enthusiasm_known" in ent.columns:
+        unknown = ~ent["enthusiasm_known"].fillna(False).astype(bool)
+        parts.append(pd.Series(np.where(unknown, "no enthusiasm signals", ""), index=ent.index))
+    return _join(parts, "; ").fillna("")
+
+
+def rank_candidates(
+    influence: pd.DataFrame | Loaded,
+    enthusiasm: pd.DataFrame | pd.Series | Loaded,
+    *,
+    people: pd.DataFrame | Loaded | None = None,
+    weights: Mapping[str, float] | str | None = None,
+    min_enthusiasm: float | None = None,
+    exclude: Iterable[str] | str | os.PathLike[str] = (),
+    exclude_levels: Iterable[object] = (),
+    min_tenure: float | None = None,
+    active_only: bool = True,
+    reference_date: object = None,
+    influence_mix: Mapping[str, float] | None = None,
+) -> pd.DataFrame:
+    r"""Rank ambassador candidates by a composite of influence and enthusiasm, with reasons.
+
+    .. math::
+
+        s_i = w_I \, I_i + w_E \, E_i, \qquad
+        I_i = \frac{\sum_m v_m \, p_{im} / 100}{\sum_m v_m}, \qquad w_I + w_E = 1
+
+    where :math:`p_{im}` are the influence percentiles (``<measure>_pct``, 0-100) present in
+    ``influence`` with mix weights :math:`v_m` (default :data:`INFLUENCE_MIX`: 0.4
+    ``pagerank_pct``, 0.2 each ``reach_2_pct``, ``participation_pct``, ``betweenness_pct``;
+    renormalised over the columns present and, per person, over the known values) and
+    :math:`E_i` is the enthusiasm in [0, 1]. ``contrib_influence`` :math:`= w_I I_i` and
+    ``contrib_enthusiasm`` :math:`= w_E E_i` sum to ``score``.
+
+    Parameters
+    ----------
+    influence : DataFrame or Loaded
+        Output of :func:`ambassadors.metrics.influence_scores`, indexed by ``person_id``; needs
+        ``department`` (or ``people``) and at least one ``<measure>_pct`` column. Its rows are
+        the candidates.
+    enthusiasm : DataFrame, Series or Loaded
+        Output of :func:`ambassadors.enthusiasm.enthusiasm_scores` (``enthusiasm``,
+        ``opted_out``, ``opted_in``, ``survey_answer``, ... are used when present), or a Series
+        of enthusiasm in [0, 1]. People missing from it have unknown enthusiasm.
+    people : DataFrame or Loaded, optional
+        Roster; needed for ``exclude_levels`` (column ``level``), ``min_tenure``
+        (``hire_date``) and used for ``active_only`` (``active``) when present.
+    weights : dict or str, optional
+        ``{"influence": w_I, "enthusiasm": w_E}`` (scaled to sum 1; a missing key is 0), a
+        preset name from :data:`WEIGHT_PRESETS` (``"balanced"`` = 0.5/0.5, the default;
+        ``"influence only"`` = 1/0; ``"enthusiasm first"`` = 0.3/0.7) or text for
+        :func:`parse_weights`.
+    min_enthusiasm : float, optional
+        People with enthusiasm below it are ineligible ("enthusiasm below 0.4").
+    exclude : iterable of str, or path
+        Ids never to propose, or a path to a file read by :func:`read_id_list`. Ids not among
+        the candidates are not an error: they are listed in ``result.attrs["exclude_not_found"]``
+        and counted in ``result.attrs["notes"]``.
+    exclude_levels : iterable
+        Values of ``people.level`` to exclude (e.g. ``["executive"]``; compared as text, any
+        case; numbers compared as numbers).
+    min_tenure : float, optional
+        Minimum years since ``people.hire_date`` (365.25-day years) on ``reference_date``.
+        Unknown hire dates do not exclude anyone; they are counted in
+        ``attrs["tenure_unknown"]``.
+    active_only : bool, default True
+        Exclude people whose ``people.active`` is false. Ignored when there is no ``active``
+        column (unknown counts as active).
+    reference_date : date-like, optional
+        The day tenure is measured on; default today.
+    influence_mix : dict, optional
+        ``{"<measure>_pct": weight}`` replacing :data:`INFLUENCE_MIX`.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by ``person_id``, eligible people first by rank, then ineligible people by
+        score (highest first; unknown scores last); ties broken by ``person_id`` (string order).
+        Columns: ``department, score, rank, department_rank, influence, enthusiasm,
+        contrib_influence, contrib_enthusiasm, eligible, ineligible_reason, reason``. ``rank``
+        and ``department_rank`` are nullable integers, missing for ineligible people. ``score``
+        is NaN when a weighted component is unknown. ``attrs`` holds ``weights``,
+        ``influence_mix``, ``n_eligible``, ``exclude_not_found``, ``tenure_unknown``,
+        ``reference_date`` and ``notes``.
+
+    Raises
+    ------
+    InputError
+        Bad weights, no percentile column, no department, a filter whose ``people`` column is
+        missing, an unreadable exclude file, ``min_enthusiasm`` outside [0, 1].
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> idx = pd.Index(["ann", "bob", "cy"], name="person_id")
+    >>> influence = pd.DataFrame({"department": ["A", "A", "B"],
+    ...                           "pagerank_pct": [96.0, 50.0, 80.0],
+    ...                           "departments_reached_1": [6, 1, 0]}, index=idx)
+    >>> enthusiasm = pd.DataFrame({"enthusiasm": [1.0, 0.2, 0.9],
+    ...                            "opted_out": [False, False, True],
+    ...                            "survey_answer": ["5/5", "2/5", "5/5"]}, index=idx)
+    >>> r = rank_candidates(influence, enthusiasm, min_enthusiasm=0.4)
+    >>> r[["rank", "score", "eligible", "ineligible_reason"]]
+    ... # doctest: +NORMALIZE_WHITESPACE
+               rank  score  eligible  ineligible_reason
+    person_id
+    ann           1   0.98      True               <NA>
+    cy         <NA>   0.85     False         opted out
+    bob        <NA>   0.35     False  enthusiasm below 0.4
+    >>> r.loc["ann", "reason"]
+    'top 5 % PageRank; reaches 6 other departments; survey 5/5'
+
+    Notes
+    -----
+    Cost: O(n log n) for the sort; everything else is vectorised O(n). Ineligible people are
+    ranked after eligible ones with ``rank`` missing (not dropped) so that a table of 500
+    candidates still accounts for all 500 people.
+
+    References
+    ----------
+    Brin, S. & Page, L. (1998). The anatomy of a large-scale hypertextual web search engine.
+    Valente, T. W. & Pumpuang, P. (2007). Identifying opinion leaders to promote behavior change.
+    Health Education & Behavior 34(6), 881-896.
+    """
+    w = resolve_weights(weights)
+    if min_enthusiasm is not None:
+        min_enthusiasm = float(min_enthusiasm)
+        if not 0.0 <= min_enthusiasm <= 1.0:
+            raise InputError(f"min_enthusiasm: expected a number in [0, 1], got {min_enthusiasm}")
+    if min_tenure is not None and (not np.isfinite(float(min_tenure)) or float(min_tenure) < 0):
+        raise InputError(f"min_tenure: expected years >= 0, got {min_tenure}")
+
+    infl = _indexed(influence, "influence")
+    ids = infl.index
+    ent_in = _indexed(enthusiasm, "enthusiasm")
+    if "enthusiasm" not in ent_in.columns:
+        raise InputError("enthusiasm: column 'enthusiasm' not found; columns are: "
+                         f"{', '.join(map(str, ent_in.columns))}")
+    not_in_influence = int((~ent_in.index.isin(ids)).sum())
+    ent = ent_in.reindex(ids)
+    pe = _indexed(people, "people").reindex(ids) if people is not None else None
+
+    if "department" in infl.columns:
+        department = infl["department"]
+    elif pe is not None and "department" in pe.columns:
+        department = pe["department"]
+    else:
+        raise InputError("influence: column 'department' not found (and no people table with one)")
+    department = department.astype("string")
+
+    infl_comp, mix_used = _influence_component(infl, influence_mix)
+    ent_val = pd.to_numeric(ent["enthusiasm"], errors="coerce").astype("float64")
+    if ((ent_val < 0) | (ent_val > 1)).any():
+        bad = ent_val[(ent_val < 0) | (ent_val > 1)]
+        raise InputError(f"enthusiasm: values outside [0, 1] for {describe_ids(bad.index)}")
+    # a component with weight 0 contributes exactly 0, even when it is unknown
+    zero = pd.Series(0.0, index=ids)
+    contrib_i = w["influence"] * infl_comp if w["influence"] > 0 else zero
+    contrib_e = w["enthusiasm"] * ent_val if w["enthusiasm"] > 0 else zero
+    score = (contrib_i + contrib_e).clip(0.0, 1.0)
+
+    # eligibility: (mask, label) pairs; labels are joined with "; "
+    checks: list[pd.Series] = []
+
+    def check(mask: pd.Series | np.ndarray, label: pd.Series | str) -> None:
+        mask = pd.Series(np.asarray(mask, dtype=bool), index=ids)
+        text = label if isinstance(label, pd.Series) else pd.Series(label, index=ids, dtype="string")
+        checks.append(text.astype("string").where(mask))
+
+    if "opted_out" in ent.columns:
+        check(ent["opted_out"].fillna(False).astype(bool), "opted out")
+    excl = _exclude_ids(exclude)
+    excl_set = set(excl)
+    check(ids.isin(excl), "excluded")
+    not_found = [i for i in excl if i not in set(ids)] if excl else []
+
+    levels = list(exclude_levels or ())
+    if levels:
+        if pe is None or "level" not in pe.columns:
+            raise InputError("exclude_levels: needs a people table with a 'level' column")
+        lev = pe["level"]
+        if pd.api.types.is_numeric_dtype(lev.dtype):
+            nums = pd.to_numeric(pd.Series([str(v) for v in levels]), errors="coerce").dropna()
+            mask = lev.isin(nums.to_numpy())
+            shown = _format_numbers(lev.astype("float64"))
+        else:
+            wanted = {str(v).strip().casefold() for v in levels}
+            shown = lev.astype("string").str.strip()
+            mask = shown.str.casefold().isin(wanted).fillna(False)
+        check(mask, "level " + shown + " excluded")
+
+    tenure_unknown = 0
+    ref = None
+    if min_tenure is not None:
+        if pe is None or "hire_date" not in pe.columns:
+            raise InputError("min_tenure: needs a people table with a 'hire_date' column")
+        hired = pd.to_datetime(pe["hire_date"], errors="coerce")
+        if getattr(hired.dt, "tz", None) is not None:
+            hired = hired.dt.tz_convert(None)
+        ref = pd.Timestamp.today().normalize() if reference_date is None else pd.Timestamp(reference_date)
+        if ref.tzinfo is not None:
+            ref = ref.tz_convert(None)
+        years = (ref - hired).dt.days / 365.25
+        tenure_unknown = int(years.isna().sum())
+        check((years < float(min_tenure)).fillna(False), f"tenure < {float(min_tenure):g} y")
+
+    if active_only and pe is not None and "active" in pe.columns:
+        active = _parse_flag(pe["active"], "active")
+        check(active == 0.0, "inactive")
+
+    check(infl_comp.isna() & (w["influence"] > 0), "influence unknown")
+    ent_needed = w["enthusiasm"] > 0 or min_enthusiasm is not None
+    check(ent_val.isna() & ent_needed, "enthusiasm unknown")
+    if min_enthusiasm is not None:
+        check(ent_val < min_enthusiasm, f"enthusiasm below {min_enthusiasm:g}")
+
+    ineligible_reason = _join(checks, "; ")
+    eligible = ineligible_reason.isna() & score.notna()
+
+    # order: eligible first, score high -> low (unknown last), person_id ascending
+    s = score.to_numpy()
+    order = np.lexsort((ids.to_numpy(dtype=str), np.where(np.isnan(s), np.inf, -s),
+                        ~eligible.to_numpy()))
+    result = pd.DataFrame({
+        "department": department,
+        "score": score,
+        "rank": pd.Series(pd.NA, index=ids, dtype="Int64"),
+        "department_rank": pd.Series(pd.NA, index=ids, dtype="Int64"),
+        "influence": infl_comp,
+        "enthusiasm": ent_val,
+        "contrib_influence": contrib_i.astype("float64"),
+        "contrib_enthusiasm": contrib_e.astype("float64"),
+        "eligible": eligible.astype(bool),
+        "ineligible_reason": ineligible_reason.astype("string"),
+        "reason": _reasons(infl, ent, infl_comp).astype("string"),
+    }, index=ids).iloc[order]
+    n_eligible = int(result["eligible"].sum())
+    result.iloc[:n_eligible, result.columns.get_loc("rank")] = np.arange(1, n_eligible + 1)
+    dept_rank = result["department"].iloc[:n_eligible].groupby(
+        result["department"].iloc[:n_eligible], sort=False, dropna=False).cumcount() + 1
+    result.iloc[:n_eligible, result.columns.get_loc("department_rank")] = dept_rank.to_numpy()
+
+    notes = []
+    if not_found:
+        notes.append(f"{len(not_found)} excluded id(s) not among the candidates: "
+                     f"{describe_ids(not_found)}")
+    if tenure_unknown:
+        notes.append(f"{tenure_unknown} people without a hire date were not filtered on tenure")
+    if not_in_influence:
+        notes.append(f"{not_in_influence} people with enthusiasm scores are not in the influence "
+                     "table and were left out")
+    result.attrs.update({
+        "weights": w,
+        "influence_mix": mix_used,
+        "n_eligible": n_eligible,
+        "exclude_not_found": not_found,
+        "excluded": len(excl_set) - len(set(not_found)),
+        "tenure_unknown": tenure_unknown,
+        "reference_date": None if ref is None else ref.date().isoformat(),
+        "notes": notes,
+    })
+    return result
+
+
+# --------------------------------------------------------------------------- exports
+
+#: Meaning of columns that come from other stages (shortlists join them to the ranking).
+OTHER_COLUMNS: dict[str, str] = {
+    "name": "Name from the roster.",
+    "email": "E-mail address from the roster.",
+    "role": "ambassador (proposed) or backup (stand-in for the department).",
+    "marginal_reach": "People newly reached when this person was added to the group.",
+    "reach_1": "People directly in touch with this person.",
+    "reach_2": "People within two steps of this person.",
+    "pagerank": "PageRank: share of attention the person receives in the collaboration network.",
+    "betweenness": "Betweenness: how often the person lies on shortest paths between others.",
+    "participation": "Participation coefficient: how evenly ties spread over departments (0-1).",
+    "departments_reached_1": "Departments reached through direct ties.",
+    "constraint": "Burt's constraint: low values mean brokerage between otherwise separate groups.",
+    "survey_answer": "Survey answer(s) on their scale, e.g. 5/5.",
+    "survey": "Survey component of enthusiasm in [0, 1] (empty when not answered).",
+    "activity": "Activity component of enthusiasm in [0, 1] (log-scaled counts).",
+    "activity_total": "Total activity count (posts, comments, reactions, ...).",
+    "activity_detail": "Activity counts per kind, e.g. 40 posts, 3 comments.",
+    "enthusiasm_known": "True when at least one enthusiasm signal is known for the person.",
+    "opted_in": "The person volunteered / opted in.",
+    "opted_out": "The person opted out: never proposed.",
+}
+
+
+def column_descriptions(columns: Iterable[object]) -> pd.DataFrame:
+    """One row per column name: ``column``, ``meaning`` (empty when the column is not known).
+
+    Used for the "columns" sheet of Excel exports (the ranking and the shortlist).
+
+    Examples
+    --------
+    >>> column_descriptions(["rank", "contrib_influence"])["meaning"].str[:26].tolist()
+    ['Overall rank among eligibl', 'Contribution of influence ']
+    """
+    rows = []
+    for name in map(str, columns):
+        meaning = RANKING_COLUMNS.get(name) or OTHER_COLUMNS.get(name)
+        if meaning is None and name.endswith("_pct"):
+            meaning = f"Percentile (0-100) of {name[:-4]} among everybody; higher = more influential."
+        if meaning is None and name.startswith("contrib_"):
+            meaning = f"Contribution of {name[8:]} to the score."
+        rows.append({"column": name, "meaning": meaning or ""})
+    return pd.DataFrame(rows, columns=["column", "meaning"])
+
+
+def describe_columns(ranking: pd.DataFrame) -> pd.DataFrame:
+    """The "columns" sheet of a ranking: its index and columns explained, then its weights.
+
+    The weights and influence mix of the ranking (from ``ranking.attrs``) are appended as rows.
+    """
+    frame = column_descriptions([ranking.index.name or "person_id", *ranking.columns])
+    rows = []
+    weights = ranking.attrs.get("weights")
+    if weights:
+        rows.append({"column": "(weights)", "meaning": ", ".join(
+            f"{k} {v:.2f}" for k, v in weights.items())})
+    mix = ranking.attrs.get("influence_mix")
+    if mix:
+        rows.append({"column": "(influence mix)", "meaning": ", ".join(
+            f"{k} {v:.2f}" for k, v in mix.items())})
+    if rows:
+        frame = pd.concat([frame, pd.DataFrame(rows)], ignore_index=True)
+    return frame
+
+
+def ranking_to_csv(ranking: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
+    """Write the ranking to CSV (atomic, formula-safe; ``person_id`` as first column).
+
+    Examples
+    --------
+    >>> import pandas as pd, tempfile, pathlib
+    >>> r = pd.DataFrame({"department": ["A"], "score": [0.9]},
+    ...                  index=pd.Index(["007"], name="person_id"))
+    >>> out = ranking_to_csv(r, pathlib.Path(tempfile.mkdtemp()) / "ranking.csv")
+    >>> out.read_text().splitlines()[1]
+    '007,A,0.9'
+    """
+    from ambassadors.io.writers import write_csv
+
+    return write_csv(ranking, path, index=True)
+
+
+def ranking_to_xlsx(ranking: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
+    """Write the ranking to Excel: sheet "ranking" and sheet "columns" explaining each column."""
+    from ambassadors.io.writers import write_xlsx
+
+    return write_xlsx(path, {"ranking": ranking.reset_index(), "columns": describe_columns(ranking)})
+
+
+def ranking_to_markdown(ranking: pd.DataFrame, top: int | None = None) -> str:
+    """Return the ranking as a Markdown table (the first ``top`` rows; scores to 2 decimals).
+
+    Columns: person_id, rank, department, score, influence, enthusiasm, reason, and
+    ineligible_reason when a shown row is ineligible.
+    """
+    from ambassadors.io.writers import write_markdown
+
+    if top is not None and (int(top) != top or top < 0):
+        raise InputError(f"top: expected a whole number >= 0, got {top!r}")
+    shown = ranking if top is None else ranking.head(int(top))
+    cols = [c for c in ("rank", "department", "score", "influence", "enthusiasm", "reason")
+            if c in shown.columns]
+    if "ineligible_reason" in shown.columns and shown["ineligible_reason"].notna().any():
+        cols.append("ineligible_reason")
+    return write_markdown(shown[cols], float_format="{:.2f}")
