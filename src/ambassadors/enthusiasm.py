@@ -251,15 +251,16 @@ def _parse_count(col: pd.Series, name: object) -> pd.Series:
 
 
 def _scale_activity(values: pd.Series) -> pd.Series:
-    """Robust [0, 1] scale of one heavy-tailed count: log1p(x) / log1p(p95), capped at 1."""
-    known = values.dropna()
-    if known.empty:
-        return values * np.nan
-    cap = float(np.percentile(known.to_numpy(), 95))
-    if cap <= 0:
-        cap = float(known.max())
-    if cap <= 0:
-        return values * 0.0        # everybody known has 0: all at the bottom
+    """Robust [0, 1] scale of one heavy-tailed count: log1p(x) / log1p(x95), capped at 1.
+
+    x95 is the 95th percentile of the *positive* counts, taken as an observed value (the order
+    statistic at or below it, never interpolated), so one extreme poster in a small group cannot
+    push everybody else towards 0, and many people with 0 cannot make one post look like a lot.
+    """
+    positive = values[values > 0]
+    if positive.empty:
+        return values * 0.0        # every known count is 0 (NaN stays NaN)
+    cap = float(np.percentile(positive.to_numpy(), 95, method="lower"))
     return (np.log1p(values) / np.log1p(cap)).clip(upper=1.0)
 
 
@@ -343,9 +344,10 @@ def enthusiasm_scores(
     * survey :math:`c = (a - lo) / (hi - lo)`, the mean over the survey columns the person
       answered (``a`` on the column's scale ``lo..hi``: 1-5, 1-7 or 0-10);
     * activity :math:`c = \min(1, \log(1 + x) / \log(1 + x_{95}))` per activity column, with
-      :math:`x_{95}` that column's 95th percentile among people with a known count (activity is
-      heavy-tailed: the log and the cap keep a few very active people from squashing everybody
-      else to 0), then averaged over the person's known activity columns;
+      :math:`x_{95}` that column's 95th percentile of the positive counts (an observed value,
+      not interpolated). Activity is heavy-tailed: the log and the cap keep a few very active
+      people from squashing everybody else to 0. Averaged over the person's known activity
+      columns, so cheap reactions do not outweigh posts;
     * opt_in :math:`c = 1` when any opt-in column says yes, 0 when the person answered no.
 
     Parameters
@@ -408,7 +410,7 @@ def enthusiasm_scores(
     person_id
     a                1.00              True      False           5/5
     b                0.16              True      False           2/5
-    c                0.46              True       True          <NA>
+    c                0.69              True       True          <NA>
     d                0.50             False      False          <NA>
 
     Notes
