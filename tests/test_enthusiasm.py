@@ -215,7 +215,7 @@ answers = st.one_of(st.none(), st.integers(1, 5))
 counts = st.one_of(st.none(), st.integers(0, 10_000))
 
 
-@settings(deadline=None, max_examples=40)
+@settings(deadline=None, max_examples=25)
 @given(st.lists(st.tuples(answers, counts, st.sampled_from(["yes", "no", None])),
                 min_size=2, max_size=12),
        st.sampled_from(["neutral", "infer", "exclude"]))
@@ -231,7 +231,7 @@ def test_enthusiasm_in_unit_interval(rows, missing):
         assert e["enthusiasm"].notna().all()
 
 
-@settings(deadline=None, max_examples=40)
+@settings(deadline=None, max_examples=25)
 @given(st.lists(st.tuples(st.integers(1, 5), st.integers(0, 500)), min_size=2, max_size=12),
        st.data())
 def test_raising_own_answer_or_activity_never_lowers_enthusiasm(rows, data):

@@ -80,7 +80,7 @@ def test_ties_broken_by_person_id_string_order():
     assert r["department_rank"].tolist() == [1, 2, 3, 4]
 
 
-@settings(deadline=None, max_examples=30)
+@settings(deadline=None, max_examples=20)
 @given(st.lists(st.tuples(st.integers(0, 100), st.integers(0, 100)), min_size=2, max_size=15,
                 unique_by=lambda t: (t[0], t[1])),
        st.randoms(use_true_random=False))
@@ -101,7 +101,7 @@ def test_invariant_under_relabelling_ids(rows, rnd):
     assert (left.loc[~tied, "rank"] == right.loc[~tied, "rank"]).all()
 
 
-@settings(deadline=None, max_examples=40)
+@settings(deadline=None, max_examples=25)
 @given(st.lists(st.tuples(st.floats(0, 100), st.floats(0, 1)), min_size=2, max_size=15),
        st.data(), st.sampled_from(["enthusiasm", "influence"]))
 def test_raising_a_component_never_lowers_rank(rows, data, which):
@@ -136,7 +136,7 @@ def test_opted_out_never_eligible_never_top():
     assert len(r) == 3                                    # nobody silently lost
 
 
-@settings(deadline=None, max_examples=30)
+@settings(deadline=None, max_examples=20)
 @given(st.lists(st.tuples(st.floats(0, 100), st.floats(0, 1), st.booleans()), min_size=1, max_size=12))
 def test_opted_out_never_eligible_property(rows):
     infl = make_influence([a for a, _, _ in rows])

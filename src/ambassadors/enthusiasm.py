@@ -238,7 +238,7 @@ def _parse_count(col: pd.Series, name: object) -> pd.Series:
     else:
         raw = col.astype(object).where(col.notna(), None)
         stripped = raw.map(lambda v: v if v is None else str(v).strip(), na_action="ignore")
-        values = pd.to_numeric(stripped.replace("", None), errors="coerce").astype("float64")
+        values = pd.to_numeric(stripped.mask(stripped == ""), errors="coerce").astype("float64")
         bad = col[values.isna() & stripped.notna() & (stripped != "")]
         if not bad.empty:
             raise InputError(f"signals: activity column {name!r} has values that are not counts: "
@@ -272,6 +272,13 @@ def _format_numbers(values: pd.Series) -> pd.Series:
     else:
         text = values.round(1).astype("string")
     return text
+
+
+def _isin(values: object, universe: object) -> np.ndarray:
+    """Boolean mask of ``values`` found in ``universe`` (hash join on object arrays: Arrow-backed
+    string ``isin`` loops in Python over the universe)."""
+    left = pd.Index(np.asarray(values, dtype=object), dtype=object)
+    return left.isin(np.asarray(universe, dtype=object))
 
 
 def _count_label(values: pd.Series, column: object) -> pd.Series:
@@ -443,7 +450,7 @@ def enthusiasm_scores(
         roster_frame = as_frame(people)
         roster = _ids(roster_frame, "people")
     roster = pd.Index(roster, name="person_id")
-    in_roster = table.index.isin(roster)
+    in_roster = _isin(table.index, roster)
     not_in_roster = int((~in_roster).sum())
     table = table[in_roster].reindex(roster)
 

@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ambassadors.enthusiasm import _format_numbers, _join, _parse_flag
+from ambassadors.enthusiasm import _format_numbers, _isin, _join, _parse_flag
 from ambassadors.errors import InputError, describe_ids
 from ambassadors.io.report import Loaded, as_frame
 
@@ -473,7 +473,7 @@ def rank_candidates(
     if "enthusiasm" not in ent_in.columns:
         raise InputError("enthusiasm: column 'enthusiasm' not found; columns are: "
                          f"{', '.join(map(str, ent_in.columns))}")
-    not_in_influence = int((~ent_in.index.isin(ids)).sum())
+    not_in_influence = int((~_isin(ent_in.index, ids)).sum())
     ent = ent_in.reindex(ids)
     pe = _indexed(people, "people").reindex(ids) if people is not None else None
 
@@ -508,8 +508,9 @@ def rank_candidates(
         check(ent["opted_out"].fillna(False).astype(bool), "opted out")
     excl = _exclude_ids(exclude)
     excl_set = set(excl)
-    check(ids.isin(excl), "excluded")
-    not_found = [i for i in excl if i not in set(ids)] if excl else []
+    check(_isin(ids, excl), "excluded")
+    found = _isin(excl, ids)
+    not_found = [i for i, ok in zip(excl, found) if not ok]
 
     levels = list(exclude_levels or ())
     if levels:
