@@ -220,12 +220,12 @@ def test_columns_override_and_errors(tmp_path):
     p = tmp_path / "log.csv"
     p.write_text("when,who,whom,mid\n2025-11-03,ann@x.org,bob@x.org,1\n")
     table, _ = read_format(p, format="google_email_log",
-                           columns={"timestamp": "when", "sender": "who", "recipient": "whom", "event_id": "mid"})
+                           columns={"when": "timestamp", "who": "sender", "whom": "recipient", "mid": "event_id"})
     assert pairs_of(table) == [("ann@x.org", "bob@x.org", 1.0)]
     with pytest.raises(InputError, match="log.csv.*no column for sender"):
         read_format(p, format="m365_trace")
     with pytest.raises(InputError, match="log.csv.*'nope'.*not found"):
-        read_format(p, format="google_email_log", columns={"sender": "nope"})
+        read_format(p, format="google_email_log", columns={"nope": "sender"})
     with pytest.raises(InputError, match="cannot tell"):
         read_format(p)
     with pytest.raises(InputError, match="unknown format 'pst'"):

@@ -249,13 +249,20 @@ def resolve_roles(
     columns: dict[str, str] | None,
 ) -> dict[str, str]:
     """Map each role (``sender``, ``timestamp`` ...) to a header column, or raise InputError."""
-    columns = dict(columns or {})
-    unknown_roles = set(columns) - set(roles)
-    if unknown_roles:
-        raise InputError(
-            f"{path.name}: columns= keys {sorted(unknown_roles)} not understood; "
-            f"this format takes {sorted(roles)}"
-        )
+    # ``columns`` follows read_interactions: {"their column": "our role"}; {"role": "column"}
+    # is accepted too when unambiguous.
+    overrides: dict[str, str] = {}
+    for key, value in (columns or {}).items():
+        if value in roles and key not in roles:
+            overrides[value] = key
+        elif key in roles:
+            overrides[key] = value
+        else:
+            raise InputError(
+                f"{path.name}: columns={{{key!r}: {value!r}}} not understood; "
+                f"this format's roles are {', '.join(roles)}"
+            )
+    columns = overrides
     found: dict[str, str] = {}
     for role, aliases in roles.items():
         if role in columns:

@@ -39,7 +39,7 @@ import pandas as pd
 from ambassadors.errors import InputError
 from ambassadors.io.report import Loaded, LoadReport
 
-from ._common import Source, finish, new_report, open_source, resolve_people_keys, slug
+from ._common import Source, empty_pairs, finish, new_report, open_source, resolve_people_keys, slug
 
 __all__ = [
     "read_slack_export",
@@ -156,7 +156,9 @@ class _Export:
                     if isinstance(r, dict):
                         reactors += [str(u) for u in r.get("users") or []]
                 cols["reactors"].append(reactors)
-        frame = pd.DataFrame(cols)
+        frame = pd.DataFrame({
+            k: pd.Series(v, dtype=bool if k == "bot" else object) for k, v in cols.items()
+        })
         frame["row"] = np.arange(len(frame), dtype=np.int64)
         return frame
 
@@ -171,15 +173,19 @@ class _Export:
 
 def _timestamps(ts: pd.Series) -> pd.Series:
     """Slack ``ts`` (epoch seconds as text) -> ISO strings; unparseable values stay as given."""
-    secs = pd.to_numeric(ts, errors="coerce")
-    when = pd.to_datetime(secs, unit="s", utc=True, errors="coerce")
+    # seconds and microseconds apart: a float would round "…400.000100" to "…400.000099"
+    parts = ts.astype(str).str.partition(".")
+    secs = pd.to_numeric(parts[0], errors="coerce")
+    micro = pd.to_numeric(parts[2].str.slice(0, 6).str.ljust(6, "0"), errors="coerce")
+    micro = micro.where(parts[2].str.fullmatch(r"\d*"), np.nan)
+    when = pd.to_datetime(secs, unit="s", utc=True, errors="coerce") + pd.to_timedelta(micro, unit="us")
     iso = when.dt.strftime("%Y-%m-%dT%H:%M:%S.%f+00:00").astype(object)
     return iso.where(when.notna(), ts.where(ts != "", None)).astype(object)
 
 
 def _usable(msgs: pd.DataFrame, exp: _Export, report: LoadReport) -> pd.DataFrame:
     """Drop and count bot, system and unknown-sender messages; return the rest."""
-    bot = msgs["bot"].to_numpy() | exp.flag(msgs["user"], "is_bot")
+    bot = msgs["bot"].to_numpy(dtype=bool) | exp.flag(msgs["user"], "is_bot")
     system = ~bot & ~msgs["subtype"].isin(KEPT_SUBTYPES).to_numpy()
     gone = exp.flag(msgs["user"], "deleted")
     nouser = ~bot & ~system & ((msgs["user"] == "").to_numpy() | gone)
@@ -244,6 +250,8 @@ def parse_slack_export(path: str | os.PathLike[str]) -> tuple[pd.DataFrame, Load
     report.drop("unknown_recipient", int(t_gone.sum()), unit="pairs")
     cand = cand[~(t_bot | t_gone)]
     report.drop("no_recipients", int((~msgs["row"].isin(cand["row"])).sum()))
+    if cand.empty:
+        return empty_pairs(), report
 
     info = msgs.set_index("row")
     pairs = pd.DataFrame({
