@@ -354,6 +354,7 @@ def test_a_few_thousand_people_scale_linearly():
     ({"months": -1}, InputError),
     ({"n_people": 12.5}, InputError),
     ({"messages_per_month": float("nan")}, InputError),
+    ({"start": "not a date"}, InputError),
 ])
 def test_bad_options_are_refused(kwargs, error):
     with pytest.raises(error, match="make_organization"):
