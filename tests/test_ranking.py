@@ -205,6 +205,15 @@ def test_exclude_ids_and_unknown_ids_reported(tmp_path):
     assert read_id_list(csv) == ["007", "b"]
 
 
+def test_exclude_single_text_must_be_a_file_and_series_enthusiasm_accepted():
+    infl = make_influence([50.0, 60.0])
+    ent = pd.Series([0.9, 0.1], index=infl.index, name="whatever")
+    r = rank_candidates(infl, ent, exclude=["p01"])
+    assert r["enthusiasm"].tolist() == [0.9, 0.1] and r.index[0] == "p00"
+    with pytest.raises(InputError, match="not a file"):
+        rank_candidates(infl, ent, exclude="p01")
+
+
 def test_read_id_list_errors(tmp_path):
     with pytest.raises(InputError, match="not found"):
         read_id_list(tmp_path / "missing.txt")

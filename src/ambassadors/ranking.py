@@ -247,6 +247,9 @@ def _exclude_ids(exclude: object) -> list[str]:
     if exclude is None:
         return []
     if isinstance(exclude, (str, os.PathLike)):
+        if not Path(exclude).is_file():
+            raise InputError(f"exclude: {str(exclude)!r} is not a file; give a path to an id list "
+                             "or a list of ids (e.g. exclude=['007'])")
         return read_id_list(exclude)
     if isinstance(exclude, Iterable):
         return [str(i).strip() for i in exclude]
@@ -258,7 +261,7 @@ def _exclude_ids(exclude: object) -> list[str]:
 def _indexed(obj: pd.DataFrame | Loaded, what: str) -> pd.DataFrame:
     frame = as_frame(obj)
     if isinstance(frame, pd.Series):
-        frame = frame.to_frame(what if frame.name is None else frame.name)
+        frame = frame.to_frame(what)
     if not isinstance(frame, pd.DataFrame):
         raise InputError(f"{what}: expected a DataFrame, got {type(frame).__name__}")
     if frame.index.name != "person_id" and "person_id" in frame.columns:
