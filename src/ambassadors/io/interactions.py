@@ -30,6 +30,7 @@ from ambassadors.io.tables import (
     Roster,
     _as_str_series,
     parse_datetimes,
+    normalize_name,
     read_raw,
     resolve_columns,
     to_number,
@@ -45,14 +46,15 @@ _PAIR_REASONS = ["unknown_sender", "bad_timestamp", "unknown_recipient", "bad_va
                  "self_pair"]
 
 
-def _codes_and_values(col: pd.Series) -> tuple[np.ndarray, pd.Series]:
-    """(int64 codes with -1 for missing, distinct values as stripped strings)."""
-    if isinstance(col.dtype, pd.CategoricalDtype):
+
+def _distinct(col: object) -> tuple[np.ndarray, pd.Series]:
+    """(int64 codes with -1 for missing, distinct values as stripped strings) of a column."""
+    if isinstance(col, pd.Series) and isinstance(col.dtype, pd.CategoricalDtype):
         codes = col.cat.codes.to_numpy().astype(np.int64)
         uniques = col.cat.categories
     else:
-        codes, uniques = pd.factorize(col, use_na_sentinel=True)
-        codes = codes.astype(np.int64)
+        codes, uniques = pd.factorize(pd.Series(col, copy=False), use_na_sentinel=True)
+        codes = np.asarray(codes, dtype=np.int64)
     return codes, _as_str_series(np.asarray(uniques, dtype=object))
 
 
@@ -62,10 +64,9 @@ def _no_roster_key(values: pd.Series) -> pd.Series:
     return lower.where(values.str.contains("@", regex=False), values)
 
 
-def _resolve(source: pd.Series, target: pd.Series, people: pd.DataFrame | None
-             ) -> tuple[np.ndarray, np.ndarray, pd.Index]:
-    s_codes, s_vals = _codes_and_values(source)
-    t_codes, t_vals = _codes_and_values(target)
+def _resolve(s_codes: np.ndarray, s_vals: pd.Series, t_codes: np.ndarray, t_vals: pd.Series,
+             people: pd.DataFrame | None) -> tuple[np.ndarray, np.ndarray, pd.Index]:
+    """Roster positions of senders and recipients (-1 unknown), and the categories."""
     if people is not None:
         roster = Roster(people)
         categories = roster.ids
@@ -83,6 +84,110 @@ def _resolve(source: pd.Series, target: pd.Series, people: pd.DataFrame | None
     src = np.append(s_pos, -1)[s_codes]
     tgt = np.append(t_pos, -1)[t_codes]
     return src, tgt, categories
+
+
+def _nat_series(n: int) -> pd.Series:
+    return pd.Series(np.full(n, np.datetime64("NaT", "ns")), copy=False).dt.tz_localize("UTC")
+
+
+def _finalize(*, rows: np.ndarray, n_rows: int, source: tuple[np.ndarray, pd.Series],
+              target: tuple[np.ndarray, pd.Series], people: pd.DataFrame | None,
+              report: LoadReport, at: np.ndarray | None = None,
+              timestamp: tuple[np.ndarray, np.ndarray] | None = None,
+              weight: tuple[np.ndarray, np.ndarray] | None = None,
+              channel: str | None = None, channel_values: pd.Categorical | None = None,
+              event_id: object = None) -> pd.DataFrame:
+    """Core of :func:`finalize_pairs` on arrays.
+
+    ``rows`` gives each pair's row code (0..n_rows-1, for accounting and default weights).
+    Attribute arrays (``timestamp`` = (datetime64[ns] naive UTC values, bad mask), ``weight`` =
+    (float values, bad mask), ``channel_values``, ``event_id``) are indexed by ``at`` (default:
+    one entry per pair), so that readers can pass row-level arrays without expanding them.
+    """
+    n = len(rows)
+    take = (lambda a: a) if at is None else (lambda a: a[at])
+    src, tgt, categories = _resolve(*source, *target, people)
+    reason = np.zeros(n, dtype=np.int8)  # 0 = kept, k = _PAIR_REASONS[k - 1]
+
+    def mark(mask: np.ndarray, name: str) -> None:
+        code = _PAIR_REASONS.index(name) + 1
+        reason[(reason == 0) & mask] = code
+
+    mark(src < 0, "unknown_sender")
+    if timestamp is not None and timestamp[1].any():
+        mark(take(timestamp[1]), "bad_timestamp")
+    mark(tgt < 0, "unknown_recipient")
+    if weight is not None:
+        w_vals, w_bad = weight
+        bad_w = w_bad | np.isnan(w_vals) | (w_vals < 0)
+        if bad_w.any():
+            mark(take(bad_w), "bad_value")
+        if (w_vals == 0).any():
+            mark(take(w_vals == 0), "zero_weight")
+    mark(src == tgt, "self_pair")
+
+    keep = reason == 0
+    n_keep = int(keep.sum())
+    report.pairs_read = (report.pairs_read or 0) + n
+    report.pairs_used = (report.pairs_used or 0) + n_keep
+    counts = np.bincount(reason, minlength=len(_PAIR_REASONS) + 1)
+    for k, name in enumerate(_PAIR_REASONS, start=1):
+        report.drop(name, counts[k], unit="pairs")
+    # Row outcome: the smallest reason code among its pairs (0 if any pair is kept).
+    row_min = np.full(n_rows, 127, dtype=np.int8)
+    np.minimum.at(row_min, rows, reason)
+    report.rows_used += int((row_min == 0).sum())
+    row_counts = np.bincount(row_min[(row_min > 0) & (row_min < 127)],
+                             minlength=len(_PAIR_REASONS) + 1)
+    for k, name in enumerate(_PAIR_REASONS, start=1):
+        report.drop(name, row_counts[k])
+
+    kept_at = np.flatnonzero(keep) if at is None else at[keep]
+    if weight is not None:
+        w = weight[0][kept_at]
+    else:
+        per_row = np.bincount(rows, minlength=n_rows)
+        w = 1.0 / per_row[rows[keep]]
+    if timestamp is not None:
+        ts = pd.Series(timestamp[0][kept_at], copy=False).dt.tz_localize("UTC")
+    else:
+        ts = _nat_series(n_keep)
+    if channel is not None or channel_values is None:
+        chan = pd.Categorical.from_codes(np.zeros(n_keep, dtype=np.int8),
+                                         categories=[str(channel or "unknown")])
+    else:
+        chan = channel_values[kept_at]
+    dtype = pd.CategoricalDtype(categories, ordered=False)
+    out = pd.DataFrame({
+        "source": pd.Categorical.from_codes(src[keep], dtype=dtype),
+        "target": pd.Categorical.from_codes(tgt[keep], dtype=dtype),
+        "timestamp": ts,
+        "weight": np.asarray(w, dtype=np.float64),
+        "channel": chan,
+    })
+    if event_id is not None:
+        out["event_id"] = _take_strings(event_id, kept_at)
+    return out
+
+
+def _take_strings(values: object, at: np.ndarray) -> pd.Series:
+    """values[at] as a str Series (pyarrow arrays are taken without going through Python)."""
+    try:
+        import pyarrow as pa
+
+        if isinstance(values, (pa.Array, pa.ChunkedArray)):
+            taken = values.take(pa.array(at, type=pa.int64()))
+            return pd.Series(taken.to_pandas(), copy=False).astype(str)
+    except ImportError:  # pragma: no cover - pyarrow is a dependency
+        pass
+    codes, uniques = _distinct(values)
+    uniques = np.append(uniques.to_numpy(dtype=object), "")
+    return pd.Series(uniques[codes[at]], dtype=str)
+
+
+def _channel_categorical(values: object) -> pd.Categorical:
+    c = _as_str_series(values).str.lower()
+    return pd.Categorical(c.where(c != "", "unknown"))
 
 
 def finalize_pairs(pairs: pd.DataFrame, *, people: pd.DataFrame | Loaded | None,
@@ -147,72 +252,25 @@ def finalize_pairs(pairs: pd.DataFrame, *, people: pd.DataFrame | Loaded | None,
         people = as_frame(people)
     n = len(pairs)
     if "row" in pairs.columns:
-        row_codes, row_uniques = pd.factorize(pairs["row"], use_na_sentinel=False)
+        rows, row_uniques = pd.factorize(pairs["row"], use_na_sentinel=False)
+        rows, n_rows = np.asarray(rows, dtype=np.int64), len(row_uniques)
     else:
-        row_codes, row_uniques = np.arange(n), np.arange(n)
-    row_codes = np.asarray(row_codes, dtype=np.int64)
-    n_rows = len(row_uniques)
-
-    src, tgt, categories = _resolve(pairs["source"], pairs["target"], people)
-    reason = np.zeros(n, dtype=np.int8)  # 0 = kept, k = _PAIR_REASONS[k - 1]
-
-    def mark(mask: np.ndarray, name: str) -> None:
-        code = _PAIR_REASONS.index(name) + 1
-        reason[(reason == 0) & mask] = code
-
-    mark(src < 0, "unknown_sender")
+        rows, n_rows = np.arange(n, dtype=np.int64), n
+    timestamp = weight = channel_values = event_id = None
     if "timestamp" in pairs.columns:
-        ts, bad_ts = parse_datetimes(pairs["timestamp"])
-        mark(bad_ts, "bad_timestamp")
-    else:
-        ts = pd.Series(np.full(n, np.datetime64("NaT", "ns")), copy=False).dt.tz_localize("UTC")
-    mark(tgt < 0, "unknown_recipient")
+        ts, bad = parse_datetimes(pairs["timestamp"])
+        timestamp = (ts.dt.tz_localize(None).to_numpy(dtype="datetime64[ns]"), bad)
     if "weight" in pairs.columns:
-        weight, bad_w = to_number(pairs["weight"], decimal_comma=True)
-        weight = weight.to_numpy(dtype=np.float64, na_value=np.nan)
-        mark(bad_w | np.isnan(weight) | (weight < 0), "bad_value")
-        mark(weight == 0, "zero_weight")
-    else:
-        per_row = np.bincount(row_codes, minlength=n_rows)
-        weight = 1.0 / per_row[row_codes] if n else np.zeros(0)
-    mark(src == tgt, "self_pair")
-
-    keep = reason == 0
-    report.pairs_read = (report.pairs_read or 0) + n
-    report.pairs_used = (report.pairs_used or 0) + int(keep.sum())
-    counts = np.bincount(reason, minlength=len(_PAIR_REASONS) + 1)
-    for k, name in enumerate(_PAIR_REASONS, start=1):
-        report.drop(name, counts[k], unit="pairs")
-
-    # Row outcome: the smallest reason code among its pairs (0 if any pair is kept).
-    row_min = np.full(n_rows, 127, dtype=np.int8)
-    np.minimum.at(row_min, row_codes, reason)
-    report.rows_used += int((row_min == 0).sum())
-    row_counts = np.bincount(row_min[row_min > 0], minlength=len(_PAIR_REASONS) + 1)
-    for k, name in enumerate(_PAIR_REASONS, start=1):
-        report.drop(name, row_counts[k])
-
-    if channel is not None:
-        chan = pd.Categorical(np.full(int(keep.sum()), str(channel), dtype=object))
-    elif "channel" in pairs.columns:
-        c = _as_str_series(pairs["channel"])[keep].str.lower()
-        chan = pd.Categorical(c.where(c != "", "unknown").to_numpy(dtype=object))
-    else:
-        chan = pd.Categorical(np.full(int(keep.sum()), "unknown", dtype=object))
-
-    dtype = pd.CategoricalDtype(categories, ordered=False)
-    out = pd.DataFrame({
-        "source": pd.Categorical.from_codes(src[keep], dtype=dtype),
-        "target": pd.Categorical.from_codes(tgt[keep], dtype=dtype),
-        "timestamp": ts[keep].reset_index(drop=True),
-        "weight": np.asarray(weight, dtype=np.float64)[keep],
-        "channel": chan,
-    })
+        w, bad = to_number(pairs["weight"], decimal_comma=True)
+        weight = (w.to_numpy(dtype=np.float64, na_value=np.nan), bad)
+    if channel is None and "channel" in pairs.columns:
+        channel_values = _channel_categorical(pairs["channel"])
     if "event_id" in pairs.columns:
-        codes, uniques = _codes_and_values(pairs["event_id"])
-        uniques = np.append(uniques.to_numpy(dtype=object), "")
-        out["event_id"] = pd.Series(uniques[codes[keep]], dtype=str)
-    return out
+        event_id = pairs["event_id"].reset_index(drop=True)
+    return _finalize(rows=rows, n_rows=n_rows, source=_distinct(pairs["source"]),
+                     target=_distinct(pairs["target"]), people=people, report=report,
+                     timestamp=timestamp, weight=weight, channel=channel,
+                     channel_values=channel_values, event_id=event_id)
 
 
 # --------------------------------------------------------------------------------------------
@@ -241,22 +299,34 @@ _LIST_TARGETS = {"recipients", "toaddresses", "torecipients", "recipientemails",
 _EXPORT_SUFFIXES = {".mbox", ".eml", ".zip", ".ics", ".ical", ".msg", ".mbx", ".vcs"}
 
 
-def _dict_encode(column: object) -> tuple[np.ndarray, pd.Index]:
-    """(int32 codes, distinct values) of a pyarrow string column."""
+
+
+_LIST_TARGETS = {"recipients", "toaddresses", "torecipients", "recipientemails", "receivers",
+                 "attendees"}
+_EXPORT_SUFFIXES = {".mbox", ".eml", ".zip", ".ics", ".ical", ".msg", ".mbx", ".vcs"}
+
+
+def _as_string_array(column: object):
+    """A single (non-chunked) pyarrow string array; nulls -> ""."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
     arr = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
-    if arr.type != pa.string() and arr.type != pa.large_string():
+    if not (pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type)):
         arr = pc.cast(arr, pa.string())
-    enc = pc.dictionary_encode(pc.fill_null(arr, ""))
-    codes = enc.indices.to_numpy(zero_copy_only=False).astype(np.int32, copy=False)
-    values = pd.Index(np.asarray(enc.dictionary.to_pylist(), dtype=object))
+    if arr.null_count:
+        arr = pc.fill_null(arr, "")
+    return arr
+
+
+def _dict_encode(arr: object) -> tuple[np.ndarray, pd.Series]:
+    """(int64 codes, distinct values as stripped strings) of a pyarrow string array."""
+    import pyarrow.compute as pc
+
+    enc = pc.dictionary_encode(arr)
+    codes = enc.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    values = _as_str_series(np.asarray(enc.dictionary.to_pylist(), dtype=object))
     return codes, values
-
-
-def _take_categorical(codes: np.ndarray, values: pd.Index, at: np.ndarray) -> pd.Categorical:
-    return pd.Categorical.from_codes(codes[at], categories=values.astype(str))
 
 
 def _is_export(obj: object) -> bool:
@@ -264,6 +334,38 @@ def _is_export(obj: object) -> bool:
         return False
     path = Path(obj).expanduser()
     return path.is_dir() or path.suffix.lower() in _EXPORT_SUFFIXES
+
+
+def _any_substring(arr: object, *needles: str) -> bool:
+    import pyarrow.compute as pc
+
+    return any(bool(pc.any(pc.match_substring(arr, s)).as_py()) for s in needles)
+
+
+def _row_timestamps(column: object) -> tuple[np.ndarray, np.ndarray]:
+    """Row-level timestamps: (datetime64[ns] naive UTC values, bad mask), fast path in arrow."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    arr = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
+    if pa.types.is_timestamp(arr.type):
+        ts, bad = parse_datetimes(arr.to_pandas())
+        return ts.dt.tz_localize(None).to_numpy(dtype="datetime64[ns]"), bad
+    arr = _as_string_array(arr)
+    blank = pc.equal(arr, "")
+    nullable = pc.if_else(blank, pa.scalar(None, pa.string()), arr)
+    for target in (pa.timestamp("ns"), pa.timestamp("ns", tz="UTC")):
+        try:
+            parsed = pc.cast(nullable, target)
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            continue
+        values = parsed.cast(pa.int64()).to_numpy(zero_copy_only=False)
+        out = values.astype("datetime64[ns]") if parsed.null_count == 0 else \
+            np.where(parsed.is_null().to_numpy(zero_copy_only=False), np.datetime64("NaT", "ns"),
+                     np.nan_to_num(values, nan=0).astype(np.int64).astype("datetime64[ns]"))
+        return out, np.zeros(len(arr), dtype=bool)
+    ts, bad = parse_datetimes(arr.to_pandas())
+    return ts.dt.tz_localize(None).to_numpy(dtype="datetime64[ns]"), bad
 
 
 def _read_tabular(raw: RawTable, *, people: pd.DataFrame | None, columns: dict | None,
@@ -293,81 +395,80 @@ def _read_tabular(raw: RawTable, *, people: pd.DataFrame | None, columns: dict |
     def col(name: str):
         return table.column(found[name])
 
-    target_cols = [col(c) for c in ("target", "cc", "bcc") if c in found]
-    events = (len(target_cols) > 1 or normalize_key(found["target"]) in _LIST_TARGETS)
+    target_cols = [_as_string_array(col(c)) for c in ("target", "cc", "bcc") if c in found]
+    events = len(target_cols) > 1 or normalize_name(found["target"]) in _LIST_TARGETS
     if not events and n_rows:
-        tgt = col("target")
-        if tgt.type in (pa.string(), pa.large_string()):
-            events = bool(pc.any(pc.match_substring_regex(tgt, "[;,]")).as_py())
+        events = _any_substring(target_cols[0], ";", ",")
     report.notes.append("read as an event log (one row per message)" if events
                         else "read as an edge list (one row per pair)")
 
-    # ---- recipients -> (row, recipient) pairs
+    # ---- recipients -> (row, recipient) pairs, all in pyarrow kernels
     if events:
-        parts = [pc.cast(c, pa.string()) if c.type != pa.string() else c for c in target_cols]
-        joined = parts[0] if len(parts) == 1 else pc.binary_join_element_wise(*parts, ";")
-        lists = pc.split_pattern(pc.replace_substring(joined, ",", ";"), ";")
-        if isinstance(lists, pa.ChunkedArray):
-            lists = lists.combine_chunks()
-        flat = pc.utf8_trim_whitespace(pc.list_flatten(lists))
-        parents = pc.list_parent_indices(lists).to_numpy().astype(np.int64)
+        joined = target_cols[0] if len(target_cols) == 1 else \
+            pc.binary_join_element_wise(*target_cols, ";")
+        if _any_substring(joined, ","):
+            joined = pc.replace_substring(joined, ",", ";")
+        lists = pc.split_pattern(joined, ";")
+        flat = pc.list_flatten(lists)
+        rows = pc.list_parent_indices(lists).to_numpy(zero_copy_only=False).astype(np.int64)
     else:
-        tgt = col("target")
-        tgt = tgt.combine_chunks() if isinstance(tgt, pa.ChunkedArray) else tgt
-        flat = pc.utf8_trim_whitespace(pc.cast(tgt, pa.string()))
-        parents = np.arange(n_rows, dtype=np.int64)
-    nonempty = pc.not_equal(pc.fill_null(flat, ""), "").to_numpy(zero_copy_only=False)
-    flat = flat.filter(pa.array(nonempty))
-    parents = parents[nonempty]
+        flat = target_cols[0]
+        rows = np.arange(n_rows, dtype=np.int64)
+    t_codes, t_values = _dict_encode(flat)
+    if events:
+        # normalise the few distinct addresses, not the millions of pairs
+        keys = _no_roster_key(t_values)
+        key_codes, key_values = pd.factorize(keys.to_numpy(dtype=object))
+        t_codes = key_codes[t_codes]
+        t_values = _as_str_series(np.asarray(key_values, dtype=object))
+    blank_codes = np.flatnonzero((t_values == "").to_numpy())
+    if len(blank_codes):
+        nonblank = ~np.isin(t_codes, blank_codes)
+        t_codes, rows = t_codes[nonblank], rows[nonblank]
+    if events and len(rows):
+        # one pair per distinct recipient of a message (To and Cc may name the same person)
+        keys = rows * (len(t_values) + 1) + t_codes
+        sorted_keys = np.sort(keys)
+        if (sorted_keys[1:] == sorted_keys[:-1]).any():  # rare: only then find which
+            order = np.argsort(keys, kind="stable")
+            repeat = np.empty(len(keys), dtype=bool)
+            sorted_keys = keys[order]
+            repeat[order] = np.r_[False, sorted_keys[1:] == sorted_keys[:-1]]
+            report.notes.append(f"{int(repeat.sum())} repeated recipients of the same "
+                                "message counted once")
+            t_codes, rows = t_codes[~repeat], rows[~repeat]
     has_pair = np.zeros(n_rows, dtype=bool)
-    has_pair[parents] = True
+    has_pair[rows] = True
     report.drop("no_recipients", int(n_rows - has_pair.sum()))
 
-    t_codes, t_values = _dict_encode(flat)
-    if events and len(parents):
-        # one pair per distinct recipient of a message (To and Cc may name the same person)
-        keys = pd.Index(_no_roster_key(_as_str_series(t_values)).to_numpy(dtype=object))
-        key_codes, key_values = pd.factorize(keys)
-        t_codes = key_codes[t_codes].astype(np.int32)
-        t_values = pd.Index(np.asarray(key_values, dtype=object))
-        combined = parents * (len(t_values) + 1) + t_codes
-        repeat = pd.Series(combined, copy=False).duplicated().to_numpy()
-        if repeat.any():
-            report.notes.append(f"{int(repeat.sum())} repeated recipients of the same message "
-                                "counted once")
-            t_codes, parents = t_codes[~repeat], parents[~repeat]
-
-    s_codes, s_values = _dict_encode(col("source"))
-    pairs = pd.DataFrame({
-        "row": parents,
-        "source": _take_categorical(s_codes, s_values, parents),
-        "target": pd.Categorical.from_codes(t_codes, categories=t_values.astype(str)),
-    })
-    for name in ("timestamp", "weight", "channel", "event_id"):
-        if name in found:
-            column = col(name)
-            if pa.types.is_timestamp(column.type):
-                values = column.to_pandas()
-                if not isinstance(values.dtype, pd.DatetimeTZDtype):
-                    values = values.dt.tz_localize("UTC")
-                pairs[name] = values.to_numpy()[parents]
-            else:
-                codes, values = _dict_encode(column)
-                pairs[name] = _take_categorical(codes, values, parents)
+    s_codes, s_values = _dict_encode(_as_string_array(col("source")))
+    timestamp = weight = channel_values = event_id = None
+    if "timestamp" in found:
+        timestamp = _row_timestamps(col("timestamp"))
+    if "weight" in found:
+        codes, values = _dict_encode(_as_string_array(col("weight")))
+        w, bad = to_number(values, decimal_comma=raw.decimal_comma)
+        weight = (np.append(w.to_numpy(dtype=np.float64, na_value=np.nan), np.nan)[codes],
+                  np.append(bad, False)[codes])
+    if channel is None and "channel" in found:
+        codes, values = _dict_encode(_as_string_array(col("channel")))
+        channel_values = pd.Categorical.from_codes(codes, categories=pd.Index(
+            values.to_numpy(dtype=object)).astype(str)).astype(str)
+        channel_values = _channel_categorical(channel_values)
+    if "event_id" in found:
+        event_id = _as_string_array(col("event_id"))
     if channel is None and "channel" not in found:
         channel = "email" if events else "unknown"
-    out = finalize_pairs(pairs, people=people, report=report, channel=channel)
+    out = _finalize(rows=rows, n_rows=n_rows, source=(s_codes[rows], s_values),
+                    target=(t_codes, t_values), people=people, report=report, at=rows,
+                    timestamp=timestamp, weight=weight, channel=channel,
+                    channel_values=channel_values, event_id=event_id)
+    # rows with no pair were counted above; _finalize counted the rows it saw
     if out.empty:
         raise InputError(f"{source}: no interactions left after dropping rows ("
                          + (", ".join(f"{r}: {n}" for r, n in report.dropped.items()) or "empty")
                          + ")")
     return Loaded(out, report)
-
-
-def normalize_key(name: str) -> str:
-    from ambassadors.io.tables import normalize_name
-
-    return normalize_name(name)
 
 
 def read_interactions(path_or_frame: str | PathLike | pd.DataFrame, *,
