@@ -183,6 +183,13 @@ def percentiles(values: pd.Series, *, higher_is_better: bool = True) -> pd.Serie
     x = pd.to_numeric(values, errors="coerce").astype(float)
     if not higher_is_better:
         x = -x
+    # Equal values computed in a different order (e.g. after relabelling people) may differ in
+    # the last bits; compare on 10 significant digits so they tie as they should.
+    arr = x.to_numpy(dtype=float, copy=True)
+    finite = np.isfinite(arr) & (arr != 0)
+    exp10 = np.floor(np.log10(np.abs(arr[finite])))
+    arr[finite] = np.round(arr[finite] / 10.0**exp10, 9) * 10.0**exp10
+    x = pd.Series(arr, index=x.index)
     ranks = x.rank(method="average")
     count = int(x.notna().sum())
     if count <= 1:
