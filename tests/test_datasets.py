@@ -17,6 +17,7 @@ from ambassadors.datasets import (
     Organization,
     load_sample,
     make_organization,
+    sample_paths,
 )
 from ambassadors.errors import InfeasibleError, InputError
 
@@ -400,3 +401,11 @@ def test_sample_is_small_and_as_documented():
 def test_sample_is_what_the_documented_command_makes():
     # fails when the generator changed without regenerating data/samples (see its README)
     assert_same(load_sample(), make_organization(**SAMPLE_OPTIONS))
+
+
+def test_sample_paths_point_at_the_files_load_sample_reads():
+    paths = sample_paths()
+    assert set(paths) == {"people", "emails", "chat", "survey", "activity", "truth"}
+    assert all(p.is_file() for p in paths.values())
+    people = pd.read_csv(paths["people"], dtype=str).set_index("person_id")
+    assert people.index.equals(load_sample().people.index)

@@ -28,7 +28,9 @@ import pyarrow.csv as pacsv
 
 from ambassadors.errors import InfeasibleError, InputError
 
-__all__ = ["Organization", "make_organization", "load_sample", "LIKERT", "SAMPLE_OPTIONS"]
+__all__ = [
+    "Organization", "make_organization", "load_sample", "sample_paths", "LIKERT", "SAMPLE_OPTIONS",
+]
 
 #: Survey answers, from 1 (``"Strongly disagree"``) to 5 (``"Strongly agree"``).
 LIKERT: tuple[str, ...] = (
@@ -259,6 +261,34 @@ def load_sample() -> Organization:
     ['Customer Support', 'Engineering', 'Finance']
     """
     return Organization.read(_sample_dir())
+
+
+def sample_paths() -> dict[str, Path]:
+    """Paths of the bundled sample's files, to hand to the readers or the command line.
+
+    Returns
+    -------
+    dict of str to Path
+        ``people, emails, chat, survey, activity`` (CSV files) and ``truth`` (JSON), all
+        existing files.
+
+    Raises
+    ------
+    InputError
+        When the sample is not installed (neither in the package nor in the repository).
+
+    Examples
+    --------
+    >>> paths = sample_paths()
+    >>> sorted(paths)
+    ['activity', 'chat', 'emails', 'people', 'survey', 'truth']
+    >>> paths["people"].name
+    'people.csv'
+    """
+    root = _sample_dir()
+    paths = {name: root / f"{name}.csv" for name in Organization.TABLES}
+    paths["truth"] = root / "truth.json"
+    return paths
 
 
 def _sample_dir() -> Path:
