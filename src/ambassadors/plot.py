@@ -334,6 +334,7 @@ def plot_influence_map(
     max_edges: int = 3000,
     title: str | None = None,
     legend: bool = True,
+    min_group_size: int = 0,
     ax=None,
     **style: Any,
 ):
@@ -375,6 +376,8 @@ def plot_influence_map(
         Default: "Influence map: N people in D departments, K ambassadors".
     legend : bool, default True
         Department legend (when at most 20 departments; otherwise the clusters are labelled).
+    min_group_size : int, default 0
+        The legend gives department sizes; departments smaller than this show "< n" instead.
     ax : matplotlib Axes, optional
         Draw here; default: a new 16:9 figure.
     **style
@@ -503,9 +506,11 @@ def plot_influence_map(
             )
         for k, dept in enumerate(names):
             row = styles.loc[dept]
+            size_k = int(graph.department_sizes.iloc[k])
+            shown_k = _mask_label(min_group_size) if size_k < min_group_size else f"{size_k:,}"
             handles.append(
                 Line2D([], [], linestyle="", marker=row["marker"], markersize=8, color=row["color"],
-                       label=f"{dept} ({int(graph.department_sizes.iloc[k]):,})")
+                       label=f"{dept} ({shown_k})")
             )
 
     # ambassadors: a black ring, at least a readable size however dense the map
@@ -895,6 +900,8 @@ def plot_score_breakdown(
         )
     frame = ranking.copy()
     frame.index = frame.index.astype(str)
+    if "rank" in frame.columns:
+        frame = frame[frame["rank"].notna()]  # ineligible people have no rank
     key = frame["rank"] if "rank" in frame.columns else -frame[parts].sum(axis=1)
     frame = frame.assign(_key=key.to_numpy(), _id=frame.index).sort_values(["_key", "_id"], kind="stable")
     frame = frame.head(int(top))
@@ -920,7 +927,8 @@ def plot_score_breakdown(
     ax.invert_yaxis()
     ax.set_xlabel("score (sum of weighted components)")
     ax.spines[["top", "right"]].set_visible(False)
-    ax.legend(loc="lower right", frameon=False, fontsize=9, ncols=min(len(parts), 3))
+    ax.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize=9,
+              ncols=min(len(parts), 4))
     ax.set_title(f"What the scores are made of: top {len(frame)}", fontsize=13, loc="left")
     return ax
 
