@@ -53,6 +53,11 @@ _EXPORTS: dict[str, str] = {
     # data
     "make_organization": "ambassadors.datasets",
     "load_sample": "ambassadors.datasets",
+    "sample_paths": "ambassadors.datasets",
+    "Organization": "ambassadors.datasets",
+    # the whole chain in one call
+    "analyze": "ambassadors.pipeline",
+    "Analysis": "ambassadors.pipeline",
 }
 
 __all__ = ["__version__", *_EXPORTS]

@@ -1,0 +1,204 @@
+"""The command line: fast help, one-line errors, shortlists on the sample and on real data."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from ambassadors.cli import main
+
+REPO = Path(__file__).resolve().parents[1]
+KRACKHARDT = REPO / "data" / "real" / "krackhardt"
+
+
+def run_cli(*args: str, cwd: Path | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
+    environ = {**os.environ, "MPLBACKEND": "Agg", **(env or {})}
+    return subprocess.run(
+        [sys.executable, "-m", "ambassadors.cli", *args], capture_output=True, text=True,
+        cwd=cwd, env=environ, timeout=300,
+    )
+
+
+def test_help_and_version_do_not_import_the_heavy_stack():
+    code = (
+        "import sys, ambassadors.cli as c\n"
+        "try:\n    c.main(['--version'])\nexcept SystemExit:\n    pass\n"
+        "heavy = [m for m in ('pandas', 'numpy', 'scipy', 'matplotlib', 'igraph', 'networkx') if m in sys.modules]\n"
+        "print('HEAVY:' + ','.join(heavy))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert "ambassadors" in out.stdout
+    assert out.stdout.strip().splitlines()[-1] == "HEAVY:"
+
+
+def test_help_lists_the_commands():
+    out = run_cli("--help")
+    assert out.returncode == 0
+    for command in ("shortlist", "rank", "report", "demo", "reidentify"):
+        assert command in out.stdout
+
+
+def test_missing_file_is_one_line_error(tmp_path):
+    out = run_cli("shortlist", "--people", str(tmp_path / "nope.csv"), "--interactions", str(tmp_path / "x.csv"))
+    assert out.returncode == 2
+    assert out.stderr.startswith("error: ")
+    assert "nope.csv" in out.stderr
+    assert "Traceback" not in out.stderr
+    assert len(out.stderr.strip().splitlines()) == 1
+
+
+def _sample(tmp_path: Path) -> dict[str, Path]:
+    from ambassadors.datasets import sample_paths
+
+    return sample_paths()
+
+
+@pytest.mark.parametrize("size", ["0", "-3"])
+def test_non_positive_size_is_refused(tmp_path, size):
+    paths = _sample(tmp_path)
+    out = run_cli("shortlist", "--people", str(paths["people"]), "--interactions", str(paths["emails"]),
+                  "--size", size)
+    assert out.returncode == 2
+    assert "--size" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_size_below_department_count_is_refused(tmp_path):
+    paths = _sample(tmp_path)
+    n_departments = pd.read_csv(paths["people"], dtype=str)["department"].nunique()
+    out = run_cli("shortlist", "--people", str(paths["people"]), "--interactions", str(paths["emails"]),
+                  "--size", str(n_departments - 1))
+    assert out.returncode == 2
+    assert "department" in out.stderr.lower() and "Traceback" not in out.stderr
+    assert len(out.stderr.strip().splitlines()) == 1 or out.stderr.strip().splitlines()[-1].startswith("error: ")
+
+
+def test_shortlist_on_sample_covers_every_department(tmp_path):
+    paths = _sample(tmp_path)
+    out_csv = tmp_path / "shortlist.csv"
+    out = run_cli(
+        "shortlist", "--people", str(paths["people"]), "--interactions", str(paths["emails"]),
+        "--interactions", str(paths["chat"]), "--signals", str(paths["survey"]),
+        "--signals", str(paths["activity"]), "--out", str(out_csv),
+    )
+    assert out.returncode == 0, out.stderr
+    assert "rows read" in out.stderr  # the load report
+    table = pd.read_csv(out_csv, dtype={"person_id": str})
+    for column in ("person_id", "department", "rank", "score", "reason", "pagerank"):
+        assert column in table.columns
+    ambassadors = table[table["role"] == "ambassador"]
+    people = pd.read_csv(paths["people"], dtype=str)
+    assert set(ambassadors["department"]) == set(people["department"])
+    assert ambassadors["reason"].str.len().min() > 10
+    assert ambassadors["person_id"].isin(people["person_id"]).all()
+
+
+def test_output_equal_to_input_is_refused(tmp_path):
+    paths = _sample(tmp_path)
+    copy = tmp_path / "people.csv"
+    copy.write_bytes(Path(paths["people"]).read_bytes())
+    before = copy.read_bytes()
+    out = run_cli("shortlist", "--people", str(copy), "--interactions", str(paths["emails"]),
+                  "--out", str(copy))
+    assert out.returncode == 2 and "Traceback" not in out.stderr
+    assert copy.read_bytes() == before
+
+
+def _krackhardt_converted(tmp_path: Path) -> tuple[Path, Path]:
+    """Convert Krackhardt's European CSVs to plain comma-separated files with our column names."""
+    attrs = pd.read_csv(KRACKHARDT / "attributes.csv", sep=";", decimal=",", dtype={"ID": str, "DEPT": str})
+    people = attrs.rename(columns={"ID": "person_id", "DEPT": "department", "LEVEL": "level",
+                                   "AGE": "age", "TENURE": "tenure"})
+    advice = pd.read_csv(KRACKHARDT / "advice.csv", sep=";", dtype={"ego": str, "alter": str})
+    edges = advice[(advice["edge"] == 1) & (advice["ego"] != advice["alter"])]
+    edges = edges.rename(columns={"ego": "source", "alter": "target"})[["source", "target"]]
+    people_csv, edges_csv = tmp_path / "people.csv", tmp_path / "advice.csv"
+    people.to_csv(people_csv, index=False)
+    edges.to_csv(edges_csv, index=False)
+    return people_csv, edges_csv
+
+
+def test_shortlist_on_krackhardt_converted(tmp_path):
+    people_csv, edges_csv = _krackhardt_converted(tmp_path)
+    out_csv = tmp_path / "out.csv"
+    out = run_cli("shortlist", "--people", str(people_csv), "--interactions", str(edges_csv),
+                  "--size", "5", "--out", str(out_csv))
+    assert out.returncode == 0, out.stderr
+    table = pd.read_csv(out_csv, dtype={"person_id": str, "department": str})
+    amb = table[table["role"] == "ambassador"]
+    assert len(amb) == 5
+    assert set(amb["department"]) == {"0", "1", "2", "3", "4"}
+    assert "190" in out.stderr  # all 190 advice ties read
+
+
+def test_shortlist_on_krackhardt_raw_european_files(tmp_path):
+    """The shipped files as found: semicolons, CRLF, decimal commas, ID/DEPT headers, 0/1 edges."""
+    out_csv = tmp_path / "out.csv"
+    out = run_cli("shortlist", "--people", str(KRACKHARDT / "attributes.csv"),
+                  "--interactions", str(KRACKHARDT / "advice.csv"), "--size", "5", "--out", str(out_csv))
+    assert out.returncode == 0, out.stderr
+    table = pd.read_csv(out_csv, dtype={"person_id": str, "department": str})
+    assert set(table.loc[table["role"] == "ambassador", "department"]) == {"0", "1", "2", "3", "4"}
+
+
+def test_rank_writes_everyone(tmp_path):
+    people_csv, edges_csv = _krackhardt_converted(tmp_path)
+    out_csv = tmp_path / "rank.csv"
+    assert main(["rank", "--people", str(people_csv), "--interactions", str(edges_csv),
+                 "--out", str(out_csv), "--quiet", "--no-progress"]) == 0
+    table = pd.read_csv(out_csv, dtype={"person_id": str})
+    assert len(table) == 21 and table["person_id"].is_unique
+
+
+def test_shortlist_is_byte_identical_across_runs(tmp_path):
+    paths = _sample(tmp_path)
+    outputs = []
+    for i in range(2):
+        out_csv = tmp_path / f"s{i}.csv"
+        assert main(["shortlist", "--people", str(paths["people"]), "--interactions", str(paths["emails"]),
+                     "--signals", str(paths["survey"]), "--out", str(out_csv), "--quiet", "--no-progress"]) == 0
+        outputs.append(out_csv.read_bytes())
+    assert outputs[0] == outputs[1]
+
+
+def test_pseudonymized_run_needs_a_key_and_hides_ids(tmp_path, monkeypatch):
+    paths = _sample(tmp_path)
+    monkeypatch.delenv("AMBASSADORS_KEY", raising=False)
+    out = run_cli("shortlist", "--people", str(paths["people"]), "--interactions", str(paths["emails"]),
+                  "--pseudonymize", env={"AMBASSADORS_KEY": ""})
+    assert out.returncode == 2 and "key" in out.stderr.lower() and "Traceback" not in out.stderr
+
+    key = tmp_path / "key.txt"
+    key.write_text("0123456789abcdef0123456789abcdef\n")
+    out_csv = tmp_path / "pseudo.csv"
+    out = run_cli("shortlist", "--people", str(paths["people"]), "--interactions", str(paths["emails"]),
+                  "--signals", str(paths["survey"]), "--pseudonymize", "--key-file", str(key),
+                  "--out", str(out_csv))
+    assert out.returncode == 0, out.stderr
+    pseudo = pd.read_csv(out_csv, dtype=str)
+    people = pd.read_csv(paths["people"], dtype=str)
+    assert not pseudo["person_id"].isin(people["person_id"]).any()
+    text = out_csv.read_text()
+    for real in people["email"].head(50):
+        assert real not in text
+
+    named_csv = tmp_path / "named.csv"
+    out = run_cli("reidentify", "--shortlist", str(out_csv), "--people", str(paths["people"]),
+                  "--key-file", str(key), "--out", str(named_csv))
+    assert out.returncode == 0, out.stderr
+    named = pd.read_csv(named_csv, dtype=str)
+    assert named["person_id"].isin(people["person_id"]).all()
+    assert len(named) == len(pseudo)
+
+
+def test_demo_writes_the_three_files(tmp_path):
+    out = run_cli("demo", "--out-dir", str(tmp_path / "demo"))
+    assert out.returncode == 0, out.stderr
+    for name in ("shortlist.csv", "influence_map.png", "report.html"):
+        f = tmp_path / "demo" / name
+        assert f.exists() and f.stat().st_size > 500, name
+    assert (tmp_path / "demo" / "influence_map.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

@@ -1,0 +1,97 @@
+"""The whole chain on generated organisations: what a user of the product relies on."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import ambassadors as amb
+from ambassadors.pipeline import analyze
+
+
+@pytest.fixture(scope="module")
+def org():
+    return amb.make_organization(n_people=400, n_departments=8, months=3, seed=11)
+
+
+@pytest.fixture(scope="module")
+def analysis(org):
+    return analyze(org.people.reset_index(), [org.emails, org.chat], [org.survey, org.activity],
+                   seed=0, progress=False)
+
+
+def test_every_public_name_resolves():
+    for name in amb.__all__:
+        assert getattr(amb, name) is not None, name
+
+
+def test_every_input_row_is_accounted_for(analysis):
+    for report in analysis.load_reports:
+        assert report.rows_read == report.rows_used + sum(report.dropped.values()), str(report)
+        if report.pairs_read is not None:
+            assert report.pairs_read == report.pairs_used + sum(report.pairs_dropped.values()), str(report)
+
+
+def test_distribution_list_sender_is_dropped_and_counted(org, analysis):
+    mail = next(r for r in analysis.load_reports if r.kind == "interactions")
+    assert mail.dropped.get("unknown_sender", 0) > 0
+
+
+def test_plan_covers_every_department(analysis, org):
+    plan = analysis.plan
+    assert set(plan.members["department"]) == set(org.people["department"])
+    assert (plan.coverage["ambassadors"] >= 1).all()
+
+
+def test_planted_connectors_rank_at_the_top_of_their_departments(analysis, org):
+    ranking = analysis.ranking
+    connectors = [c for c in org.truth["connectors"] if c in ranking.index]
+    assert connectors, "the generator plants connectors"
+    top = ranking.loc[connectors, "department_rank"]
+    # each planted enthusiastic connector is among the top 3 of its department
+    assert (top <= 3).mean() >= 0.8, ranking.loc[connectors, ["department", "department_rank", "reason"]]
+
+
+def test_reasons_explain_every_pick(analysis):
+    shortlist = analysis.shortlist()
+    assert shortlist["reason"].notna().all()
+    assert shortlist["reason"].str.len().min() > 15
+
+
+def test_opted_out_people_are_never_proposed(org):
+    survey = org.survey.copy()
+    ids = org.people.index.astype(str)
+    first = analyze(org.people.reset_index(), [org.emails], [survey, org.activity], seed=0, progress=False)
+    picked = list(first.plan.members.index[:3])
+    col = "opt_out"
+    survey = survey.set_index("person_id") if "person_id" in survey.columns else survey
+    survey[col] = survey.get(col, pd.Series("", index=survey.index)).astype(object)
+    for pid in picked:
+        survey.loc[pid, col] = "yes"
+    second = analyze(org.people.reset_index(), [org.emails], [survey.reset_index(), org.activity],
+                     seed=0, progress=False)
+    assert not set(picked) & set(second.plan.members.index)
+    assert set(second.plan.members["department"]) == set(ids.map(org.people["department"]))
+
+
+def test_result_is_invariant_under_relabelling_ids(org):
+    """Renaming every person (consistently) renames the plan and changes nothing else."""
+    base = analyze(org.people.reset_index(), [org.chat], None, seed=0, progress=False, size=10)
+    rng = np.random.default_rng(5)
+    old = org.people.index.astype(str).to_numpy()
+    new = np.array([f"X{v:05d}" for v in rng.permutation(len(old))])
+    mapping = dict(zip(old, new))
+    people = org.people.reset_index()
+    people["person_id"] = people["person_id"].map(mapping)
+    if "manager_id" in people.columns:
+        people["manager_id"] = people["manager_id"].map(mapping)
+    chat = org.chat.copy()
+    chat["source"] = chat["source"].map(mapping)
+    chat["target"] = chat["target"].map(mapping)
+    renamed = analyze(people, [chat], None, seed=0, progress=False, size=10)
+    assert renamed.plan.reach_1 == base.plan.reach_1
+    assert sorted(renamed.plan.members["department"]) == sorted(base.plan.members["department"])
+    pr_base = base.scores["pagerank"].rename(index=mapping).sort_index()
+    pr_new = renamed.scores["pagerank"].sort_index()
+    np.testing.assert_allclose(pr_base.to_numpy(), pr_new.to_numpy(), atol=1e-9)
