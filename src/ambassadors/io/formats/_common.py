@@ -213,10 +213,16 @@ def _sniff(raw: bytes) -> tuple[str, int, str]:
     return encoding, skip, sep
 
 
-def csv_header(path: Path) -> list[str]:
-    """The column names of a CSV export (encoding, ``#TYPE`` line and separator sniffed)."""
+def _head(path: Path | bytes) -> bytes:
+    if isinstance(path, (bytes, bytearray)):
+        return bytes(path[:65536])
     with open(path, "rb") as fh:
-        raw = fh.read(65536)
+        return fh.read(65536)
+
+
+def csv_header(path: Path | bytes) -> list[str]:
+    """The column names of a CSV export (encoding, ``#TYPE`` line and separator sniffed)."""
+    raw = _head(path)
     encoding, skip, sep = _sniff(raw)
     try:
         head = pd.read_csv(
@@ -285,28 +291,29 @@ def resolve_roles(
     return found
 
 
-def read_csv_columns(path: Path, usecols: Iterable[str]) -> pd.DataFrame:
-    """Read only ``usecols`` of a CSV export as strings ('' -> missing).
+def read_csv_columns(path: Path | bytes, usecols: Iterable[str], *, label: str | None = None) -> pd.DataFrame:
+    """Read only ``usecols`` of a CSV export (a path, or its bytes) as strings ('' -> missing).
 
     Content columns (subject, body ...) are never parsed into memory because they are not in
     ``usecols``.
     """
     wanted = set(usecols)
-    with open(path, "rb") as fh:
-        raw = fh.read(65536)
+    raw = _head(path)
     encoding, skip, sep = _sniff(raw)
+    label = label or (path.name if isinstance(path, Path) else "<csv>")
     try:
         frame = pd.read_csv(
-            path, sep=sep, skiprows=skip, encoding=encoding, encoding_errors="replace",
+            io.BytesIO(path) if isinstance(path, (bytes, bytearray)) else path, sep=sep, skiprows=skip, encoding=encoding, encoding_errors="replace",
             usecols=lambda c: c in wanted, dtype=str, keep_default_na=False,
         )
     except (pd.errors.ParserError, UnicodeError, ValueError) as exc:
-        raise InputError(f"{path.name}: cannot read as CSV ({exc})") from None
+        raise InputError(f"{label}: cannot read as CSV ({exc})") from None
     except pd.errors.EmptyDataError:
         return pd.DataFrame({c: pd.Series([], dtype=object) for c in wanted})
     for col in frame.columns:
         values = frame[col].astype(object).str.strip()
         frame[col] = values.where(values != "", None)
+    frame.attrs["sep"] = sep
     return frame
 
 

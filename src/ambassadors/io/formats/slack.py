@@ -39,7 +39,8 @@ import pandas as pd
 from ambassadors.errors import InputError
 from ambassadors.io.report import Loaded, LoadReport
 
-from ._common import Source, empty_pairs, finish, new_report, open_source, resolve_people_keys, slug
+from ._chat import chat_pairs
+from ._common import Source, finish, new_report, open_source, resolve_people_keys, slug
 
 __all__ = [
     "read_slack_export",
@@ -174,10 +175,9 @@ class _Export:
 def _timestamps(ts: pd.Series) -> pd.Series:
     """Slack ``ts`` (epoch seconds as text) -> ISO strings; unparseable values stay as given."""
     # seconds and microseconds apart: a float would round "…400.000100" to "…400.000099"
-    parts = ts.astype(str).str.partition(".")
+    parts = ts.astype(str).str.extract(r"^\s*(\d+)(?:\.(\d*))?\s*$")
     secs = pd.to_numeric(parts[0], errors="coerce")
-    micro = pd.to_numeric(parts[2].str.slice(0, 6).str.ljust(6, "0"), errors="coerce")
-    micro = micro.where(parts[2].str.fullmatch(r"\d*"), np.nan)
+    micro = pd.to_numeric(parts[1].fillna("").str.slice(0, 6).str.ljust(6, "0"), errors="coerce")
     when = pd.to_datetime(secs, unit="s", utc=True, errors="coerce") + pd.to_timedelta(micro, unit="us")
     iso = when.dt.strftime("%Y-%m-%dT%H:%M:%S.%f+00:00").astype(object)
     return iso.where(when.notna(), ts.where(ts != "", None)).astype(object)
@@ -214,54 +214,11 @@ def parse_slack_export(path: str | os.PathLike[str]) -> tuple[pd.DataFrame, Load
             "only replies and mentions counted there"
         )
 
-    parts = []
-    # thread replies -> parent author (parent_user_id, else the author of the parent message)
-    is_reply = (msgs["thread_ts"] != "") & (msgs["thread_ts"] != msgs["ts"])
-    replies = msgs.loc[is_reply, ["row", "conv", "thread_ts", "parent_user_id"]]
-    authors = msgs.loc[msgs["thread_ts"].eq(msgs["ts"]) | msgs["thread_ts"].eq(""), ["conv", "ts", "user"]]
-    authors = authors.drop_duplicates(["conv", "ts"])
-    replies = replies.merge(authors, left_on=["conv", "thread_ts"], right_on=["conv", "ts"], how="left")
-    parent = replies["parent_user_id"].where(replies["parent_user_id"] != "", replies["user"])
-    parts.append(pd.DataFrame({"row": replies["row"], "target": parent, "weight": 1.0}).dropna())
-    # mentions
-    ment = msgs[["row", "mentions"]].explode("mentions").dropna()
-    parts.append(pd.DataFrame({"row": ment["row"], "target": ment["mentions"], "weight": 1.0}))
-    # DMs, group DMs and small channels: everyone else present
-    conv_rows = [(c, k, m) for c, (k, m) in exp.convs.items()
-                 if k in ("dm", "mpim") or len(m) <= SMALL_CHANNEL_MAX]
-    if conv_rows:
-        convs = pd.DataFrame(conv_rows, columns=["conv", "kind", "members"])
-        convs["n"] = convs["members"].map(len)
-        conv_msgs = msgs[["row", "conv", "user"]].merge(convs[convs["n"] >= 2], on="conv")
-        conv_msgs = conv_msgs.explode("members")
-        conv_msgs = conv_msgs[conv_msgs["members"] != conv_msgs["user"]]
-        parts.append(pd.DataFrame({
-            "row": conv_msgs["row"], "target": conv_msgs["members"],
-            "weight": 1.0 / (conv_msgs["n"].to_numpy(dtype=float) - 1),
-        }))
-    cand = pd.concat(parts, ignore_index=True)
-    cand["row"] = cand["row"].astype(np.int64)
-    cand["target"] = cand["target"].astype(str)
-    cand = cand.groupby(["row", "target"], as_index=False, sort=True)["weight"].max()
-    # mentions / replies of bots and deleted accounts are not people
-    t_bot = exp.flag(cand["target"], "is_bot")
-    t_gone = ~t_bot & exp.flag(cand["target"], "deleted")
-    report.drop("bot", int(t_bot.sum()), unit="pairs")
-    report.drop("unknown_recipient", int(t_gone.sum()), unit="pairs")
-    cand = cand[~(t_bot | t_gone)]
-    report.drop("no_recipients", int((~msgs["row"].isin(cand["row"])).sum()))
-    if cand.empty:
-        return empty_pairs(), report
-
-    info = msgs.set_index("row")
-    pairs = pd.DataFrame({
-        "row": cand["row"].to_numpy(),
-        "source": exp.key(info.loc[cand["row"], "user"].reset_index(drop=True)).to_numpy(),
-        "target": exp.key(cand["target"].reset_index(drop=True)).to_numpy(),
-        "timestamp": _timestamps(info.loc[cand["row"], "ts"].reset_index(drop=True)).to_numpy(),
-        "weight": cand["weight"].to_numpy(),
-        "event_id": (info.loc[cand["row"], "conv"] + ":" + info.loc[cand["row"], "ts"]).to_numpy(),
-    })
+    convs = [(c, k, m) for c, (k, m) in exp.convs.items()
+             if k in ("dm", "mpim") or len(m) <= SMALL_CHANNEL_MAX]
+    msgs = msgs.assign(when=_timestamps(msgs["ts"]).to_numpy())
+    pairs = chat_pairs(msgs, convs, key=exp.key, is_bot=lambda ids: exp.flag(ids, "is_bot"),
+                       is_gone=lambda ids: exp.flag(ids, "deleted"), report=report)
     return pairs, report
 
 

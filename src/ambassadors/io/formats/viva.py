@@ -1,0 +1,241 @@
+"""Viva Insights / Workplace Analytics exports: person-to-person ties and the person roster.
+
+* :func:`read_viva_p2p` reads a **person-to-person query** CSV (one row per collaborator pair
+  and week: ``PrimaryCollaborator_PersonId``, ``SecondaryCollaborator_PersonId``,
+  ``MetricDate`` and tie metrics) into interactions of channel ``viva`` whose weight is the
+  tie score (hours of collaboration, by default).
+* :func:`read_viva_person_query` reads a **person query** CSV (one row per person and week:
+  ``PersonId``, ``MetricDate``, HR attributes such as ``Organization`` and
+  ``LevelDesignation``, and weekly metrics) into the people table, so that the pseudonymised
+  ``PersonId`` of both queries match.
+
+Weight of a p2p row, first that exists: the column given as ``score=``; ``Collaboration_hours``;
+the sum of the ``*_hours`` columns (``Meeting_hours + Email_hours + ...``); a generic score
+(``Tie_score``, ``Score``, ``Strength``, ``Weight``); else 1. The choice is noted in the report.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ambassadors.errors import InputError
+from ambassadors.io.report import Loaded, LoadReport
+
+from ._common import csv_header, finish, new_report, norm_key, pick_column, read_csv_columns, resolve_roles
+
+__all__ = ["read_viva_p2p", "parse_viva_p2p", "read_viva_person_query", "ROLES", "PERSON_ATTRIBUTES"]
+
+ROLES: dict[str, tuple[str, ...]] = {
+    "source": ("PrimaryCollaborator_PersonId", "Primary_PersonId", "PersonId"),
+    "target": ("SecondaryCollaborator_PersonId", "Secondary_PersonId", "CollaboratorId"),
+    "timestamp": ("MetricDate", "Date", "Week"),
+}
+_GENERIC_SCORES = ("Tie_score", "TieScore", "Score", "Strength", "Weight")
+PERSON_ATTRIBUTES = {
+    "personid": "person_id", "organization": "department", "leveldesignation": "level",
+    "hiredate": "hire_date", "managerid": "manager_id",
+}
+"""Viva person-query columns renamed to the people schema (matched case-insensitively)."""
+_KNOWN_ATTRIBUTES = {"layer", "region", "supervisorindicator", "timezone", "isactive", "domain",
+                     "functiontype", "leveldesignation", "organization", "hiredate", "managerid"}
+
+
+def _weight_columns(header: list[str], score: str | None) -> tuple[list[str], str]:
+    if score is not None:
+        if score not in header:
+            raise InputError(f"score column {score!r} not found; columns are: {', '.join(header)}")
+        return [score], f"weight: column {score!r}"
+    collab = pick_column(header, ["Collaboration_hours"])
+    if collab:
+        return [collab], f"weight: {collab!r}"
+    hours = [c for c in header if re.search(r"hours$", c, re.I) and "collaborator" not in c.lower()]
+    if hours:
+        return hours, "weight: sum of " + ", ".join(repr(c) for c in hours)
+    generic = pick_column(header, _GENERIC_SCORES)
+    if generic:
+        return [generic], f"weight: {generic!r}"
+    return [], "weight: 1 per row (no tie score column found)"
+
+
+def parse_viva_p2p(
+    path: str | os.PathLike[str], *, columns: dict[str, str] | None = None, score: str | None = None
+) -> tuple[pd.DataFrame, LoadReport]:
+    """Raw pairs (one per CSV row) and the report so far from a person-to-person query."""
+    from ambassadors.io.tables import to_number
+
+    path = Path(path)
+    report = new_report(path, fmt="viva_p2p")
+    header = csv_header(path)
+    roles = resolve_roles(path, header, ROLES, required=("source", "target"), columns=columns)
+    wcols, note = _weight_columns(header, score)
+    report.notes.append(note)
+    frame = read_csv_columns(path, [*roles.values(), *wcols])
+    n = len(frame)
+    report.rows_read += n
+    weight = np.ones(n) if not wcols else np.zeros(n)
+    for c in wcols:
+        num, bad = to_number(frame[c], decimal_comma=frame.attrs.get("sep") != ",")
+        num = num.to_numpy(dtype=float, na_value=np.nan)
+        # a blank metric is 0 hours; a non-number makes the row bad_value (NaN)
+        weight = weight + np.where(bad, np.nan, np.nan_to_num(num, nan=0.0))
+    pairs = pd.DataFrame({
+        "row": np.arange(n, dtype=np.int64),
+        "source": frame[roles["source"]].to_numpy(dtype=object),
+        "target": frame[roles["target"]].to_numpy(dtype=object),
+        "timestamp": frame[roles["timestamp"]].to_numpy(dtype=object) if "timestamp" in roles else None,
+        "weight": weight,
+    })
+    return pairs, report
+
+
+def read_viva_p2p(
+    path: str | os.PathLike[str],
+    *,
+    people: pd.DataFrame | Loaded | None = None,
+    columns: dict[str, str] | None = None,
+    channel: str | None = None,
+    score: str | None = None,
+) -> Loaded:
+    """Read a Viva Insights person-to-person query into the canonical interactions table.
+
+    One interaction per row: ``PrimaryCollaborator_PersonId -> SecondaryCollaborator_PersonId``
+    at ``MetricDate``, weight = the tie score (see the module docstring).
+
+    Parameters
+    ----------
+    path : path-like
+        The query's CSV export.
+    people : DataFrame or Loaded, optional
+        Roster, typically :func:`read_viva_person_query` of the same tenant (same PersonIds).
+    columns : dict, optional
+        ``{"their column": "role"}``; roles: ``source, target, timestamp``.
+    channel : str, optional
+        Channel label (default ``"viva"``).
+    score : str, optional
+        Column to use as the weight.
+
+    Returns
+    -------
+    Loaded
+        ``(table, report)``; rows with a tie score of 0 are dropped as ``zero_weight``, non-numbers
+        as ``bad_value``.
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> p = os.path.join(tempfile.mkdtemp(), "p2p.csv")
+    >>> with open(p, "w") as fh:
+    ...     _ = fh.write("PrimaryCollaborator_PersonId,SecondaryCollaborator_PersonId,MetricDate,"
+    ...                  "Meeting_hours,Email_hours\\nP1,P2,2025-11-02,1.5,0.25\\n")
+    >>> read_viva_p2p(p).table[["source", "target", "weight"]].astype(str).values.tolist()
+    [['P1', 'P2', '1.75']]
+
+    Notes
+    -----
+    Vectorised, one pass.
+
+    References
+    ----------
+    Microsoft Learn, "Person-to-person query" and "Metric descriptions" (Viva Insights).
+    """
+    pairs, report = parse_viva_p2p(path, columns=columns, score=score)
+    return finish(pairs, report, people=people, channel=channel, default_channel="viva")
+
+
+def read_viva_person_query(path: str | os.PathLike[str]) -> Loaded:
+    """Read a Viva Insights person query CSV into the people table (one row per person).
+
+    ``PersonId`` -> ``person_id`` (index), ``Organization`` -> ``department``,
+    ``LevelDesignation`` -> ``level``, ``HireDate`` -> ``hire_date``; other HR attributes
+    (``FunctionType``, ``Layer``, ``Region``, ``SupervisorIndicator`` ...) are kept as they are.
+    Weekly metric columns (numeric columns not among the known attributes, e.g.
+    ``Collaboration_hours``, ``Emails_sent``) are left out. A person with several weekly rows is
+    described by the row of the latest ``MetricDate``.
+
+    Parameters
+    ----------
+    path : path-like
+        The query's CSV export.
+
+    Returns
+    -------
+    Loaded
+        ``(people, report)``: ``rows_read`` counts weekly rows; rows of people kept are used;
+        rows without ``PersonId`` are ``missing_id``; people without ``Organization`` are
+        ``bad_value``.
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> p = os.path.join(tempfile.mkdtemp(), "persons.csv")
+    >>> with open(p, "w") as fh:
+    ...     _ = fh.write("PersonId,MetricDate,Organization,LevelDesignation,Emails_sent\\n"
+    ...                  "P1,2025-10-26,Sales,Junior,12\\nP1,2025-11-02,Marketing,Senior,9\\n")
+    >>> people, report = read_viva_person_query(p)
+    >>> people[["department", "level"]].to_dict("index")
+    {'P1': {'department': 'Marketing', 'level': 'Senior'}}
+
+    Notes
+    -----
+    Vectorised; one sort by (PersonId, MetricDate).
+    """
+    from ambassadors.io.people import read_people
+    from ambassadors.io.tables import parse_datetimes, to_number
+
+    path = Path(path)
+    header = csv_header(path)
+    pid = pick_column(header, ["PersonId", "Person_Id", "HashedId"])
+    org = pick_column(header, ["Organization", "Organisation"])
+    if pid is None or org is None:
+        missing = "PersonId" if pid is None else "Organization"
+        raise InputError(f"{path.name}: column {missing!r} not found; columns are: {', '.join(header)}")
+    frame = read_csv_columns(path, header)
+    report = new_report(path, kind="people", fmt="viva_person_query")
+    report.rows_read = len(frame)
+    date_col = pick_column(header, ["MetricDate", "Date"])
+    blank = frame[pid].isna().to_numpy()
+    report.drop("missing_id", int(blank.sum()))
+    frame = frame[~blank]
+    if date_col is not None:
+        when, _ = parse_datetimes(frame[date_col])
+        frame = frame.assign(_when=when.to_numpy()).sort_values([pid, "_when"], kind="stable",
+                                                                  na_position="first")
+        frame = frame.drop(columns=["_when"])
+    rows_per_person = frame[pid].value_counts()
+    latest = frame.drop_duplicates(pid, keep="last")
+    no_org = latest[org].isna().to_numpy()
+    if no_org.any():
+        report.drop("bad_value", int(rows_per_person.reindex(latest.loc[no_org, pid]).sum()))
+        report.notes.append(f"{int(no_org.sum())} people without Organization dropped (bad_value)")
+    latest = latest[~no_org]
+    keep = []
+    dropped_metrics = []
+    for col in latest.columns:
+        key = norm_key(col)
+        if col == date_col:
+            continue
+        if key in PERSON_ATTRIBUTES or key in _KNOWN_ATTRIBUTES:
+            keep.append(col)
+            continue
+        _, bad = to_number(latest[col], decimal_comma=frame.attrs.get("sep") != ",")
+        if bad.any():  # text: an HR attribute
+            keep.append(col)
+        else:
+            dropped_metrics.append(col)
+    if dropped_metrics:
+        report.notes.append(f"{len(dropped_metrics)} weekly metric columns left out "
+                            f"({', '.join(dropped_metrics[:5])}{' ...' if len(dropped_metrics) > 5 else ''})")
+    rename = {c: PERSON_ATTRIBUTES[norm_key(c)] for c in keep if norm_key(c) in PERSON_ATTRIBUTES}
+    people, sub = read_people(latest[keep].reset_index(drop=True).rename(columns=rename))
+    report.rows_used = int(rows_per_person.reindex(people.index).sum())
+    lost = report.rows_read - report.rows_used - report.rows_dropped
+    report.drop("bad_value", lost)
+    if len(latest) > len(people.index):
+        report.notes.append(f"{len(latest) - len(people.index)} people refused by read_people")
+    report.notes.append(f"{report.rows_used} weekly rows collapsed to {len(people)} people (latest MetricDate)")
+    return Loaded(people, report)
