@@ -112,14 +112,16 @@ def read_engage_activity(
     n = len(frame)
     report.rows_read = n
     sender = frame["sender_email"] if "sender_email" in frame else pd.Series(None, index=frame.index, dtype=object)
-    if users_data is not None and "sender_id" in frame:
+    lookup = pd.Series(dtype=object)
+    if users_data is not None:
         uh = csv_header(users_data)
         uid, mail = pick_column(uh, ["id", "user_id"]), pick_column(uh, ["email", "email_address"])
         if uid and mail:
             users = read_csv_columns(users_data, [uid, mail], label=users_name).dropna()
             lookup = pd.Series(users[mail].str.lower().to_numpy(), index=users[uid].to_numpy())
             lookup = lookup[~lookup.index.duplicated()]
-            sender = sender.where(sender.notna(), frame["sender_id"].map(lookup))
+            if "sender_id" in frame:
+                sender = sender.where(sender.notna(), frame["sender_id"].map(lookup))
     if "sender_id" in frame:
         sender = sender.where(sender.notna(), frame["sender_id"])
     bot = np.zeros(n, dtype=bool)
@@ -144,6 +146,7 @@ def read_engage_activity(
         r = frame.loc[~bot, "reactors"].astype(object).str.split(r"[;,]", regex=True).explode()
         r = r.str.strip()
         r = r[r.notna() & (r != "")]
+        r = r.map(lookup).where(r.isin(lookup.index), r)  # Engage user ids -> e-mails
         rk = resolve_people_keys(r.reset_index(drop=True), people)
         if rk.isna().any():
             report.notes.append(f"{int(rk.isna().sum())} reactions by unknown people not counted")
