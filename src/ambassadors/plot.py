@@ -581,12 +581,13 @@ def plot_influence_map(
         note.append(f"all {total_ties:,} ties drawn")
     ax.text(0.0, -0.01, " · ".join(note), transform=ax.transAxes, ha="left", va="top",
             fontsize=max(label_size - 1, 6), color="#444444")
-    if legend and handles and d <= 20:
-        ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False,
-                  fontsize=label_size, title=None if continuous else "department (people)")
-    elif legend and amb_codes.size:
-        ax.legend(handles=handles[-1:], loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False,
-                  fontsize=label_size)
+    if legend and (handles if d <= 20 else amb_codes.size):
+        # outside the map when the figure's layout engine makes room for it; inside otherwise
+        outside = ax.figure.get_layout_engine() is not None
+        where = dict(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False) if outside else \
+            dict(loc="upper right", frameon=True, framealpha=0.85, edgecolor="none")
+        ax.legend(handles=handles if d <= 20 else handles[-1:], fontsize=label_size,
+                  title=None if continuous or d > 20 else "department (people)", **where)
     return ax
 
 
