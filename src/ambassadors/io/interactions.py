@@ -104,9 +104,26 @@ def _finalize(*, rows: np.ndarray, n_rows: int, source: tuple[np.ndarray, pd.Ser
     (float values, bad mask), ``channel_values``, ``event_id``) are indexed by ``at`` (default:
     one entry per pair), so that readers can pass row-level arrays without expanding them.
     """
+    src, tgt, categories = _resolve(*source, *target, people)
+    # One pair per distinct recipient of a row: To and Cc, or an e-mail address and an id, may
+    # name the same person. Repeats are merged before counting (they are not pairs).
+    if len(rows) > 1:
+        n_cat = len(categories)
+        t_raw = np.asarray(target[0], dtype=np.int64)
+        t_key = np.where(tgt >= 0, tgt, n_cat + 1 + t_raw)
+        keys = rows * (n_cat + int(t_raw.max(initial=0)) + 3) + t_key
+        sorted_keys = np.sort(keys)
+        if (sorted_keys[1:] == sorted_keys[:-1]).any():  # rare: only then find which
+            order = np.argsort(keys, kind="stable")
+            sorted_keys = keys[order]
+            first = np.empty(len(keys), dtype=bool)
+            first[order] = np.r_[True, sorted_keys[1:] != sorted_keys[:-1]]
+            report.notes.append(f"{int((~first).sum())} repeated recipients of the same row "
+                                "counted once")
+            rows, src, tgt = rows[first], src[first], tgt[first]
+            at = np.flatnonzero(first) if at is None else at[first]
     n = len(rows)
     take = (lambda a: a) if at is None else (lambda a: a[at])
-    src, tgt, categories = _resolve(*source, *target, people)
     reason = np.zeros(n, dtype=np.int8)  # 0 = kept, k = _PAIR_REASONS[k - 1]
 
     def mark(mask: np.ndarray, name: str) -> None:
@@ -226,6 +243,8 @@ def finalize_pairs(pairs: pd.DataFrame, *, people: pd.DataFrame | Loaded | None,
 
     Notes
     -----
+    A recipient named twice in one row (in To and Cc, or by e-mail and by id) gives one pair:
+    repeats are merged before counting (noted in the report).
     Pairs are dropped for the first reason that applies, in this order: ``unknown_sender``,
     ``bad_timestamp`` (non-blank but unparseable; a blank timestamp is NaT, not a drop),
     ``unknown_recipient``, ``bad_value`` (weight not a finite number >= 0), ``zero_weight``
@@ -425,18 +444,6 @@ def _read_tabular(raw: RawTable, *, people: pd.DataFrame | None, columns: dict |
     if len(blank_codes):
         nonblank = ~np.isin(t_codes, blank_codes)
         t_codes, rows = t_codes[nonblank], rows[nonblank]
-    if events and len(rows):
-        # one pair per distinct recipient of a message (To and Cc may name the same person)
-        keys = rows * (len(t_values) + 1) + t_codes
-        sorted_keys = np.sort(keys)
-        if (sorted_keys[1:] == sorted_keys[:-1]).any():  # rare: only then find which
-            order = np.argsort(keys, kind="stable")
-            repeat = np.empty(len(keys), dtype=bool)
-            sorted_keys = keys[order]
-            repeat[order] = np.r_[False, sorted_keys[1:] == sorted_keys[:-1]]
-            report.notes.append(f"{int(repeat.sum())} repeated recipients of the same "
-                                "message counted once")
-            t_codes, rows = t_codes[~repeat], rows[~repeat]
     has_pair = np.zeros(n_rows, dtype=bool)
     has_pair[rows] = True
     report.drop("no_recipients", int(n_rows - has_pair.sum()))
