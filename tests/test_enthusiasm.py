@@ -98,6 +98,12 @@ def test_numeric_scale_detected(values, scale, top):
     assert e.loc["p2", "survey_answer"] == f"{values[2]}/{top}"
 
 
+def test_numbers_written_as_text_with_decimal_comma():
+    e = survey_only(["4", " 2,5 ", "5"])
+    assert e["survey"].tolist() == pytest.approx([0.75, 0.375, 1.0])
+    assert e.loc["p1", "survey_answer"] == "2.5/5"
+
+
 def test_stated_scale_wins_over_detection():
     e = survey_only([1, 4, 5], kinds={"survey_q1": "survey:1-7"})
     assert e.loc["p1", "survey"] == pytest.approx(0.5)

@@ -167,7 +167,7 @@ def _parse_survey(col: pd.Series, name: object,
                 mapping[raw] = np.nan
             else:
                 try:
-                    mapping[raw] = float(text.replace(" ", ""))
+                    mapping[raw] = float(str(raw).strip().replace(",", "."))   # "4,5" is 4.5
                 except ValueError:
                     bad.append(raw)
         if bad:
