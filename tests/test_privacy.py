@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ast
 import io
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -361,3 +363,49 @@ def test_mask_small_groups_options_and_errors():
         mask_small_groups(cov, "n")
     with pytest.raises(InputError, match="nope"):
         mask_small_groups(cov, "size", ["nope"])
+
+
+# ---------------------------------------------------------------------------- nothing leaves
+
+
+NETWORK_MODULES = {"socket", "ssl", "urllib", "http", "requests", "httpx", "aiohttp", "urllib3",
+                   "ftplib", "smtplib", "poplib", "imaplib", "telnetlib", "xmlrpc", "webbrowser",
+                   "asyncio", "socketserver"}
+
+
+def test_package_has_no_network_code():
+    import ambassadors
+
+    root = Path(ambassadors.__file__).parent
+    offenders = []
+    for path in sorted(root.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names = [node.module]
+            else:
+                continue
+            offenders += [f"{path.name}: {n}" for n in names if n.split(".")[0] in NETWORK_MODULES]
+    assert not offenders, offenders
+
+
+def test_ids_are_hashed_as_text():
+    as_numbers = pseudonymize(pd.DataFrame({"department": ["A", "B"]}, index=[7, 8]), key=KEY).people
+    as_text = pseudonymize(pd.DataFrame({"department": ["A", "B"]}, index=["7", "8"]), key=KEY).people
+    assert list(as_numbers.index) == list(as_text.index)
+    mixed = pd.DataFrame({"source": pd.Series([7, "7"], dtype=object), "target": ["8", "8"]})
+    out = pseudonymize(None, mixed, key=KEY).interactions
+    assert out["source"].iloc[0] == out["source"].iloc[1] == as_text.index[0]
+
+
+@pytest.mark.parametrize("key", [KEY, b"\xff" * 100, "clé secrète assez longue"])
+def test_pseudonym_is_the_standard_hmac_sha256(key):
+    import hashlib
+    import hmac
+
+    raw = key.encode() if isinstance(key, str) else key
+    for person in ["007", "Zoë", "", "a" * 200]:
+        expected = "p_" + hmac.new(raw, person.encode(), hashlib.sha256).hexdigest()[:16]
+        assert pseudonymize_ids([person], key=key) == [expected]

@@ -30,7 +30,6 @@ columns are dropped unless listed in ``keep=``. Signals keep their columns (minu
 from __future__ import annotations
 
 import hashlib
-import hmac
 import math
 import numbers
 import os
@@ -162,22 +161,36 @@ class _Pseudonymizer:
     """HMAC-SHA256 of each distinct id, computed once per distinct value."""
 
     def __init__(self, key: bytes, *, prefix: str = _PREFIX, domain: bytes = b"") -> None:
-        self._base = hmac.new(key, domain, hashlib.sha256)
+        # HMAC (RFC 2104) with the inner and outer pads hashed once: per id, two copies of a
+        # prepared SHA-256 state, which is ~2x faster than hmac.new(...).copy() in CPython.
+        # Equal to hmac.new(key, domain + id, sha256) (checked in the tests).
+        block = key if len(key) <= 64 else hashlib.sha256(key).digest()
+        block = block.ljust(64, b"\0")
+        self._inner = hashlib.sha256(bytes(b ^ 0x36 for b in block))
+        self._inner.update(domain)
+        self._outer = hashlib.sha256(bytes(b ^ 0x5C for b in block))
         self._prefix = prefix
         self._cache: dict[str, str] = {}
 
     def one(self, value: str) -> str:
         out = self._cache.get(value)
         if out is None:
-            mac = self._base.copy()
-            mac.update(value.encode("utf-8", "surrogatepass"))
-            out = self._prefix + mac.hexdigest()[:_DIGITS]
+            inner = self._inner.copy()
+            inner.update(value.encode("utf-8", "surrogatepass"))
+            outer = self._outer.copy()
+            outer.update(inner.digest())
+            out = self._prefix + outer.hexdigest()[:_DIGITS]
             self._cache[value] = out
         return out
 
     def distinct(self, values: Iterable[Any], *, what: str) -> list[str]:
         """Pseudonyms of distinct values; PrivacyError if two ever collide."""
-        values = [str(v) for v in values]
+        values = [str(v) for v in (values.tolist() if hasattr(values, "tolist") else values)]
+        if len(set(values)) != len(values):
+            seen: set[str] = set()
+            twice = [v for v in values if v in seen or seen.add(v)]
+            raise InputError(f"{what}: ids {describe_ids(twice)} appear twice once read as text "
+                             f"(e.g. the number 7 and the text '7')")
         out = [self.one(v) for v in values]
         if len(set(out)) != len(out):  # ~1e-10 at 50,000 ids, but never silently merge people
             raise PrivacyError(f"{what}: two different ids got the same pseudonym; use another key")
@@ -192,7 +205,13 @@ class _Pseudonymizer:
         if isinstance(values.dtype, pd.CategoricalDtype):
             new = self.distinct(values.cat.categories, what=what)
             return values.cat.rename_categories(new)
-        codes, uniques = pd.factorize(values, use_na_sentinel=True)
+        present = values.notna().to_numpy()
+        # Ids are hashed as text, so factorise the text: 7 and "7" are the same person.
+        codes = np.full(len(values), -1, dtype=np.int64)
+        text = values[present]
+        if not pd.api.types.is_string_dtype(text.dtype) or pd.api.types.is_object_dtype(text.dtype):
+            text = text.astype(str)
+        codes[present], uniques = pd.factorize(text)
         mapped = np.asarray(self.distinct(uniques, what=what) + [None], dtype=object)
         out = mapped[codes]  # code -1 (missing) picks the trailing None
         return pd.Series(out, index=values.index, name=values.name,
