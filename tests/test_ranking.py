@@ -234,6 +234,20 @@ def test_filters_needing_people_columns_say_so():
         rank_candidates(infl, ent, min_enthusiasm=3)
 
 
+def test_active_column_as_text_and_bad_values():
+    people = _people().assign(active=["ja", "yes", "nee", "", "1"])
+    r = _ranked_people_with(people)
+    assert r.loc["c", "ineligible_reason"] == "inactive"
+    assert r.loc["d", "eligible"]                           # blank = unknown = active
+    with pytest.raises(InputError, match="people: flag column 'active'.*'sometimes'"):
+        _ranked_people_with(_people().assign(active=["yes", "sometimes", "no", "no", "no"]))
+
+
+def _ranked_people_with(people):
+    infl = make_influence([90.0, 80.0, 70.0, 60.0, 50.0], ids=list(people.index))
+    return rank_candidates(infl, make_enthusiasm([0.5] * 5, list(people.index)), people=people)
+
+
 def test_numeric_levels():
     people = _people().assign(level=[1, 2, 2, 3, 2])
     infl = make_influence([90.0, 80.0, 70.0, 60.0, 50.0], ids=list(people.index))
@@ -253,6 +267,17 @@ def test_missing_exclude_enthusiasm_end_to_end():
     assert r.index.tolist() == ["p00", "p01"]
     assert r.loc["p01", "ineligible_reason"] == "enthusiasm unknown"
     assert np.isnan(r.loc["p01", "score"])
+
+
+def test_people_missing_from_enthusiasm_are_kept_and_not_opted_out():
+    infl = make_influence([10.0, 50.0, 99.0])
+    ent = make_enthusiasm([0.9, 0.1], ["p00", "p01"], opted_out=[False, True],
+                          opted_in=[True, False], enthusiasm_known=[True, True])
+    r = rank_candidates(infl, ent)
+    assert r.loc["p02", "ineligible_reason"] == "enthusiasm unknown"
+    assert "no enthusiasm signals" in r.loc["p02", "reason"]
+    assert r.loc["p01", "ineligible_reason"] == "opted out"
+    assert r.index.tolist() == ["p00", "p01", "p02"]       # unknown score sorts last
 
 
 # ---------------------------------------------------------------- reasons

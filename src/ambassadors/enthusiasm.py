@@ -198,7 +198,7 @@ def _parse_survey(col: pd.Series, name: object,
     return values, scale
 
 
-def _parse_flag(col: pd.Series, name: object) -> pd.Series:
+def _parse_flag(col: pd.Series, name: object, *, table: str = "signals") -> pd.Series:
     """A yes/no column as float 1.0 / 0.0 / NaN (blank = unknown)."""
     if pd.api.types.is_bool_dtype(col.dtype):
         return col.astype("float64")
@@ -207,7 +207,7 @@ def _parse_flag(col: pd.Series, name: object) -> pd.Series:
         bad = values.dropna()
         bad = bad[~bad.isin([0.0, 1.0])]
         if not bad.empty:
-            raise InputError(f"signals: flag column {name!r} has values other than 0/1: "
+            raise InputError(f"{table}: flag column {name!r} has values other than 0/1: "
                              f"{describe_ids(bad.unique())}")
         return values
     uniques = pd.unique(col.dropna().to_numpy(dtype=object))
@@ -224,7 +224,7 @@ def _parse_flag(col: pd.Series, name: object) -> pd.Series:
         else:
             bad.append(raw)
     if bad:
-        raise InputError(f"signals: flag column {name!r} has values that are not yes/no "
+        raise InputError(f"{table}: flag column {name!r} has values that are not yes/no "
                          f"(yes/no/true/false/1/0/ja/nee/x): {describe_ids(bad)}")
     return col.astype(object).map(mapping).astype("float64")
 

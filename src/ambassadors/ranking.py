@@ -301,6 +301,11 @@ def _influence_component(infl: pd.DataFrame,
     return pd.Series(comp, index=infl.index), {c: v / total for c, v in used.items()}
 
 
+def _is_true(values: pd.Series) -> np.ndarray:
+    """True where a flag column is true; missing (after a reindex: NaN in object) is False."""
+    return values.eq(True).to_numpy(dtype=bool, na_value=False)
+
+
 def _top_phrase(pct: pd.Series, label: str, *, only_top: float | None = None) -> pd.Series:
     """'top 5 % PageRank' from a 0-100 percentile (rounded up to 1/2/5/10/20/25/50 %)."""
     pct = pd.to_numeric(pct, errors="coerce").astype("float64")
@@ -336,10 +341,10 @@ def _reasons(infl: pd.DataFrame, ent: pd.DataFrame, influence: pd.Series) -> pd.
         t = pd.to_numeric(ent["activity_total"], errors="coerce").astype("float64")
         parts.append((_format_numbers(t) + " activity items").where(t.notna()))
     if "opted_in" in ent.columns:
-        parts.append(pd.Series(np.where(ent["opted_in"].fillna(False).astype(bool), "volunteered",
+        parts.append(pd.Series(np.where(_is_true(ent["opted_in"]), "volunteered",
                                         ""), index=ent.index))
     if "enthusiasm_known" in ent.columns:
-        unknown = ~ent["enthusiasm_known"].fillna(False).astype(bool)
+        unknown = ~_is_true(ent["enthusiasm_known"])
         parts.append(pd.Series(np.where(unknown, "no enthusiasm signals", ""), index=ent.index))
     return _join(parts, "; ").fillna("")
 
@@ -508,7 +513,7 @@ def rank_candidates(
         checks.append(text.astype("string").where(mask))
 
     if "opted_out" in ent.columns:
-        check(ent["opted_out"].fillna(False).astype(bool), "opted out")
+        check(_is_true(ent["opted_out"]), "opted out")
     excl = _exclude_ids(exclude)
     excl_set = set(excl)
     check(_isin(ids, excl), "excluded")
@@ -527,7 +532,7 @@ def rank_candidates(
         else:
             wanted = {str(v).strip().casefold() for v in levels}
             shown = lev.astype("string").str.strip()
-            mask = shown.str.casefold().isin(wanted).fillna(False)
+            mask = shown.str.casefold().isin(wanted).to_numpy(dtype=bool, na_value=False)
         check(mask, "level " + shown + " excluded")
 
     tenure_unknown = 0
@@ -543,10 +548,10 @@ def rank_candidates(
             ref = ref.tz_convert(None)
         years = (ref - hired).dt.days / 365.25
         tenure_unknown = int(years.isna().sum())
-        check((years < float(min_tenure)).fillna(False), f"tenure < {float(min_tenure):g} y")
+        check((years < float(min_tenure)).to_numpy(dtype=bool), f"tenure < {float(min_tenure):g} y")
 
     if active_only and pe is not None and "active" in pe.columns:
-        active = _parse_flag(pe["active"], "active")
+        active = _parse_flag(pe["active"], "active", table="people")
         check(active == 0.0, "inactive")
 
     check(infl_comp.isna() & (w["influence"] > 0), "influence unknown")
