@@ -243,7 +243,7 @@ message = st.fixed_dictionaries({
 })
 
 
-@settings(deadline=None, max_examples=40)
+@settings(deadline=None, max_examples=25)
 @given(msgs=st.lists(message, min_size=1, max_size=8))
 def test_mbox_accounting_property(tmp_path_factory, msgs):
     box = write_mbox(tmp_path_factory.mktemp("p") / "p.mbox", [mail_bytes(m) for m in msgs])

@@ -130,7 +130,7 @@ def test_not_a_slack_export(tmp_path):
         read_format(bad, format="slack")
 
 
-@settings(deadline=None, max_examples=25)
+@settings(deadline=None, max_examples=15)
 @given(st.lists(st.tuples(st.sampled_from(["UA", "UB", "UC", "UX", "UBOT", "UZZ", ""]),
                           st.sampled_from(["", "channel_join", "bot_message", "thread_broadcast"]),
                           st.lists(st.sampled_from(["UA", "UB", "UBOT", "UX", "UQ"]), max_size=3)),

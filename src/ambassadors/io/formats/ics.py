@@ -34,8 +34,8 @@ import pandas as pd
 from ambassadors.errors import InputError
 from ambassadors.io.report import Loaded, LoadReport
 
-from ._common import finish, new_report, open_source
-from .meetings import distinct_participants, meeting_pairs
+from ._common import new_report, open_source
+from .meetings import distinct_participants, finish_meetings, meeting_pairs
 
 __all__ = ["read_ics", "parse_ics", "WINDOWS_ZONES"]
 
@@ -223,7 +223,9 @@ class _Events:
         self.cols["attendees"].append(";".join(attendees))
 
 
-def parse_ics(path: str | os.PathLike[str]) -> tuple[pd.DataFrame, LoadReport]:
+def parse_ics(
+    path: str | os.PathLike[str], *, people: pd.DataFrame | Loaded | None = None
+) -> tuple[pd.DataFrame, LoadReport]:
     """Raw pairs and the report so far from one ``.ics`` file or a folder / zip of them."""
     report = new_report(path, fmt="ics")
     acc = _Events()
@@ -256,7 +258,7 @@ def parse_ics(path: str | os.PathLike[str]) -> tuple[pd.DataFrame, LoadReport]:
     for note, count in acc.notes.items():
         report.notes.append(f"{count} {note}")
     ev = ev[~(dup | all_day | cancelled)].reset_index(drop=True)
-    members = distinct_participants(ev["organizer"], ev["attendees"])
+    members = distinct_participants(ev["organizer"], ev["attendees"], people)
     events = pd.DataFrame({
         "row": np.arange(len(ev), dtype=np.int64),
         "timestamp": ev["timestamp"],
@@ -317,5 +319,5 @@ def read_ics(
     ----------
     RFC 5545, Internet Calendaring and Scheduling Core Object Specification (iCalendar).
     """
-    pairs, report = parse_ics(path)
-    return finish(pairs, report, people=people, channel=channel, default_channel="meeting")
+    pairs, report = parse_ics(path, people=people)
+    return finish_meetings(pairs, report, people=people, channel=channel)

@@ -36,9 +36,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ambassadors.io.report import Loaded, LoadReport
+from ambassadors.io.report import Loaded, LoadReport, as_frame
 
-from ._common import csv_header, finish, new_report, read_csv_columns, resolve_roles
+from ._common import csv_header, new_report, read_csv_columns, resolve_people_keys, resolve_roles
 
 __all__ = ["read_meetings_csv", "parse_meetings_csv", "meeting_pairs", "MAX_MEETING_SIZE", "ROLES"]
 
@@ -88,11 +88,68 @@ def meeting_pairs(
     return pairs[["row", "source", "target", "timestamp", "weight", "event_id"]].reset_index(drop=True)
 
 
-def distinct_participants(organizer: pd.Series, attendees: pd.Series) -> pd.DataFrame:
+def finish_meetings(
+    pairs: pd.DataFrame,
+    report: LoadReport,
+    *,
+    people: pd.DataFrame | Loaded | None,
+    channel: str | None,
+) -> Loaded:
+    """``finalize_pairs`` for meetings, whose rows have many senders.
+
+    ``finalize_pairs`` merges repeated (row, recipient) pairs, which is right for a message (one
+    sender) but would merge ``a -> c`` and ``b -> c`` of one meeting. So pairs are handed on with
+    one sub-row per (meeting, participant) and the row accounting is done here per meeting: a
+    meeting is used when one of its pairs is; a meeting left without pairs is dropped as
+    ``unknown_sender`` when one of its participants is not in the roster, ``self_pair`` when
+    all of them resolve to one person, else ``zero_weight`` (a meeting of no duration).
+    """
+    from ambassadors.io.interactions import finalize_pairs
+
+    sub, _ = pd.factorize(pd.MultiIndex.from_arrays([pairs["row"], pairs["source"]]))
+    sub = np.asarray(sub, dtype=np.int64)
+    n_sub = int(sub.max()) + 1 if len(sub) else 0
+    meeting = np.zeros(n_sub, dtype=np.int64)
+    meeting[sub] = pairs["row"].to_numpy(dtype=np.int64)
+    real_id = np.full(n_sub, "", dtype=object)
+    eid = pairs["event_id"].astype(object)
+    real_id[sub] = eid.where(eid.notna(), "").to_numpy(dtype=object)
+    scratch = LoadReport(source=report.source, kind=report.kind)
+    tmp = pairs.assign(row=sub, event_id=sub.astype(str))
+    roster = as_frame(people) if people is not None else None
+    table = finalize_pairs(tmp, people=roster, report=scratch, channel=channel or "meeting")
+    report.pairs_read = (report.pairs_read or 0) + (scratch.pairs_read or 0)
+    report.pairs_used = (report.pairs_used or 0) + (scratch.pairs_used or 0)
+    for reason, count in scratch.pairs_dropped.items():
+        report.drop(reason, count, unit="pairs")
+    report.notes += scratch.notes
+    kept_sub = table["event_id"].astype(str).astype(np.int64).to_numpy() if len(table) else np.zeros(0, np.int64)
+    table["event_id"] = pd.Series(real_id[kept_sub], dtype=str)
+    used = np.unique(meeting[kept_sub])
+    report.rows_used += len(used)
+    # why the other meetings gave nothing (all their participants are sources of sub-rows)
+    parts = pd.DataFrame({"meeting": meeting, "key": pairs.groupby(sub, sort=True)["source"].first().to_numpy()})
+    parts = parts[~np.isin(parts["meeting"], used)]
+    if len(parts):
+        who = resolve_people_keys(parts["key"], roster)
+        per = pd.DataFrame({"meeting": parts["meeting"].to_numpy(), "who": who.to_numpy(),
+                            "unknown": who.isna().to_numpy()})
+        agg = per.groupby("meeting").agg(unknown=("unknown", "any"), persons=("who", "nunique"))
+        report.drop("unknown_sender", int(agg["unknown"].sum()))
+        report.drop("self_pair", int((~agg["unknown"] & (agg["persons"] <= 1)).sum()))
+        report.drop("zero_weight", int((~agg["unknown"] & (agg["persons"] > 1)).sum()))
+    return Loaded(table, report)
+
+
+def distinct_participants(
+    organizer: pd.Series, attendees: pd.Series, people: pd.DataFrame | Loaded | None = None
+) -> pd.DataFrame:
     """Long ``row, key`` frame: distinct participants per row, organizer first.
 
     ``attendees`` cells are ``;``/``,``-separated; ``mailto:`` prefixes are removed and e-mail
-    addresses lower-cased.
+    addresses lower-cased. With a roster, keys are resolved to ``person_id`` first, so that one
+    person named twice (by e-mail and by id) is one participant; unknown keys stay as they are
+    (and are counted by ``finalize_pairs``), but still count as present in the meeting.
     """
     n = len(organizer)
     org = pd.DataFrame({"row": np.arange(n), "order": 0, "key": organizer.astype(object).to_numpy()})
@@ -103,13 +160,19 @@ def distinct_participants(organizer: pd.Series, attendees: pd.Series) -> pd.Data
     key = long["key"].astype(str).str.strip()
     key = key.str.replace(r"^mailto:", "", case=False, regex=True)
     key = key.where(~key.str.contains("@", regex=False), key.str.lower())
+    if people is not None:
+        resolved = resolve_people_keys(key, people)
+        key = resolved.where(resolved.notna(), key)
     long = long.assign(key=key)[key != ""]
     long = long.sort_values(["row", "order"], kind="stable").drop_duplicates(["row", "key"])
     return long[["row", "key"]].reset_index(drop=True)
 
 
 def parse_meetings_csv(
-    path: str | os.PathLike[str], *, columns: dict[str, str] | None = None
+    path: str | os.PathLike[str],
+    *,
+    columns: dict[str, str] | None = None,
+    people: pd.DataFrame | Loaded | None = None,
 ) -> tuple[pd.DataFrame, LoadReport]:
     """Raw pairs and the report so far from a meeting attendance CSV."""
     from ambassadors.io.tables import parse_datetimes, to_number
@@ -134,7 +197,7 @@ def parse_meetings_csv(
         minutes, _ = to_number(frame["duration"], decimal_comma=True)
         hours = hours.where(hours.notna(), minutes / 60.0)
     organizer = frame["organizer"] if "organizer" in frame else pd.Series(None, index=frame.index, dtype=object)
-    members = distinct_participants(organizer, frame["attendees"])
+    members = distinct_participants(organizer, frame["attendees"], people)
     events = pd.DataFrame({
         "row": np.arange(len(frame), dtype=np.int64),
         "timestamp": start.dt.strftime("%Y-%m-%dT%H:%M:%S+00:00").astype(object).where(start.notna(), None),
@@ -190,5 +253,5 @@ def read_meetings_csv(
     Vectorised; a meeting of :math:`n` participants gives :math:`n(n-1)` pairs, bounded by
     :data:`MAX_MEETING_SIZE`.
     """
-    pairs, report = parse_meetings_csv(path, columns=columns)
-    return finish(pairs, report, people=people, channel=channel, default_channel="meeting")
+    pairs, report = parse_meetings_csv(path, columns=columns, people=people)
+    return finish_meetings(pairs, report, people=people, channel=channel)
