@@ -459,9 +459,8 @@ def _read_tabular(raw: RawTable, *, people: pd.DataFrame | None, columns: dict |
                   np.append(bad, False)[codes])
     if channel is None and "channel" in found:
         codes, values = _dict_encode(_as_string_array(col("channel")))
-        channel_values = pd.Categorical.from_codes(codes, categories=pd.Index(
-            values.to_numpy(dtype=object)).astype(str)).astype(str)
-        channel_values = _channel_categorical(channel_values)
+        names = _channel_categorical(values)  # one per distinct raw value, normalised
+        channel_values = pd.Categorical.from_codes(names.codes[codes], dtype=names.dtype)
     if "event_id" in found:
         event_id = _as_string_array(col("event_id"))
     if channel is None and "channel" not in found:

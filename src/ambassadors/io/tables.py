@@ -10,6 +10,7 @@ contract (:func:`parse_datetimes`, :func:`to_number`, :func:`to_bool`).
 
 from __future__ import annotations
 
+import codecs
 import csv
 import gzip
 import io
@@ -528,16 +529,36 @@ def _one_line(exc: BaseException) -> str:
     return text[0][:200] if text else type(exc).__name__
 
 
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def _lines(text: str) -> list[str]:
+    """Non-blank lines, split on CR, LF and CRLF only (as the CSV parser does)."""
+    return [ln for ln in _LINE_BREAK.split(text) if ln.strip()]
+
+
+def _csv_rows(lines: list[str], delimiter: str) -> list[list[str]] | None:
+    """Parse a few lines with the csv module (no field size limit); None if it cannot."""
+    limit = csv.field_size_limit()
+    csv.field_size_limit(2**31 - 1)  # huge recipient lists are legitimate
+    try:
+        return list(csv.reader(lines, delimiter=delimiter))
+    except csv.Error:
+        return None
+    finally:
+        csv.field_size_limit(limit)
+
+
 def _sniff_delimiter(text: str) -> str:
-    lines = [ln for ln in text.splitlines() if ln.strip()][:60]
+    lines = _lines(text)[:60]
     if not lines:
         return ","
     best, best_score = ",", (-1.0, 0, 0)
     for priority, delim in enumerate(reversed(_DELIMITERS)):
-        try:
-            counts = [len(r) for r in csv.reader(lines, delimiter=delim)]
-        except csv.Error:
+        rows = _csv_rows(lines, delim)
+        if rows is None:
             continue
+        counts = [len(r) for r in rows]
         if not counts or counts[0] <= 1:
             continue
         consistent = sum(c == counts[0] for c in counts) / len(counts)
@@ -551,12 +572,16 @@ def _read_csv_bytes(path: Path, head: bytes, source: str) -> RawTable:
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
-    encoding = "utf-8"
+    notes: list[str] = []
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         encoding = "utf-16"
     elif b"\x00" in head[:8192]:
         raise InputError(f"{source}: not a text table (binary content); expected CSV/TSV, .xlsx, "
                          ".parquet or .json")
+    else:
+        encoding = _detect_encoding(path, source)
+        if encoding != "utf-8":
+            notes.append(f"file is not UTF-8: read as {_ENCODING_NAMES[encoding]}")
     text = head.decode(encoding if encoding != "utf-8" else "utf-8", errors="replace")
     if len(head) >= _SNIFF_BYTES:  # the last line may be cut
         text = text[: text.rfind("\n") + 1] or text
@@ -564,7 +589,7 @@ def _read_csv_bytes(path: Path, head: bytes, source: str) -> RawTable:
     if not text.strip():
         raise InputError(f"{source}: the file is empty")
     delimiter = _sniff_delimiter(text)
-    first = next(csv.reader([ln for ln in text.splitlines() if ln.strip()][:1], delimiter=delimiter))
+    first = (_csv_rows(_lines(text)[:1], delimiter) or [[]])[0]
     n_guess = len(first)
     bad_rows = [0]
 
@@ -572,31 +597,16 @@ def _read_csv_bytes(path: Path, head: bytes, source: str) -> RawTable:
         bad_rows[0] += 1
         return "skip"
 
-    def attempt(enc: str):
-        bad_rows[0] = 0
-        read = pacsv.ReadOptions(autogenerate_column_names=True, encoding=enc,
-                                 block_size=16 << 20)
-        parse = pacsv.ParseOptions(delimiter=delimiter, newlines_in_values='"' in text,
-                                   invalid_row_handler=on_invalid)
-        types = {f"f{i}": pa.string() for i in range(max(n_guess, 1) + 64)}
-        convert = pacsv.ConvertOptions(column_types=types, strings_can_be_null=False,
-                                       quoted_strings_can_be_null=False, null_values=[])
-        return pacsv.read_csv(path, read_options=read, parse_options=parse,
-                              convert_options=convert)
-
-    notes: list[str] = []
+    read = pacsv.ReadOptions(autogenerate_column_names=True, encoding=encoding,
+                             block_size=16 << 20)
+    parse = pacsv.ParseOptions(delimiter=delimiter, newlines_in_values='"' in text,
+                               invalid_row_handler=on_invalid)
+    types = {f"f{i}": pa.string() for i in range(max(n_guess, 1) + 64)}
+    convert = pacsv.ConvertOptions(column_types=types, strings_can_be_null=False,
+                                   quoted_strings_can_be_null=False, null_values=[])
     try:
-        try:
-            table = attempt(encoding)
-        except pa.ArrowInvalid as exc:
-            if "UTF8" not in str(exc) or encoding != "utf-8":
-                raise
-            try:
-                table = attempt("cp1252")
-                notes.append("file is not UTF-8: read as Windows-1252")
-            except (pa.ArrowInvalid, UnicodeDecodeError):
-                table = attempt("latin-1")
-                notes.append("file is not UTF-8: read as Latin-1")
+        table = pacsv.read_csv(path, read_options=read, parse_options=parse,
+                               convert_options=convert)
     except (pa.ArrowException, UnicodeError, OSError, ValueError) as exc:
         raise InputError(f"{source}: cannot read as a {_DELIM_NAMES[delimiter]}-separated table "
                          f"({_one_line(exc)})") from None
@@ -618,6 +628,37 @@ def _read_csv_bytes(path: Path, head: bytes, source: str) -> RawTable:
 
 
 _DELIM_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
+_ENCODING_NAMES = {"cp1252": "Windows-1252", "latin-1": "Latin-1"}
+_CP1252_UNDEFINED = re.compile(b"[\x81\x8d\x8f\x90\x9d]")
+
+
+def _detect_encoding(path: Path, source: str) -> str:
+    """UTF-8 if the whole file decodes as UTF-8 (checked in chunks), else cp1252 or Latin-1."""
+    opener = gzip.open if path.suffix.lower() == ".gz" else open
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    cp1252_ok = True
+    try:
+        with opener(path, "rb") as fh:
+            utf8_ok = True
+            while chunk := fh.read(8 << 20):
+                if utf8_ok:
+                    try:
+                        decoder.decode(chunk)
+                    except UnicodeDecodeError:
+                        utf8_ok = False
+                if not utf8_ok and _CP1252_UNDEFINED.search(chunk):
+                    cp1252_ok = False
+                    break
+            if utf8_ok:
+                try:
+                    decoder.decode(b"", final=True)
+                except UnicodeDecodeError:
+                    utf8_ok = False
+    except (OSError, EOFError) as exc:
+        raise InputError(f"{source}: cannot open ({_one_line(exc)})") from None
+    if utf8_ok:
+        return "utf-8"
+    return "cp1252" if cp1252_ok else "latin-1"
 
 
 def _read_excel(path: Path, source: str) -> RawTable:
