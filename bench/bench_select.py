@@ -1,0 +1,71 @@
+"""Benchmark: propose_ambassadors on a synthetic 50,000-person organisation.
+
+Builds a graph with :func:`ambassadors.graph.build_graph` from ~5 M random interaction pairs
+(42 departments of uneven size, 70 % of pairs inside the department, heavy-tailed activity),
+then times ``propose_ambassadors(graph, hops=1)`` (default size, about 140 ambassadors).
+Prints the median of 3 runs. Usage::
+
+    /work/venv/bin/python bench/bench_select.py [--people 50000] [--pairs 5000000] [--repeat 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+
+import numpy as np
+import pandas as pd
+
+from ambassadors.graph import build_graph
+from ambassadors.select import propose_ambassadors
+
+
+def synthetic_graph(n_people: int, n_pairs: int, n_departments: int = 42, seed: int = 0):
+    rng = np.random.default_rng(seed)
+    share = rng.pareto(1.0, n_departments) + 0.3
+    dept = np.sort(rng.choice(n_departments, n_people, p=share / share.sum()))
+    ids = np.char.add("e", np.arange(n_people).astype(str))
+    people = pd.DataFrame({"department": np.char.add("D", dept.astype(str))},
+                          index=pd.Index(ids, name="person_id"))
+    activity = rng.pareto(2.0, n_people) + 0.2
+    prob = activity / activity.sum()
+    src = rng.choice(n_people, n_pairs, p=prob)
+    # partner: 70 % same department (uniform inside it), else anyone by activity
+    starts = np.searchsorted(dept, np.arange(n_departments))
+    ends = np.searchsorted(dept, np.arange(n_departments), side="right")
+    d = dept[src]
+    inside = rng.random(n_pairs) < 0.7
+    same = starts[d] + (rng.random(n_pairs) * (ends[d] - starts[d])).astype(np.int64)
+    other = rng.choice(n_people, n_pairs, p=prob)
+    dst = np.where(inside, same, other)
+    log = pd.DataFrame({"source": pd.Categorical.from_codes(src, categories=ids),
+                        "target": pd.Categorical.from_codes(dst, categories=ids)})
+    return build_graph(people, log)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--people", type=int, default=50_000)
+    parser.add_argument("--pairs", type=int, default=5_000_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--hops", type=int, default=1)
+    args = parser.parse_args()
+    t = time.perf_counter()
+    graph = synthetic_graph(args.people, args.pairs)
+    print(f"graph built in {time.perf_counter() - t:.1f} s: {graph.summary().splitlines()[0]}")
+    times = []
+    for _ in range(args.repeat):
+        # a fresh graph object each time so that no cached adjacency is reused
+        g = type(graph)(people=graph.people, weights=graph.weights, counts=graph.counts,
+                        directed=graph.directed, params=graph.params, dropped=graph.dropped)
+        t = time.perf_counter()
+        plan = propose_ambassadors(g, hops=args.hops)
+        times.append(time.perf_counter() - t)
+    print(plan.summary())
+    print("times (s): " + ", ".join(f"{x:.2f}" for x in times))
+    print(f"median of {args.repeat}: {statistics.median(times):.2f} s")
+
+
+if __name__ == "__main__":
+    main()
