@@ -315,7 +315,7 @@ def test_sampled_betweenness_converges_to_exact():
 
 
 def test_large_graphs_sample_paths_and_restrict_brokerage(monkeypatch):
-    monkeypatch.setattr(metrics, "EXACT_LIMIT", 50)
+    monkeypatch.setattr(metrics, "EXACT_WORK", 100)
     monkeypatch.setattr(metrics, "CANDIDATE_LIMIT", 50)
     monkeypatch.setattr(metrics, "DEFAULT_CANDIDATES", 10)
     monkeypatch.setattr(metrics, "_MAX_SAMPLES", 40)

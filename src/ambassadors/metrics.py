@@ -20,8 +20,8 @@ Conventions (see also ``docs/measures.md``)
   ``S = W + W^T`` (``W`` itself for an undirected graph).
 * **Betweenness** and **closeness** count hops on the undirected tie graph (distance 1 per tie,
   weights ignored): a tie is a channel whatever its volume, and hop counts keep the measures
-  comparable between e-mail-heavy and meeting-heavy departments. Above
-  :data:`EXACT_LIMIT` people they are estimated from a random sample of source people.
+  comparable between e-mail-heavy and meeting-heavy departments. On large graphs
+  (``people x arcs > EXACT_WORK``) they are estimated from a random sample of source people.
 * Brokerage (constraint, effective size) is computed for a candidate pool above
   :data:`CANDIDATE_LIMIT` people (the :data:`DEFAULT_CANDIDATES` people with most contacts);
   others get NaN.
@@ -39,7 +39,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
-from scipy.sparse import csgraph
 
 from ambassadors._progress import progress as _progress
 from ambassadors.errors import InputError, describe_ids
@@ -47,7 +46,7 @@ from ambassadors.graph import CollaborationGraph
 
 __all__ = [
     "MEASURES",
-    "EXACT_LIMIT",
+    "EXACT_WORK",
     "CANDIDATE_LIMIT",
     "DEFAULT_CANDIDATES",
     "influence_scores",
@@ -83,16 +82,17 @@ MEASURES: tuple[str, ...] = (
     "reach_2",
 )
 
-#: Betweenness and closeness are exact up to this many people, sampled above.
-EXACT_LIMIT = 2_000
+#: Betweenness and closeness are exact when ``people x arcs`` (arcs: twice the ties) is at most
+#: this (e.g. 1,000 people with 25 contacts each), sampled above.
+EXACT_WORK = 5.0e7
 #: Brokerage is computed for everyone up to this many people, for a candidate pool above.
 CANDIDATE_LIMIT = 5_000
 #: Size of the default brokerage candidate pool on large graphs.
-DEFAULT_CANDIDATES = 2_000
+DEFAULT_CANDIDATES = 1_000
 #: Bounds of the default number of sampled sources (see :func:`default_samples`).
-_MIN_SAMPLES, _MAX_SAMPLES = 32, 256
+_MIN_SAMPLES, _MAX_SAMPLES = 32, 128
 #: Target work (source count x directed arcs) of the default sample.
-_SAMPLE_WORK = 2.0e8
+_SAMPLE_WORK = 6.0e7
 
 # measure -> family that computes it
 _FAMILY = {
@@ -157,12 +157,20 @@ def _tie_igraph(graph: CollaborationGraph):
 
 
 def default_samples(n_people: int, n_arcs: int) -> int:
-    """Default number of sampled sources for betweenness and closeness on a large graph.
+    """Default number of sources for betweenness and closeness.
 
-    ``k = clip(2e8 / arcs, 32, 256)`` where ``arcs`` is twice the number of undirected ties:
-    the work of the sampled Brandes pass (``k x arcs``) stays near ``2e8`` edge visits (a few
-    seconds), and never fewer than 32 nor more than 256 sources. Never more than ``n_people``.
+    ``n_people`` (exact) when ``n_people x arcs <= EXACT_WORK`` (5e7), where ``arcs`` is twice
+    the number of undirected ties; otherwise ``k = clip(6e7 / arcs, 32, 128)``, so the sampled
+    pass visits about ``6e7`` arcs (about a second at 10,000 people and 400k ties) but never
+    uses fewer than 32 nor more than 128 sources (about 3 s at 50,000 people and 2.5M ties).
+
+    Examples
+    --------
+    >>> default_samples(500, 20_000), default_samples(50_000, 5_000_000)
+    (500, 32)
     """
+    if n_people * max(n_arcs, 1) <= EXACT_WORK:
+        return int(n_people)
     k = int(_SAMPLE_WORK // max(n_arcs, 1))
     return int(min(n_people, max(_MIN_SAMPLES, min(_MAX_SAMPLES, k))))
 
@@ -335,7 +343,9 @@ def pagerank(
 
 # ---------------------------------------------------------------------------------------
 # eigenvector
-def eigenvector(graph: CollaborationGraph, *, tol: float = 1e-12, max_iter: int = 300) -> pd.Series:
+def eigenvector(
+    graph: CollaborationGraph, *, tol: float = 1e-12, max_iter: int | None = None
+) -> pd.Series:
     """Eigenvector centrality on the symmetric tie weights, scaled so the maximum is 1.
 
     .. math:: \\lambda x_i = \\sum_j s_{ij} x_j, \\qquad s_{ij} = w_{ij} + w_{ji}
@@ -351,7 +361,10 @@ def eigenvector(graph: CollaborationGraph, *, tol: float = 1e-12, max_iter: int 
     graph : CollaborationGraph
     tol : float, default 1e-12
         Stop when the L1 change of the unit-norm vector is below ``n * tol``.
-    max_iter : int, default 300
+    max_iter : int, optional
+        Power-iteration steps before ARPACK takes over; default ``clip(2e6 / nnz, 10, 1000)``
+        (many cheap steps on small graphs, where the result then equals networkx's even when
+        the leading eigenvalue is shared by two components).
 
     Returns
     -------
@@ -383,6 +396,8 @@ def eigenvector(graph: CollaborationGraph, *, tol: float = 1e-12, max_iter: int 
     S = graph.undirected_weights()
     if n == 0 or S.nnz == 0:
         return _series(np.zeros(n), graph, "eigenvector")
+    if max_iter is None:
+        max_iter = int(min(1000, max(10, 2e6 // max(S.nnz, 1))))
     x = np.full(n, 1.0 / math.sqrt(n))
     converged = False
     for _ in range(max_iter):
@@ -428,7 +443,8 @@ def path_measures(
     Both are in [0, 1]: closeness 1 means everyone is a direct contact; betweenness is
     networkx's ``normalized=True``.
 
-    Exact when ``n <= EXACT_LIMIT`` (2,000 people) and ``samples`` is not given. Otherwise
+    Exact on small graphs (``n x arcs <= EXACT_WORK``, see :func:`default_samples`) unless
+    ``samples`` is given. Otherwise
     ``k`` source people are drawn uniformly without replacement (``seed``) and both sums are
     taken over paths from the sample only, scaled by ``n / k`` (Brandes & Pich 2007;
     Eppstein & Wang 2004): unbiased estimates. ``df.attrs["sampling"]`` records, per measure,
@@ -440,8 +456,8 @@ def path_measures(
     ----------
     graph : CollaborationGraph
     samples : int, optional
-        Number of sampled sources; default exact up to ``EXACT_LIMIT`` people and
-        :func:`default_samples` above. ``samples >= n`` computes exactly.
+        Number of sampled sources; default :func:`default_samples` (exact on small graphs).
+        ``samples >= n`` computes exactly.
     seed : int, default 0
     progress : bool, optional
         ``False`` silences the progress line (shown on a terminal only).
@@ -468,7 +484,7 @@ def path_measures(
     Notes
     -----
     Exact: ``O(n m)`` (Brandes 2001, igraph's C implementation). Sampled: ``O(k m)``; with the
-    default ``k`` about 2e8 edge visits, a few seconds on 50,000 people and 3M ties. The
+    default ``k`` about 6e7 arc visits (32 sources, about 3 s, on 50,000 people). The
     relative error of a sampled betweenness is roughly ``1 / sqrt(k * b)`` for a person through
     whom a share ``b`` of the paths from a random source pass: small for the brokers that
     matter, large for people with near-zero betweenness (whose percentile is then noisy).
@@ -496,7 +512,7 @@ def path_measures(
         return frame
     nb = graph.neighbors_csr()
     if samples is None:
-        k = n if n <= EXACT_LIMIT else default_samples(n, nb.nnz)
+        k = default_samples(n, nb.nnz)
     else:
         if int(samples) < 1:
             raise InputError(f"samples must be a positive number of sources, got {samples!r}")
@@ -516,7 +532,7 @@ def path_measures(
     for batch in _progress(batches, desc="betweenness and closeness", enabled=progress):
         bw = np.asarray(g.betweenness(directed=False, sources=batch.tolist()), dtype=np.float64)
         batch_bw.append(bw)
-        dist = csgraph.shortest_path(nb, method="D", directed=False, unweighted=True, indices=batch)
+        dist = np.asarray(g.distances(source=batch.tolist(), mode="all"), dtype=np.float64)
         with np.errstate(divide="ignore"):
             inv = 1.0 / dist
         inv[~np.isfinite(inv)] = 0.0  # unreachable, and the source itself (d = 0)
@@ -643,7 +659,7 @@ def brokerage(
     graph : CollaborationGraph
     candidates : iterable of person_id, optional
         Compute only for these people (others NaN). Default: everyone up to
-        ``CANDIDATE_LIMIT`` (5,000) people; above, the ``DEFAULT_CANDIDATES`` (2,000) people
+        ``CANDIDATE_LIMIT`` (5,000) people; above, the ``DEFAULT_CANDIDATES`` (1,000) people
         with most contacts (ties broken by strength, then person_id). Effective size never
         exceeds the number of contacts, so the best-connected people are where large values
         can occur.
@@ -906,10 +922,10 @@ def influence_scores(
         Compute only these measures (columns keep the order above).
     samples : int, optional
         Sampled sources for betweenness and closeness (see :func:`path_measures`): default
-        exact up to 2,000 people, :func:`default_samples` above.
+        :func:`default_samples` (exact on small graphs, 32-128 sources on large ones).
     candidates : iterable of person_id, optional
         People for whom brokerage is computed (see :func:`brokerage`): default everyone up to
-        5,000 people, the 2,000 best-connected above.
+        5,000 people, the 1,000 best-connected above.
     seed : int, default 0
         Seed of the source sample.
     progress : bool, optional
