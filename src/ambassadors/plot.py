@@ -297,7 +297,8 @@ def _place_labels(ax, items: list[tuple[float, float, str, float, dict]], pt_per
     for x, y, text, fontsize, kwargs in items:
         w = 0.6 * fontsize * max(len(text), 1) / pt_per_unit
         h = 1.25 * fontsize / pt_per_unit
-        gap = 0.9 + 4.0 / pt_per_unit
+        # just clear of the marker: its radius in points (area s in points^2) plus 2 points
+        gap = (np.sqrt(kwargs.pop("marker_area", 0.0)) / 2 + 2.0) / pt_per_unit
         candidates = [
             (x - w / 2, y + gap, "center", "bottom"),
             (x - w / 2, y - gap - h, "center", "top"),
@@ -547,11 +548,19 @@ def plot_influence_map(
     np.maximum.at(top_y, shown_codes, pos[idx, 1])
     dept_size = label_size + (1 if d <= 20 else 0)
     for k in np.flatnonzero(cnt):  # one per department
-        items.append((cx[k], top_y[k] + 0.3, str(names[k]), dept_size, {"color": "#333333", "zorder": 3}))
+        # a bare number next to person ids reads as an id: say what it is
+        dept_label = f"department {names[k]}" if str(names[k]).isdigit() else str(names[k])
+        items.append((cx[k], top_y[k], dept_label, dept_size,
+                      {"color": "#333333", "zorder": 3, "marker_area": max_size * 1.5}))
     person_size = label_size if label_codes.size <= 30 else max(label_size - 2, 6)
     texts = _display_names(graph, graph.ids[label_codes].astype(str).tolist()) if label_codes.size else []
+    is_amb = np.zeros(n, dtype=bool)
+    is_amb[amb_codes] = True
+    area = np.where(is_amb, np.maximum(np.maximum(sizes, 0.6 * max_size) * 1.6, 60.0), sizes)
     for c, text in zip(label_codes, texts):  # one per label (few), not per row
-        items.append((pos[c, 0], pos[c, 1], text, person_size, {"fontweight": "bold", "zorder": 5}))
+        items.append((pos[c, 0], pos[c, 1], text, person_size,
+                      {"fontweight": "bold" if is_amb[c] else "normal", "zorder": 5,
+                       "marker_area": float(area[c])}))
     _place_labels(ax, items, pt_per_unit)
 
     # framing: room for the department names above the top clusters
