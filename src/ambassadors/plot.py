@@ -131,9 +131,8 @@ def _person_values(graph: CollaborationGraph, scores: pd.DataFrame | None, colum
     """Column ``column`` of ``scores`` or of ``graph.people``, aligned to node codes."""
     for table in (scores, graph.people):
         if table is not None and column in table.columns:
-            frame = table.copy()
-            frame.index = frame.index.astype(str)
-            values = frame[column].reindex(graph.ids)
+            values = table[column]
+            values = values.set_axis(values.index.astype(str)).reindex(graph.ids)
             if not pd.api.types.is_numeric_dtype(values):
                 return None
             return values.to_numpy(dtype=np.float64)
@@ -465,7 +464,10 @@ def plot_influence_map(
 
     # strongest ties among the people shown, as one LineCollection
     und = graph.undirected_weights()
-    sub = sp.triu(und[idx][:, idx], k=1).tocoo() if idx.size else sp.coo_array((0, 0))
+    if not idx.size:
+        sub = sp.coo_array((0, 0))
+    else:
+        sub = sp.triu(und[idx][:, idx] if sampled else und, k=1).tocoo()
     n_ties_shown = int(sub.nnz)
     n_edges_drawn = 0
     if n_ties_shown:
@@ -583,7 +585,7 @@ def plot_influence_map(
     note = [f"dot size: {size_label}"]
     if sampled:
         note.insert(0, f"showing {idx.size:,} of {n:,} people (random sample, seed={seed}; all ambassadors shown)")
-    total_ties = int(sp.triu(und, k=1).nnz)
+    total_ties = int(graph.neighbors_csr().nnz // 2)  # symmetric, no diagonal
     if n_edges_drawn < total_ties:
         note.append(f"strongest {n_edges_drawn:,} of {total_ties:,} ties drawn")
     else:
