@@ -35,6 +35,12 @@ _EXPORTS: dict[str, str] = {
     "influence_scores": "ambassadors.metrics",
     "enthusiasm_scores": "ambassadors.enthusiasm",
     "rank_candidates": "ambassadors.ranking",
+    "WEIGHT_PRESETS": "ambassadors.ranking",
+    "parse_weights": "ambassadors.ranking",
+    "read_id_list": "ambassadors.ranking",
+    "ranking_to_csv": "ambassadors.ranking",
+    "ranking_to_xlsx": "ambassadors.ranking",
+    "ranking_to_markdown": "ambassadors.ranking",
     # plan
     "propose_ambassadors": "ambassadors.select",
     "Plan": "ambassadors.select",
@@ -50,6 +56,10 @@ _EXPORTS: dict[str, str] = {
     # privacy
     "pseudonymize": "ambassadors.privacy",
     "reidentify": "ambassadors.privacy",
+    "pseudonymize_ids": "ambassadors.privacy",
+    "load_key": "ambassadors.privacy",
+    "mask_small": "ambassadors.privacy",
+    "mask_small_groups": "ambassadors.privacy",
     # data
     "make_organization": "ambassadors.datasets",
     "load_sample": "ambassadors.datasets",

@@ -63,6 +63,9 @@ def _add_ranking(p: argparse.ArgumentParser) -> None:
                    help="exclude people of this level (e.g. 1 for executives); repeatable")
     g.add_argument("--min-tenure", type=float, metavar="YEARS", help="minimum tenure in years")
     g.add_argument("--min-enthusiasm", type=float, metavar="X", help="minimum enthusiasm in [0, 1]")
+    g.add_argument("--missing", choices=("neutral", "exclude", "infer"), default="neutral",
+                   help="unknown survey answers: neutral prior (default), exclude the person, "
+                        "or infer from activity")
     g.add_argument("--drop-opted-out", action="store_true",
                    help="remove opted-out people from the graph entirely "
                         "(they are never proposed in any case)")
@@ -235,13 +238,15 @@ def _run(args, *, select: bool):
         exclude_levels=levels, min_tenure=args.min_tenure, min_enthusiasm=args.min_enthusiasm,
         include=getattr(args, "include", None) or (), hops=getattr(args, "hops", 1),
         method=getattr(args, "method", "auto"), objective=getattr(args, "objective", "reach"),
-        drop_opted_out=args.drop_opted_out, key=_key(args), graph_options=graph_options,
+        missing=args.missing, drop_opted_out=args.drop_opted_out, key=_key(args), graph_options=graph_options,
         select=select, seed=args.seed, progress=False if args.no_progress else None,
     )
     if not args.quiet:
         for report in analysis.load_reports:
             _eprint(str(report))
         _eprint(analysis.graph.summary())
+        for note in analysis.ranking.attrs.get("notes", []):
+            _eprint(f"note: {note}")
         if analysis.plan is not None:
             _eprint(analysis.plan.summary())
     return analysis
@@ -298,7 +303,18 @@ def cmd_shortlist(args) -> int:
 def cmd_rank(args) -> int:
     _check_outputs(args, args.out)
     analysis = _run(args, select=False)
-    _write_table(analysis.ranking, args.out, sheet="ranking", explain=_column_help(analysis.ranking))
+    suffix = Path(args.out).suffix.lower() if args.out else ""
+    if suffix == ".xlsx":
+        from ambassadors.ranking import ranking_to_xlsx
+
+        ranking_to_xlsx(analysis.ranking, args.out)
+    elif suffix in (".md", ".markdown"):
+        from ambassadors.io.writers import atomic_write_text
+        from ambassadors.ranking import ranking_to_markdown
+
+        atomic_write_text(args.out, ranking_to_markdown(analysis.ranking))
+    else:
+        _write_table(analysis.ranking, args.out, sheet="ranking")
     if args.out and not args.quiet:
         _eprint(f"wrote {args.out} ({len(analysis.ranking)} people)")
     return 0

@@ -145,6 +145,7 @@ def analyze(
     hops: int = 1,
     method: str = "auto",
     objective: str = "reach",
+    missing: str = "neutral",
     drop_opted_out: bool = False,
     key: bytes | str | None = None,
     graph_options: Mapping[str, Any] | None = None,
@@ -173,6 +174,8 @@ def analyze(
         People who must be in the group.
     hops, method, objective :
         Passed to :func:`ambassadors.propose_ambassadors`.
+    missing : {"neutral", "exclude", "infer"}, default "neutral"
+        How unknown survey answers count (see :func:`ambassadors.enthusiasm_scores`).
     drop_opted_out : bool, default False
         Remove opted-out people from the graph entirely (they are never proposed either way).
     key : bytes or str, optional
@@ -221,10 +224,15 @@ def analyze(
     if key is not None:
         from ambassadors.privacy import pseudonymize
 
+        from ambassadors.privacy import pseudonymize_ids
+
         pseudo = pseudonymize(roster, log, sig, key=key)
         roster, log, sig = pseudo.people, pseudo.interactions, pseudo.signals
+        # ids the user typed are real ids: map them the same way as the tables
+        exclude = list(pseudonymize_ids(list(exclude), key=key))
+        include = list(pseudonymize_ids(list(include), key=key))
 
-    enth = enthusiasm_scores(sig, roster)
+    enth = enthusiasm_scores(sig, roster, missing=missing)
     if drop_opted_out and "opted_out" in enth.columns:
         out = enth.index[enth["opted_out"].fillna(False).astype(bool)]
         roster = roster.drop(index=out)
@@ -248,7 +256,7 @@ def analyze(
         )
     options = {
         "size": size, "weights": weights, "hops": hops, "method": method, "objective": objective,
-        "drop_opted_out": drop_opted_out, "pseudonymized": key is not None, "seed": seed,
+        "missing": missing, "drop_opted_out": drop_opted_out, "pseudonymized": key is not None, "seed": seed,
         "graph_options": dict(graph_options or {}),
     }
     return Analysis(roster, log, sig, reports, graph, scores, enth, ranking, plan, options)
