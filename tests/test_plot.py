@@ -309,3 +309,17 @@ def test_map_png_is_slide_sized(tmp_path):
     image = plt.imread(out)
     h, w = image.shape[:2]
     assert (w, h) == (2000, 1125)
+
+
+def test_map_legend_masks_small_department_sizes():
+    g = _random_graph({"Big": 12, "Tiny": 3}, 60, 9)
+    legend = plot_influence_map(g, min_group_size=5).get_legend()
+    labels = [t.get_text() for t in legend.get_texts()]
+    assert "Big (12)" in labels and "Tiny (< 5)" in labels
+    assert "Tiny (3)" in [t.get_text() for t in plot_influence_map(g).get_legend().get_texts()]
+
+
+def test_map_names_numeric_departments_as_departments():
+    g = _random_graph({"1": 5, "2": 5}, 30, 10)
+    texts = _texts(plot_influence_map(g, labels="all"))
+    assert "department 1" in texts and "department 2" in texts
