@@ -70,42 +70,61 @@ def _as_str_series(values: object) -> pd.Series:
     return s.fillna("").str.strip()
 
 
+_HAS_OFFSET = re.compile(r"\d:\d\d(?::\d\d(?:[.,]\d+)?)?\s*(?:Z|UTC|GMT|[+-]\d\d(?::?\d\d)?)$",
+                         re.IGNORECASE)
+
+
+def _utc_naive_ns(ts: pd.Series) -> np.ndarray:
+    """tz-aware UTC Series -> naive datetime64[ns] values; out-of-range values become NaT."""
+    ts = pd.Series(ts, copy=False)
+    ok = (ts.notna() & (ts >= _NS_MIN) & (ts <= _NS_MAX)).to_numpy()
+    out = np.full(len(ts), np.datetime64("NaT", "ns"))
+    if ok.any():
+        out[ok] = ts[ok].dt.tz_convert("UTC").dt.tz_localize(None).to_numpy(
+            dtype="datetime64[ns]")
+    return out
+
+
 def _parse_datetime_strings(s: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """Parse unique strings -> (datetime64[ns] naive UTC values, bad mask)."""
     s = _as_str_series(s).reset_index(drop=True)
     blank = (s == "").to_numpy()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        parsed = pd.to_datetime(s.where(~blank), utc=True, errors="coerce", format="ISO8601")
-        fail = parsed.isna().to_numpy() & ~blank
+        # Naive and offset times are parsed apart: pandas 2.2 may apply one string's offset to
+        # the naive strings parsed with it.
+        aware = s.str.contains(_HAS_OFFSET, regex=True).to_numpy(dtype=bool)
+        out = np.full(len(s), np.datetime64("NaT", "ns"))
+        for group in (aware & ~blank, ~aware & ~blank):
+            if group.any():
+                out[group] = _utc_naive_ns(pd.to_datetime(s[group], utc=True, errors="coerce",
+                                                          format="ISO8601"))
+        fail = np.isnat(out) & ~blank
         if fail.any():
             # Numbers: Excel serial dates (days since 1899-12-30) or Unix epoch seconds / millis.
-            num = pd.to_numeric(s[fail].str.replace(",", ".", regex=False), errors="coerce")
-            num = num.to_numpy(dtype=float, na_value=np.nan)
             idx = np.flatnonzero(fail)
+            num = pd.to_numeric(s.iloc[idx].str.replace(",", ".", regex=False), errors="coerce")
+            num = num.to_numpy(dtype=float, na_value=np.nan)
             serial = (num > 0) & (num < 100_000)
-            epoch_s = (num >= 1e8) & (num < 1e11)
-            epoch_ms = (num >= 1e11) & (num < 1e14)
-            if serial.any():
-                ns = np.round(num[serial] * 86_400e9).astype(np.int64)
-                vals = _EXCEL_EPOCH + ns.astype("timedelta64[ns]")
-                parsed.iloc[idx[serial]] = pd.to_datetime(vals).tz_localize("UTC")
-            if epoch_s.any():
-                parsed.iloc[idx[epoch_s]] = pd.to_datetime(num[epoch_s], unit="s", utc=True)
-            if epoch_ms.any():
-                parsed.iloc[idx[epoch_ms]] = pd.to_datetime(num[epoch_ms], unit="ms", utc=True)
-            fail = parsed.isna().to_numpy() & ~blank
+            epoch_s = (num >= 1e8) & (num < 9e9)
+            epoch_ms = (num >= 1e11) & (num < 9e12)
+            nanos = np.zeros(len(num), dtype=np.int64)
+            nanos[serial] = np.round(num[serial] * 86_400e9).astype(np.int64)
+            nanos[epoch_s] = np.round(num[epoch_s] * 1e9).astype(np.int64)
+            nanos[epoch_ms] = np.round(num[epoch_ms] * 1e6).astype(np.int64)
+            base = np.where(serial, _EXCEL_EPOCH, np.datetime64(0, "ns"))
+            hit = serial | epoch_s | epoch_ms
+            out[idx[hit]] = (base + nanos.astype("timedelta64[ns]"))[hit]
+            fail = np.isnat(out) & ~blank
         if fail.any():
             # Anything else dateutil understands ("03/01/2024 10:00", "1 Mar 2024", RFC 2822).
             idx = np.flatnonzero(fail)
-            more = pd.to_datetime(s.iloc[idx], utc=True, errors="coerce", format="mixed")
-            parsed.iloc[idx] = more.to_numpy()
-    parsed = pd.Series(parsed)
-    out_of_range = parsed.notna() & ((parsed < _NS_MIN) | (parsed > _NS_MAX))
-    parsed = parsed.mask(out_of_range)
-    values = parsed.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy(dtype="datetime64[ns]")
-    bad = np.isnat(values) & ~blank
-    return values, bad
+            try:
+                more = pd.to_datetime(s.iloc[idx], utc=True, errors="coerce", format="mixed")
+                out[idx] = _utc_naive_ns(more)
+            except (ValueError, TypeError, OverflowError):
+                pass
+    return out, np.isnat(out) & ~blank
 
 
 def parse_datetimes(values: object) -> tuple[pd.Series, np.ndarray]:
