@@ -1288,8 +1288,11 @@ def _backups(graph, inst, cand, chosen, score, rank, drank, objective) -> pd.Dat
     add = added[pos]
     add_out = np.round(add).astype(np.int64) if np.allclose(add, np.round(add)) else add
     dep = np.asarray(names)[inst.dept[pos]]
+    gain_text = ("would add {a:.1f} to the expected spread" if objective == "spread"
+                 else "would reach {a:g} more people")
     reasons = [
-        f"next best in {d} (#{int(b)}): would add {a:g} to the {'expected spread' if objective == 'spread' else 'reach'}" + (f"; #{int(r)} in {d} by score" if not np.isnan(r) else "")
+        f"backup #{int(b)} for {d}: " + gain_text.format(a=a)
+        + (f"; #{int(r)} in {d} by score" if not np.isnan(r) else "")
         for d, b, a, r in zip(dep, frame["backup_rank"].to_numpy(), add, drank[codes])
     ]
     return pd.DataFrame(
