@@ -253,3 +253,60 @@ def test_mbox_accounting_property(tmp_path_factory, msgs):
     # each used message spreads weight 1 over its distinct recipients: per event sum <= 1
     n_rcpt = [len({a.lower() for a in (m["To"] + ", " + m["Cc"]).split(", ") if a}) for m in msgs]
     assert table["weight"].isin([1 / n for n in n_rcpt if n]).all()
+
+
+local = st.text(alphabet="abcxyz019._-+", min_size=1, max_size=6).filter(lambda t: not t.startswith("."))
+simple_addr = st.builds(lambda a, d: f"{a}@{d}.org", local, st.sampled_from(["x", "ex-ample", "a.b"]))
+named = st.builds(lambda n, a: f"{n} <{a}>", st.sampled_from(["Ann", "Bob Doe", "J. R. Smith"]), simple_addr)
+
+
+@settings(deadline=None, max_examples=60)
+@given(st.lists(st.one_of(simple_addr, named), min_size=1, max_size=5))
+def test_address_fast_path_agrees_with_getaddresses(parts):
+    from email.utils import getaddresses
+
+    from ambassadors.io.formats._mail import addresses
+
+    value = ", ".join(parts)
+    expected = []
+    for _, a in getaddresses([value]):
+        if a.lower() not in expected:
+            expected.append(a.lower())
+    assert addresses(value) == expected
+
+
+def test_mbox_crlf_and_unescaped_from_in_body(tmp_path):
+    raw = (b"From a Mon Nov  3 09:00:00 2025\r\nFrom: ann@x.org\r\nTo: bob@x.org\r\n"
+           b"Date: " + DATE.encode() + b"\r\n\r\nline\r\nFrom here, not a new message\r\n\r\n"
+           b"From b Mon Nov  3 09:00:00 2025\r\nFrom: bob@x.org\r\nTo: ann@x.org\r\n\r\n"
+           b"From c Mon Nov  3 09:00:00 2025\r\nFrom: cy@x.org\r\nTo: ann@x.org\r\n")
+    p = tmp_path / "crlf.mbox"
+    p.write_bytes(raw)
+    table, report = read_format(p)
+    assert report.rows_read == 3 and report.balanced
+    assert pairs_of(table) == [("ann@x.org", "bob@x.org", 1.0), ("bob@x.org", "ann@x.org", 1.0),
+                               ("cy@x.org", "ann@x.org", 1.0)]
+
+
+@settings(deadline=None, max_examples=20)
+@given(msgs=st.lists(message, min_size=1, max_size=5), chunk=st.integers(3, 64),
+       body=st.sampled_from(["", "x\n", "From me\n\nyes\n", "a\n" * 30]))
+def test_mbox_chunking_does_not_change_the_result(tmp_path_factory, monkeypatch_module, msgs, chunk, body):
+    from ambassadors.io.formats import _mail
+
+    box = write_mbox(tmp_path_factory.mktemp("c") / "c.mbox", [mail_bytes(m, body=body) for m in msgs])
+    whole = read_format(box)
+    monkeypatch_module.setattr(_mail, "_CHUNK", chunk)
+    try:
+        small = read_format(box)
+    finally:
+        monkeypatch_module.undo()
+    assert small.report == whole.report
+    pd.testing.assert_frame_equal(small.table, whole.table)
+
+
+@pytest.fixture(scope="module")
+def monkeypatch_module():
+    mp = pytest.MonkeyPatch()
+    yield mp
+    mp.undo()

@@ -304,20 +304,34 @@ def read_csv_columns(path: Path | bytes, usecols: Iterable[str], *, label: str |
     try:
         frame = pd.read_csv(
             io.BytesIO(path) if isinstance(path, (bytes, bytearray)) else path, sep=sep, skiprows=skip, encoding=encoding, encoding_errors="replace",
-            usecols=lambda c: c in wanted, dtype=str, keep_default_na=False,
+            usecols=lambda c: c in wanted, dtype=object, keep_default_na=False, na_values=[""],
         )
     except (pd.errors.ParserError, UnicodeError, ValueError) as exc:
         raise InputError(f"{label}: cannot read as CSV ({exc})") from None
     except pd.errors.EmptyDataError:
         return pd.DataFrame({c: pd.Series([], dtype=object) for c in wanted})
     for col in frame.columns:
-        values = frame[col].astype(object).str.strip()
-        frame[col] = values.where(values != "", None)
+        frame[col] = clean_text(frame[col])
     frame.attrs["sep"] = sep
     return frame
 
 
 # --------------------------------------------------------------------------- accounting
+
+
+def clean_text(values: pd.Series, *, lower_emails: bool = False) -> pd.Series:
+    """Strip cells (blank -> None), optionally lower-casing e-mail addresses, once per distinct value.
+
+    Exports repeat the same addresses and dates millions of times; the string work is done on
+    the distinct values only (``pd.factorize``) and mapped back.
+    """
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    u = pd.Series(np.asarray(uniques, dtype=object), dtype=object).astype(str).str.strip()
+    if lower_emails:
+        u = u.where(~u.str.contains("@", regex=False), u.str.lower())
+    u = u.where(u != "", None)
+    out = np.append(u.to_numpy(dtype=object), None)[codes]
+    return pd.Series(out, index=values.index, dtype=object)
 
 
 def new_report(path: str | os.PathLike[str], kind: str = "interactions", fmt: str | None = None) -> LoadReport:

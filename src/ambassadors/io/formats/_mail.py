@@ -8,6 +8,7 @@ body never reach a parser or a Python string that outlives the line.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterator
 from email.header import decode_header, make_header
 from email.utils import getaddresses, parsedate_to_datetime
@@ -26,12 +27,26 @@ def _valid(addr: str) -> bool:
     return addr.count("@") == 1 and " " not in addr and not addr.startswith("@") and not addr.endswith("@")
 
 
+_SIMPLE_ADDR = re.compile(r"[^\s<>,;:@\"()\[\]]+@[^\s<>,;:@\"()\[\]]+")
+_NOT_SIMPLE = re.compile(r'["()\\:;\[]|=\?')
+
+
 def addresses(value: str) -> list[str]:
     """Lower-cased addresses in one header value, in order, without duplicates.
 
     Several addresses per header (``getaddresses``); RFC 2047 encoded display names are decoded
     when the raw value yields no address (mailers that encode ``Name <addr>`` as one word).
+    Values without quotes, comments, groups or encoded words (most headers) take a fast path:
+    a regular expression finds the ``local@domain`` tokens, which is what ``getaddresses``
+    returns for them.
     """
+    if not _NOT_SIMPLE.search(value):
+        out: list[str] = []
+        for a in _SIMPLE_ADDR.findall(value):
+            a = a.lower()
+            if a not in out:
+                out.append(a)
+        return out
     found = [a.strip().strip("<>").lower() for _, a in getaddresses([value])]
     if "=?" in value:
         try:
@@ -91,49 +106,79 @@ def read_header_block(stream: IO[bytes]) -> list[bytes]:
     return block
 
 
+_CHUNK = 1 << 20
+_BOUNDARY = re.compile(rb"\n\r?\n(?=From )")  # a blank line followed by a From_ line
+_HEADER_END = re.compile(rb"\n\r?\n")
+
+
+class _Buffer:
+    """A sliding window over a binary stream (chunks of 1 MiB; consumed bytes are dropped)."""
+
+    def __init__(self, stream: IO[bytes]) -> None:
+        self.stream = stream
+        self.buf = b""
+        self.eof = False
+
+    def more(self, keep_from: int) -> int:
+        """Drop bytes before ``keep_from``, append a chunk; return the shift applied to indices."""
+        chunk = self.stream.read(_CHUNK)
+        if not chunk:
+            self.eof = True
+        self.buf = self.buf[keep_from:] + chunk
+        return keep_from
+
+
+def _kept_lines(header: bytes) -> list[bytes]:
+    block: list[bytes] = []
+    keeping = False
+    for line in header.split(b"\n"):
+        keeping = keep_line(line, keeping)
+        if keeping:
+            block.append(line)
+    return block
+
+
 def iter_mbox_blocks(stream: IO[bytes]) -> Iterator[list[bytes]]:
     """Kept header lines of each message of an mbox stream, one message at a time.
 
-    A message starts at a ``From `` line at the beginning of the file or after a blank line;
-    bodies are skipped line by line and never held in memory.
+    A message starts at a ``From `` line at the beginning of the file or after a blank line.
+    The stream is scanned in 1 MiB chunks: only header blocks are split into lines; bodies are
+    jumped over with a regular-expression search for the next boundary and dropped.
     """
-    block: list[bytes] | None = None
-    in_headers = False
-    keeping = False
-    size = 0
-    at_start = True
-    prev_blank = True
+    w = _Buffer(stream)
+    w.more(0)
+    while not w.eof and len(w.buf.lstrip(b"\r\n")) < 5:
+        w.more(0)
+    w.buf = w.buf.lstrip(b"\r\n")
+    if not w.buf.startswith(b"From "):
+        return  # not an mbox
+    pos = 0
     while True:
-        line = stream.readline(_LINE_LIMIT)
-        if not line:
-            break
-        whole = at_start
-        at_start = line.endswith(b"\n")
-        if not whole:
-            prev_blank = False
-            continue
-        if line.startswith(b"From ") and prev_blank:
-            if block is not None and in_headers:
-                yield block
-            block, in_headers, keeping, size = [], True, False, 0
-            prev_blank = False
-            continue
-        blank = line in (b"\n", b"\r\n")
-        if in_headers:
-            if blank:
-                assert block is not None
-                yield block
-                in_headers = False
-            else:
-                keeping = keep_line(line, keeping)
-                if keeping and size < MAX_HEADER_BYTES:
-                    block.append(line)  # type: ignore[union-attr]
-                    size += len(line)
-        elif block is None and not blank:
-            return  # not an mbox: text before the first From_ line
-        prev_blank = blank
-    if block is not None and in_headers:
-        yield block
+        nl = w.buf.find(b"\n", pos)
+        while nl < 0 and not w.eof:
+            pos -= w.more(pos)
+            nl = w.buf.find(b"\n", pos)
+        if nl < 0:
+            yield []
+            return
+        start = nl + 1
+        m = _HEADER_END.search(w.buf, start - 1)
+        while m is None and not w.eof and len(w.buf) - start < MAX_HEADER_BYTES:
+            start -= w.more(pos)
+            pos = 0
+            m = _HEADER_END.search(w.buf, start - 1)
+        end = m.start() if m is not None else min(len(w.buf), start + MAX_HEADER_BYTES)
+        yield _kept_lines(w.buf[start:end])
+        at = end
+        b = _BOUNDARY.search(w.buf, at)
+        while b is None and not w.eof:
+            keep = max(at, len(w.buf) - 8)  # a boundary may straddle two chunks
+            w.more(keep)
+            at = 0
+            b = _BOUNDARY.search(w.buf, at)
+        if b is None:
+            return
+        pos = b.end()
 
 
 class MailCollector:

@@ -7,6 +7,8 @@ import pandas as pd
 
 from ambassadors.io.report import LoadReport
 
+from ._common import clean_text
+
 
 def log_pairs(frame: pd.DataFrame, report: LoadReport, *, split: bool) -> pd.DataFrame:
     """Raw pairs from a frame with columns ``sender, recipient, timestamp, event_id`` (strings).
@@ -22,19 +24,20 @@ def log_pairs(frame: pd.DataFrame, report: LoadReport, *, split: bool) -> pd.Dat
     rows = pd.DataFrame(
         {
             "row": np.arange(n, dtype="int64"),
-            "source": frame["sender"].astype(object).str.strip().str.lower(),
+            "source": clean_text(frame["sender"], lower_emails=True),
             "target": frame["recipient"].astype(object),
             "timestamp": frame["timestamp"].astype(object) if "timestamp" in frame else None,
             "event_id": frame["event_id"].astype(object) if "event_id" in frame else None,
         }
     )
-    no_sender = rows["source"].isna() | (rows["source"] == "")
+    no_sender = rows["source"].isna()
     report.drop("unknown_sender", int(no_sender.sum()))
     rows = rows[~no_sender]
     if split:
         rows = rows.assign(target=rows["target"].str.split(r"[,;\s]+", regex=True)).explode("target")
-    rows["target"] = rows["target"].astype(object).str.strip().str.strip("<>").str.lower()
-    rows = rows[rows["target"].notna() & (rows["target"] != "")]
+    target = clean_text(rows["target"].astype(object).reset_index(drop=True), lower_emails=True)
+    rows["target"] = clean_text(target.str.strip("<>")).to_numpy()
+    rows = rows[rows["target"].notna()]
     # one event per message id; rows without an id are their own event
     key = rows["event_id"].where(rows["event_id"].notna(), "\x00row" + rows["row"].astype(str))
     dup = pd.DataFrame({"k": key, "t": rows["target"]}).duplicated(keep="first").to_numpy()

@@ -19,6 +19,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from ambassadors.io.report import Loaded, LoadReport
@@ -54,10 +55,12 @@ def parse_m365_trace(
         frame["recipient"] = frame["recipient"].str.replace(r"##[^;]*", "", regex=True)
     split = roles["recipient"].lower() in ("recipient_status", "recipient")
     drop = pd.Series(False, index=frame.index)
-    status = frame["status"].astype(object).str.lower() if "status" in frame else None
-    if status is not None:
-        failed = status.isin(NOT_DELIVERED)
-        expanded = status.eq("expanded")
+    if "status" in frame:
+        # compare once per distinct status, not per row
+        codes, uniques = pd.factorize(frame["status"], use_na_sentinel=True)
+        low = pd.Series(np.asarray(uniques, dtype=object), dtype=object).astype(str).str.lower()
+        failed = pd.Series(np.append(low.isin(NOT_DELIVERED).to_numpy(), False)[codes], index=frame.index)
+        expanded = pd.Series(np.append(low.eq("expanded").to_numpy(), False)[codes], index=frame.index)
         report.drop("bad_value", int(failed.sum()))
         report.drop("unknown_recipient", int(expanded.sum()))
         if failed.any():
