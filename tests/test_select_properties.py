@@ -19,7 +19,7 @@ from ambassadors.errors import InfeasibleError
 from ambassadors.graph import build_graph
 from ambassadors.select import propose_ambassadors
 
-SETTINGS = settings(deadline=None, max_examples=30, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(deadline=None, max_examples=20, suppress_health_check=[HealthCheck.too_slow])
 
 
 @st.composite
