@@ -112,12 +112,13 @@ def _finalize(*, rows: np.ndarray, n_rows: int, source: tuple[np.ndarray, pd.Ser
         t_raw = np.asarray(target[0], dtype=np.int64)
         t_key = np.where(tgt >= 0, tgt, n_cat + 1 + t_raw)
         keys = rows * (n_cat + int(t_raw.max(initial=0)) + 3) + t_key
-        sorted_keys = np.sort(keys)
-        if (sorted_keys[1:] == sorted_keys[:-1]).any():  # rare: only then find which
-            order = np.argsort(keys, kind="stable")
-            sorted_keys = keys[order]
+        # rows come in blocks, so a stable (run-aware) sort is nearly linear here
+        order = np.argsort(keys, kind="stable")
+        sorted_keys = keys[order]
+        repeated = sorted_keys[1:] == sorted_keys[:-1]
+        if repeated.any():
             first = np.empty(len(keys), dtype=bool)
-            first[order] = np.r_[True, sorted_keys[1:] != sorted_keys[:-1]]
+            first[order] = np.r_[True, ~repeated]
             report.notes.append(f"{int((~first).sum())} repeated recipients of the same row "
                                 "counted once")
             rows, src, tgt = rows[first], src[first], tgt[first]
