@@ -622,8 +622,11 @@ def plot_department_matrix(
     summed for an undirected view), divided by the row total (``normalize="row"``: "what share of
     k's collaboration goes to l"), by the grand total (``"all"``) or not at all (None).
 
-    Departments are ordered by average-linkage hierarchical clustering of their rows (with
-    optimal leaf ordering), so blocks of departments that work together appear as blocks.
+    Departments are ordered by average-linkage hierarchical clustering (with optimal leaf
+    ordering) on the distance ``1 - a_kl / max(a)``, ``a`` the symmetrised share between two
+    departments, so departments that work together sit side by side.
+    Colours are scaled to the ties *between* departments; the diagonal (within a department,
+    usually much larger) saturates.
     Departments with fewer than ``min_group_size`` people are masked (grey, "< 5").
 
     Parameters
@@ -683,6 +686,7 @@ def plot_department_matrix(
         total = values.sum()
         values = values / total if total > 0 else values
     order = _similarity_order(values)
+    order = np.concatenate([order[~small[order]], order[small[order]]])  # masked ones last
     values = values[np.ix_(order, order)]
     small = small[order]
     names = [names[i] for i in order]
@@ -693,8 +697,15 @@ def plot_department_matrix(
     from matplotlib import colormaps
 
     cm = (colormaps[cmap] if isinstance(cmap, str) else cmap).with_extremes(bad="#D9D9D9")
-    vmax = float(values[~masked].max()) if (~masked).any() else 1.0
-    im = ax.imshow(data, cmap=cm, vmin=0.0, vmax=vmax if vmax > 0 else 1.0, interpolation="nearest")
+    # the diagonal (collaboration inside a department) dwarfs the rest: scale the colours to
+    # the ties between departments, and let the diagonal saturate
+    off = ~masked & ~np.eye(len(names), dtype=bool)
+    vmax = float(values[off].max()) if off.any() else 0.0
+    saturated = bool(vmax > 0 and (values[~masked] > vmax).any())
+    if vmax <= 0:
+        vmax = float(values[~masked].max()) if (~masked).any() else 1.0
+    vmax = vmax if vmax > 0 else 1.0
+    im = ax.imshow(data, cmap=cm, vmin=0.0, vmax=vmax, interpolation="nearest")
     d = len(names)
     label = _mask_label(min_group_size)
     ticks = [f"{name} ({label})" if s else name for name, s in zip(names, small)]
@@ -721,7 +732,8 @@ def plot_department_matrix(
             ax.text(j, i, text, ha="center", va="center", fontsize=8 if d > 8 else 10, color=color)
     what = {"row": "share of the row department's tie weight",
             "all": "share of all tie weight", None: "tie weight"}[normalize]
-    ax.figure.colorbar(im, ax=ax, shrink=0.8, label=what)
+    ax.figure.colorbar(im, ax=ax, shrink=0.8, extend="max" if saturated else "neither",
+                       label=what + (" (within a department: off the scale)" if saturated else ""))
     ax.set_xlabel("to department")
     ax.set_ylabel("from department")
     note = f"departments with fewer than {int(min_group_size)} people masked" if small.any() else ""
@@ -730,19 +742,23 @@ def plot_department_matrix(
 
 
 def _similarity_order(values: np.ndarray) -> np.ndarray:
-    """Leaves order of an average-linkage clustering of the symmetrised rows."""
+    """Leaves order of an average-linkage clustering where departments that work together are
+    close: distance ``1 - a_kl / max(a)`` for the symmetrised share ``a`` between departments."""
     d = values.shape[0]
     if d <= 2:
         return np.arange(d)
     from scipy.cluster.hierarchy import leaves_list, linkage, optimal_leaf_ordering
-    from scipy.spatial.distance import pdist
+    from scipy.spatial.distance import squareform
 
-    sym = (values + values.T) / 2
-    dist = pdist(sym, metric="euclidean")
-    if not np.isfinite(dist).all() or dist.max() == 0:
+    affinity = (values + values.T) / 2
+    np.fill_diagonal(affinity, 0.0)
+    top = affinity.max()
+    if not np.isfinite(affinity).all() or top <= 0:
         return np.arange(d)
-    z = linkage(dist, method="average")
-    z = optimal_leaf_ordering(z, dist)
+    dist = 1.0 - affinity / top
+    np.fill_diagonal(dist, 0.0)
+    condensed = squareform(dist, checks=False)
+    z = optimal_leaf_ordering(linkage(condensed, method="average"), condensed)
     return leaves_list(z)
 
 
