@@ -58,6 +58,7 @@ def _org(small_dept: str = "Board", evil: bool = True):
         uncovered=pd.DataFrame(columns=["size"]), backups=pd.DataFrame(),
         reach_1=SimpleNamespace(count=20, share=0.6), reach_2=None,
         summary=lambda: "Plan: 4 ambassadors <covering> all",
+        notes=["size raised to 4 to cover <every> department"],
     )
     ranking = pd.DataFrame(
         {"department": people["department"], "rank": np.arange(1, len(ids) + 1),
@@ -128,6 +129,7 @@ def test_report_has_every_section(doc):
     assert "<th>method</th><td>exact</td>" in doc
     assert "<th>optimality gap</th><td>0.00%</td>" in doc
     assert "share_reached" in doc and "91.7%" in doc  # 11 of 12 in Sales
+    assert "size raised to 4 to cover &lt;every&gt; department" in doc  # the plan's notes
 
 
 def test_report_shows_all_with_min_group_size_one_accepts_loaded_and_says_when_no_bound():

@@ -448,6 +448,8 @@ def _method_notes(graph: CollaborationGraph, plan: Any, ranking: pd.DataFrame | 
         "colleagues within 2 steps": _attr(plan, "reach_2"),
     }
     out.append(_kv_table(sel))
+    for note in _attr(plan, "notes", None) or []:
+        out.append(f'<p class="note">{_esc(note)}</p>')
     if gap is None or pd.isna(gap):
         out.append('<p class="note">No optimality bound: the group was chosen greedily (lazy greedy '
                    "reaches at least 63% of the best possible reach; Nemhauser, Wolsey &amp; Fisher "
