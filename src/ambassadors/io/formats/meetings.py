@@ -106,8 +106,7 @@ def finish_meetings(
     """
     from ambassadors.io.interactions import finalize_pairs
 
-    sub, _ = pd.factorize(pd.MultiIndex.from_arrays([pairs["row"], pairs["source"]]))
-    sub = np.asarray(sub, dtype=np.int64)
+    sub = pairs.groupby(["row", "source"], sort=False).ngroup().to_numpy(dtype=np.int64)
     n_sub = int(sub.max()) + 1 if len(sub) else 0
     meeting = np.zeros(n_sub, dtype=np.int64)
     meeting[sub] = pairs["row"].to_numpy(dtype=np.int64)
