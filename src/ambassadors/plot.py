@@ -382,7 +382,8 @@ def plot_influence_map(
         Draw here; default: a new 16:9 figure.
     **style
         ``node_alpha`` (0.85), ``edge_alpha`` (0.18), ``edge_color`` (grey), ``label_size`` (9),
-        ``min_size`` (6), ``max_size`` (160).
+        ``min_size`` and ``max_size`` (marker areas in points^2; default: from the density of
+        the map, so that dots stay apart).
 
     Returns
     -------
@@ -414,6 +415,7 @@ def plot_influence_map(
     """
     from matplotlib.collections import LineCollection
     from matplotlib.lines import Line2D
+
     if layout != "department":
         raise InputError(f"layout: expected 'department', got {layout!r}")
     node_alpha = float(style.pop("node_alpha", 0.85))
@@ -426,6 +428,8 @@ def plot_influence_map(
         raise InputError(f"plot_influence_map: unknown style option(s): {', '.join(sorted(style))}")
 
     n = graph.n_people
+    if n == 0:
+        raise InputError("plot_influence_map: the graph has no people")
     amb_ids = _ambassador_ids(plan)
     amb_codes = graph.codes(amb_ids) if amb_ids else np.zeros(0, dtype=np.int64)
     degree = np.diff(graph.neighbors_csr().indptr).astype(np.float64)
