@@ -55,6 +55,10 @@ PERTURBATION_MAX_ROUNDS = 30
 PERTURBATION_PATIENCE = 10
 #: The LP-relaxation bound is computed for greedy plans up to this many coverage non-zeros.
 LP_BOUND_MAX_NNZ = 300_000
+#: Subgradient steps for the Lagrangian bound of large greedy plans: at most this many, and at
+#: most LAGRANGIAN_WORK / coverage non-zeros.
+LAGRANGIAN_MAX_STEPS = 60
+LAGRANGIAN_WORK = 60_000_000
 #: One extra ambassador per this many people in a department (see :func:`default_size`).
 PEOPLE_PER_EXTRA_AMBASSADOR = 500
 
@@ -631,6 +635,43 @@ def _submodular_bound(inst: _Instance, chosen: np.ndarray) -> float:
     return min(value + float(top), float(inst.w[coverable].sum()))
 
 
+def _lagrangian_bound(inst: _Instance, lower: float, upper: float, iterations: int) -> float:
+    r"""Lagrangian (LP-strength) upper bound on maximum coverage, by subgradient steps.
+
+    Relaxing ``y_j <= sum_i a_ij x_i`` with multipliers ``u >= 0`` gives, for every ``u``,
+
+    .. math:: OPT \le L(u) = \sum_j \max(0, w_j - u_j) + \max_{x \text{ feasible}} \sum_i x_i (A u)_i
+
+    where the inner maximum is a top-k under the department constraints (exact, cheap). Polyak
+    steps towards ``lower`` (the value of the plan); the best ``L(u)`` seen is returned. Each
+    step costs one sparse product, ``O(nnz)``.
+    """
+    M = inst.cover.matrix
+    w = inst.w
+    deg = np.asarray(M.sum(axis=0)).ravel().astype(np.float64)
+    u = np.where(deg > 0, w / np.maximum(deg, 1.0), w)  # spread each item over its coverers
+    best = upper
+    theta = 1.0
+    stall = 0
+    for _ in range(iterations):
+        reduced = np.asarray(M @ u, dtype=np.float64).ravel()
+        chosen = _top_score(inst, reduced, by_id=False)
+        value = float(np.maximum(w - u, 0.0).sum() + reduced[chosen].sum())
+        if value < best - 1e-9:
+            best, stall = value, 0
+        else:
+            stall += 1
+            if stall >= 4:
+                theta, stall = theta / 2, 0
+        items, _ = _gather(M.indptr, M.indices, chosen)
+        grad = np.bincount(items, minlength=len(w)).astype(np.float64) - (u < w)
+        norm = float(grad @ grad)
+        if norm == 0 or best - lower <= 1e-9 * max(1.0, lower) or theta < 1e-4:
+            break
+        u = np.maximum(u - theta * (value - lower) / norm * grad, 0.0)
+    return best
+
+
 class _MilpResult(NamedTuple):
     chosen: np.ndarray | None
     bound: float | None
@@ -707,7 +748,7 @@ def _rank_within(labels: np.ndarray) -> np.ndarray:
     m = len(labels)
     if m == 0:
         return np.zeros(0, dtype=np.int64)
-    by = np.lexsort((np.arange(m), labels))
+    by = np.argsort(labels, kind="stable")
     sorted_labels = labels[by]
     first = np.r_[0, np.flatnonzero(np.diff(sorted_labels)) + 1]
     run = np.arange(m) - np.repeat(first, np.diff(np.r_[first, m]))
@@ -716,10 +757,13 @@ def _rank_within(labels: np.ndarray) -> np.ndarray:
     return out
 
 
-def _top_score(inst: _Instance) -> np.ndarray:
-    """Highest secondary scores under the department constraints (exact for that problem):
-    each department's best ``req_d`` first, then the best of the rest within the caps."""
-    order = np.lexsort((inst.idr, -inst.s))  # best first, ties by person_id
+def _top_score(inst: _Instance, values: np.ndarray | None = None, *, by_id: bool = True) -> np.ndarray:
+    """Highest total of ``values`` (default: the secondary scores) under the department
+    constraints, exactly (a linear objective over the bases of a matroid): each department's
+    best ``req_d`` first, then the best of the rest within the caps."""
+    values = inst.s if values is None else values
+    # best first, ties by person_id (the bound computation does not need the tie-break)
+    order = np.lexsort((inst.idr, -values)) if by_id else np.argsort(-values, kind="stable")
     chosen = np.zeros(inst.nc, dtype=bool)
     chosen[inst.fixed] = True
     count = np.bincount(inst.dept[inst.fixed], minlength=len(inst.req))
@@ -1119,6 +1163,11 @@ def propose_ambassadors(
                 lp = _milp(inst, time_limit, relax=True).bound
                 if lp is not None:
                     bound = min(bound, lp)
+            if bound > value * (1 + 1e-3):
+                steps = int(min(LAGRANGIAN_MAX_STEPS, LAGRANGIAN_WORK // max(inst.cover.matrix.nnz, 1)))
+                if steps >= 10:
+                    lag = _lagrangian_bound(inst, value, bound, steps)
+                    bound = min(bound, math.floor(lag + 1e-6) if inst.integral else lag)
         if bound is not None:
             bound = max(bound, value)
     gap = None
