@@ -343,6 +343,14 @@ def test_large_graphs_sample_paths_and_restrict_brokerage(monkeypatch):
     assert chosen["constraint"].notna().sum() == sum(graph.neighbors_csr().sum(axis=1)[:3] > 0)
     with pytest.raises(InputError, match="nobody"):
         brokerage(graph, candidates=["nobody"])
+    # the default pool also stops where its two-step paths exceed the work budget
+    deg = scores["degree"].to_numpy(float)
+    walks = graph.neighbors_csr().astype(float) @ deg
+    first = int(np.argmax(deg))
+    monkeypatch.setattr(metrics, "BROKERAGE_WORK", float(walks[first]) * 3.5)
+    pooled = brokerage(graph)
+    assert 1 <= pooled["constraint"].notna().sum() <= 4
+    assert pooled["constraint"].notna().iloc[first]
 
 
 # ---------------------------------------------------------------------------------------
