@@ -310,3 +310,29 @@ def monkeypatch_module():
     mp = pytest.MonkeyPatch()
     yield mp
     mp.undo()
+
+
+def test_m365_trace_utf16_semicolon(tmp_path):
+    """PowerShell `Out-File` writes UTF-16; German Excel re-saves with ';'."""
+    p = tmp_path / "trace16.csv"
+    text = ("Received;SenderAddress;RecipientAddress;Subject;MessageId\r\n"
+            f"03.11.2025 09:00:00;ann@x.org;Bob@X.org;{SECRET};<1>\r\n")
+    p.write_bytes(text.encode("utf-16"))
+    assert detect_format(p) == "m365_trace"
+    loaded = read_format(p, people=roster())
+    assert pairs_of(loaded.table) == [("001", "002", 1.0)]
+    assert loaded.report.balanced and no_content(loaded)
+
+
+def test_google_bigquery_export(tmp_path):
+    p = tmp_path / "bq.csv"
+    p.write_text("event_info.timestamp_usec,message_info.rfc2822_message_id,message_info.source.address,"
+                 "message_info.destination.address,message_info.subject\n"
+                 f'1762160400000000,<b1>,ann@x.org,"bob@x.org; cy@x.org",{SECRET}\n'
+                 f"not-a-number,<b2>,ann@x.org,bob@x.org,{SECRET}\n")
+    assert detect_format(p) == "google_email_log"
+    loaded = read_format(p)
+    table, report = loaded
+    assert pairs_of(table) == [("ann@x.org", "bob@x.org", 0.5), ("ann@x.org", "cy@x.org", 0.5)]
+    assert str(table["timestamp"].iloc[0]) == "2025-11-03 09:00:00+00:00"
+    assert report.dropped == {"bad_timestamp": 1} and report.balanced and no_content(loaded)

@@ -102,7 +102,7 @@ def test_ics_time_zones_and_notes(tmp_path):
 
 
 def test_ics_line_parser():
-    assert _unfold("A:1\r\n 2\r\n\t3\r\nB:x\n") == ["A:123", "B:x"]
+    assert list(_unfold("A:1\r\n 2\r\n\t3\r\nB:x\n")) == ["A:123", "B:x"]
     name, params, value = _split('ATTENDEE;CN="Doe: Jane; PhD";ROLE=REQ-PARTICIPANT:mailto:j@x.org')
     assert (name, params["CN"], params["ROLE"], value) == ("ATTENDEE", "Doe: Jane; PhD", "REQ-PARTICIPANT", "mailto:j@x.org")
 

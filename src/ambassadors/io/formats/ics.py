@@ -23,9 +23,11 @@ per ordered pair: ``duration_hours / (participants - 1)``, see :mod:`.meetings`;
 from __future__ import annotations
 
 import datetime as dt
+import io
 import os
 import re
 import zoneinfo
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import numpy as np
@@ -67,15 +69,23 @@ _DURATION = re.compile(
 )
 
 
-def _unfold(text: str) -> list[str]:
-    """RFC 5545 3.1: a line starting with a space or tab continues the previous one."""
-    out: list[str] = []
-    for line in re.split(r"\r\n|\n|\r", text):
-        if line[:1] in (" ", "\t") and out:
-            out[-1] += line[1:]
-        elif line:
-            out.append(line)
-    return out
+def _unfold(text: str | Iterable[str]) -> Iterator[str]:
+    """RFC 5545 3.1: a line starting with a space or tab continues the previous one.
+
+    Takes the whole text or an iterable of lines (a text stream), and yields logical lines.
+    """
+    lines = re.split(r"\r\n|\n|\r", text) if isinstance(text, str) else text
+    current: str | None = None
+    for line in lines:
+        line = line.rstrip("\r\n")
+        if line[:1] in (" ", "\t") and current is not None:
+            current += line[1:]
+            continue
+        if current:
+            yield current
+        current = line
+    if current:
+        yield current
 
 
 def _split(line: str) -> tuple[str, dict[str, str], str]:
@@ -166,7 +176,7 @@ class _Events:
             "uid", "timestamp", "hours", "kind", "cancelled", "recurring", "organizer", "attendees")}
         self.notes: dict[str, int] = {}
 
-    def add_calendar(self, text: str) -> None:
+    def add_calendar(self, text: str | Iterable[str]) -> None:
         depth = 0  # nesting inside a VEVENT (VALARM ...)
         props: list[tuple[str, dict[str, str], str]] = []
         for line in _unfold(text):
@@ -235,11 +245,12 @@ def parse_ics(
         if not names:
             raise InputError(f"{Path(path).name}: no .ics file found")
         for name in names:
-            raw = src.read_bytes(name)
-            text = raw.decode("utf-8-sig", errors="replace")
-            if "BEGIN:VCALENDAR" not in text.upper()[:4096] and "BEGIN:VEVENT" not in text.upper():
+            with src.open(name) as fh:
+                head = fh.read(4096).decode("utf-8-sig", errors="replace").upper()
+            if "BEGIN:VCALENDAR" not in head and "BEGIN:VEVENT" not in head:
                 raise InputError(f"{src.label(name)}: not an iCalendar file (no BEGIN:VCALENDAR)")
-            acc.add_calendar(text)
+            with src.open(name) as fh:  # streamed line by line
+                acc.add_calendar(io.TextIOWrapper(fh, encoding="utf-8-sig", errors="replace", newline=""))
     ev = pd.DataFrame(acc.cols)
     report.rows_read += len(ev)
     dup = ev["uid"].notna() & ev["uid"].duplicated(keep="first")
