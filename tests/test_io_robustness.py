@@ -222,4 +222,4 @@ def test_random_unicode_names_and_ids(tmp_path_factory, names):
     interactions = _check(lambda: read_interactions(
         log, people=loaded.table if loaded else None))
     if loaded is not None and interactions is not None:
-        assert set(interactions.table["source"].astype(str)) <= set(loaded.table.index)
+        assert set(interactions.table["source"].astype(object)) <= set(loaded.table.index)

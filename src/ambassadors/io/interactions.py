@@ -26,6 +26,7 @@ import pandas as pd
 from ambassadors.errors import InputError
 from ambassadors.io.report import LoadReport, Loaded, as_frame
 from ambassadors.io.tables import (
+    _HAS_OFFSET,
     RawTable,
     Roster,
     _as_str_series,
@@ -75,7 +76,7 @@ def _resolve(s_codes: np.ndarray, s_vals: pd.Series, t_codes: np.ndarray, t_vals
         s_key, t_key = _no_roster_key(s_vals), _no_roster_key(t_vals)
         keys = pd.concat([s_key, t_key], ignore_index=True)
         keys = keys[keys != ""]
-        categories = pd.Index(np.sort(keys.unique().astype(object)).astype(str), name="person_id")
+        categories = pd.Index(np.sort(np.asarray(keys.unique(), dtype=object)), name="person_id")
         s_pos = categories.get_indexer(s_key.to_numpy(dtype=object)).astype(np.int64)
         t_pos = categories.get_indexer(t_key.to_numpy(dtype=object)).astype(np.int64)
         s_pos[(s_key == "").to_numpy()] = -1
@@ -374,7 +375,12 @@ def _row_timestamps(column: object) -> tuple[np.ndarray, np.ndarray]:
     arr = _as_string_array(arr)
     blank = pc.equal(arr, "")
     nullable = pc.if_else(blank, pa.scalar(None, pa.string()), arr)
-    for target in (pa.timestamp("ns"), pa.timestamp("ns", tz="UTC")):
+    # a failed cast costs as much as a parse: try first the kind of the first values
+    sample = [v for v in arr.slice(0, 200).to_pylist() if v]
+    targets = [pa.timestamp("ns"), pa.timestamp("ns", tz="UTC")]
+    if any(_HAS_OFFSET.search(v) for v in sample):
+        targets.reverse()
+    for target in targets:
         try:
             parsed = pc.cast(nullable, target)
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
@@ -592,6 +598,34 @@ def _read_format(path: object, *, format: str | None, people: pd.DataFrame | Non
     return read_format(path, format=format, people=people, columns=columns, channel=channel)
 
 
+def _as_categorical(col: pd.Series) -> pd.Categorical:
+    """A Categorical of stripped strings (cheap when ``col`` already is one)."""
+    if isinstance(col.dtype, pd.CategoricalDtype):
+        cat = col.array
+        values = _as_str_series(np.asarray(cat.categories, dtype=object))
+        if values.is_unique:
+            return pd.Categorical.from_codes(cat.codes, categories=pd.Index(
+                values.to_numpy(dtype=object)))
+        col = col.astype(object)
+    return pd.Categorical(_as_str_series(col).to_numpy(dtype=object))
+
+
+def _union_categories(cats: object) -> pd.Index:
+    """Union of the categories, in order of first appearance."""
+    union = np.empty(0, dtype=object)
+    for cat in cats:
+        new = np.asarray(cat.categories, dtype=object)
+        missing = pd.Index(union, dtype=object).get_indexer(new) < 0
+        union = np.concatenate([union, new[missing]])
+    return pd.Index(union) if len(union) else pd.Index([], dtype=object)
+
+
+def _recode(cat: pd.Categorical, categories: pd.Index) -> np.ndarray:
+    """Codes of ``cat`` in ``categories`` (-1 stays -1)."""
+    mapping = np.append(categories.get_indexer(np.asarray(cat.categories, dtype=object)), -1)
+    return mapping[np.asarray(cat.codes, dtype=np.int64)]
+
+
 def combine_interactions(*items: pd.DataFrame | Loaded) -> Loaded:
     """Concatenate interactions tables (e.g. e-mail + chat + meetings) into one.
 
@@ -635,46 +669,43 @@ def combine_interactions(*items: pd.DataFrame | Loaded) -> Loaded:
                                       rows_read=len(frame), rows_used=len(frame)))
         frames.append(frame)
 
-    categories = pd.Index([], dtype=object)
-    for frame in frames:
-        for name in ("source", "target"):
-            col = frame[name]
-            cats = col.cat.categories if isinstance(col.dtype, pd.CategoricalDtype) \
-                else pd.Index(pd.unique(_as_str_series(col).to_numpy(dtype=object)))
-            cats = pd.Index(np.asarray(cats.astype(str), dtype=object))
-            categories = categories.append(cats[~cats.isin(categories)])
-    dtype = pd.CategoricalDtype(pd.Index(categories.astype(str), name=None))
-    parts = []
+    # Each column is recoded through its categories (distinct values), never row by row.
+    coded = [{name: _as_categorical(frame[name]) for name in ("source", "target")}
+             for frame in frames]
+    categories = _union_categories(c[name] for c in coded for name in ("source", "target"))
+    dtype = pd.CategoricalDtype(categories)
     has_event = any("event_id" in f.columns for f in frames)
-    for frame in frames:
+    parts = []
+    for frame, cols in zip(frames, coded):
         n = len(frame)
-        part = {}
-        for name in ("source", "target"):
-            col = frame[name]
-            values = col.astype(str) if isinstance(col.dtype, pd.CategoricalDtype) \
-                else _as_str_series(col)
-            part[name] = pd.Categorical(values.to_numpy(dtype=object), dtype=dtype)
+        part = {name: _recode(cols[name], categories) for name in ("source", "target")}
         if "timestamp" in frame.columns:
             part["timestamp"], _ = parse_datetimes(frame["timestamp"])
         else:
-            part["timestamp"] = pd.Series(np.full(n, np.datetime64("NaT", "ns"))
-                                          ).dt.tz_localize("UTC")
-        part["weight"] = frame["weight"].to_numpy(dtype=np.float64) if "weight" in frame \
-            else np.ones(n)
-        part["channel"] = frame["channel"].astype(str).to_numpy(dtype=object) \
-            if "channel" in frame else np.full(n, "unknown", dtype=object)
+            part["timestamp"] = _nat_series(n)
+        part["weight"] = pd.Series(frame["weight"].to_numpy(dtype=np.float64)) \
+            if "weight" in frame else pd.Series(np.ones(n))
+        chan = frame["channel"] if "channel" in frame else pd.Series(["unknown"] * n)
+        part["channel"] = _as_categorical(chan)
         if has_event:
-            part["event_id"] = frame["event_id"].astype(str).to_numpy(dtype=object) \
-                if "event_id" in frame else np.full(n, "", dtype=object)
-        parts.append(pd.DataFrame({k: (v.reset_index(drop=True) if isinstance(v, pd.Series)
-                                       else v) for k, v in part.items()}))
-    table = pd.concat(parts, ignore_index=True)
-    for name in ("source", "target"):
-        table[name] = pd.Categorical(table[name], dtype=dtype)
-    table["timestamp"] = table["timestamp"].astype("datetime64[ns, UTC]")
-    table["channel"] = pd.Categorical(table["channel"].astype(str))
+            part["event_id"] = frame["event_id"].reset_index(drop=True).astype(str) \
+                if "event_id" in frame else pd.Series([""] * n, dtype=str)
+        parts.append(part)
+    channels = _union_categories(p["channel"] for p in parts)
+    table = pd.DataFrame({
+        "source": pd.Categorical.from_codes(np.concatenate([p["source"] for p in parts]),
+                                            dtype=dtype),
+        "target": pd.Categorical.from_codes(np.concatenate([p["target"] for p in parts]),
+                                            dtype=dtype),
+        "timestamp": pd.concat([p["timestamp"] for p in parts], ignore_index=True
+                               ).astype("datetime64[ns, UTC]"),
+        "weight": pd.concat([p["weight"] for p in parts], ignore_index=True),
+        "channel": pd.Categorical.from_codes(
+            np.concatenate([_recode(p["channel"], channels) for p in parts]),
+            dtype=pd.CategoricalDtype(channels)),
+    })
     if has_event:
-        table["event_id"] = table["event_id"].astype(str)
+        table["event_id"] = pd.concat([p["event_id"] for p in parts], ignore_index=True)
 
     report = LoadReport(source=" + ".join(r.source for r in reports), kind="interactions")
     for r in reports:
