@@ -413,3 +413,28 @@ def test_progress_is_silent_when_not_a_terminal(capsys):
     influence_scores(graph, progress=True)
     captured = capsys.readouterr()
     assert captured.out == "" and captured.err == ""
+
+
+def test_progress_line_on_a_terminal_only(monkeypatch):
+    import io
+    import sys
+
+    from ambassadors._progress import progress
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    term = Terminal()
+    monkeypatch.setattr(sys, "stderr", term)
+    assert list(progress(range(3), desc="demo")) == [0, 1, 2]
+    assert "demo: 3/3" in term.getvalue()
+    term2 = Terminal()
+    monkeypatch.setattr(sys, "stderr", term2)
+    rng = np.random.default_rng(1)
+    graph, _, _ = make(30, random_edges(rng, 30, 60, True))
+    influence_scores(graph, progress=False)
+    assert list(progress(range(2), desc="quiet", enabled=False)) == [0, 1]
+    assert term2.getvalue() == ""
+    influence_scores(graph)
+    assert "influence measures" in term2.getvalue()

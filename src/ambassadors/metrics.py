@@ -147,7 +147,8 @@ def _tie_igraph(graph: CollaborationGraph):
 
         nb = graph.neighbors_csr()
         rows = np.repeat(np.arange(graph.n_people, dtype=np.int64), _row_counts(nb))
-        edges = np.column_stack([rows, nb.indices.astype(np.int64)]).tolist()
+        # a list of int tuples is what igraph converts fastest (numpy arrays go item by item)
+        edges = list(zip(rows.tolist(), nb.indices.tolist()))
         cached = ig.Graph(n=graph.n_people, edges=edges, directed=True)
         object.__setattr__(graph, "_tie_igraph_cache", cached)
     return cached
