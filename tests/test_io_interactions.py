@@ -316,3 +316,41 @@ def test_combine_interactions_unions_categories_and_sums_reports(tmp_path):
     assert report.rows_read == 3 and report.rows_used == 2 and report.balanced
     assert report.pairs_read == 4 and report.dropped == {"unknown_sender": 1}
     assert str(table["timestamp"].dtype) == "datetime64[ns, UTC]"
+
+
+def test_events_from_xlsx_and_parquet_match_csv(tmp_path):
+    log = pd.DataFrame({"Message ID": ["m1", "m2"], "From": ["a", "b"], "To": ["b;c", "a"],
+                        "CC": ["", "c"], "Sent": ["2024-01-01T10:00:00Z", "2024-01-02 09:00"]})
+    log.to_csv(tmp_path / "log.csv", index=False)
+    log.to_excel(tmp_path / "log.xlsx", index=False)
+    log.to_parquet(tmp_path / "log.parquet")
+    expected, _ = read_interactions(tmp_path / "log.csv")
+    assert len(expected) == 4 and expected["weight"].tolist() == [0.5, 0.5, 0.5, 0.5]
+    for name in ("log.xlsx", "log.parquet"):
+        table, report = read_interactions(tmp_path / name)
+        pd.testing.assert_frame_equal(table, expected)
+        assert report.balanced
+
+
+def test_a_read_table_reads_back_unchanged():
+    people = read_people(CORPUS / "people_x_org.csv")
+    table, _ = read_interactions(CORPUS / "events_tz_dst.csv", people=people)
+    again, report = read_interactions(table, people=people)
+    pd.testing.assert_frame_equal(again, table)
+    assert report.rows_used == len(table)
+
+
+@pytest.mark.parametrize(("header", "canonical"), [("sent_at", "timestamp"),
+                                                    ("Created DateTime", "timestamp"),
+                                                    ("medium", "channel"),
+                                                    ("internet_message_id", "event_id"),
+                                                    ("strength", "weight")])
+def test_optional_interaction_column_aliases(tmp_path, header, canonical):
+    value = {"timestamp": "2024-01-01", "channel": "chat", "event_id": "x1",
+             "weight": "2"}[canonical]
+    path = write(tmp_path, "e.csv", f"source,target,{header}\n1,2,{value}\n")
+    table, report = read_interactions(path)
+    assert canonical in table.columns and report.balanced
+    assert any(f"read as {canonical!r}" in n for n in report.notes)
+    if canonical == "weight":
+        assert table["weight"].tolist() == [2.0]

@@ -435,12 +435,16 @@ def _read_tabular(raw: RawTable, *, people: pd.DataFrame | None, columns: dict |
         if _any_substring(joined, ","):
             joined = pc.replace_substring(joined, ",", ";")
         lists = pc.split_pattern(joined, ";")
+        del joined
         flat = pc.list_flatten(lists)
         rows = pc.list_parent_indices(lists).to_numpy(zero_copy_only=False).astype(np.int64)
+        del lists
     else:
         flat = target_cols[0]
         rows = np.arange(n_rows, dtype=np.int64)
+    del target_cols
     t_codes, t_values = _dict_encode(flat)
+    del flat  # the big string arrays are not needed past this point
     if events:
         # normalise the few distinct addresses, not the millions of pairs
         keys = _no_roster_key(t_values)
