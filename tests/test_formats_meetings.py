@@ -176,3 +176,32 @@ def test_meeting_accounting_with_roster_property(tmp_path_factory, meetings):
     assert (table["source"].astype(str) != table["target"].astype(str)).all()
     sizes = [len({ids[x] for x in ["di@x.org", *m[0]] if x in ids}) for m in useful]
     assert len(table) == sum(k * (k - 1) for k in sizes)
+
+
+def test_ics_recurring_events(tmp_path):
+    """Weekly 10:00 Berlin across the end of summer time; EXDATE and a moved instance."""
+    p = tmp_path / "rec.ics"
+    p.write_text(calendar(
+        vevent("UID:w", "DTSTART;TZID=Europe/Berlin:20251013T100000", "DURATION:PT1H",
+               "RRULE:FREQ=WEEKLY;COUNT=5", "EXDATE;TZID=Europe/Berlin:20251020T100000",
+               "ORGANIZER:mailto:ann@x.org", "ATTENDEE:mailto:bob@x.org"),
+        vevent("UID:w", "RECURRENCE-ID;TZID=Europe/Berlin:20251103T100000",
+               "DTSTART;TZID=Europe/Berlin:20251104T150000", "DURATION:PT30M",
+               "ORGANIZER:mailto:ann@x.org", "ATTENDEE:mailto:bob@x.org"),
+        vevent("UID:open", "DTSTART:20251001T090000Z", "DURATION:PT1H", "RRULE:FREQ=WEEKLY",
+               "ORGANIZER:mailto:cy@x.org", "ATTENDEE:mailto:di@x.org"),
+    ))
+    table, report = read_format(p, people=roster())
+    ann_bob = table[(table["source"].astype(str) == "001") & (table["target"].astype(str) == "002")]
+    assert sorted(ann_bob["timestamp"].astype(str)) == [
+        "2025-10-13 08:00:00+00:00",   # summer time (UTC+2)
+        "2025-10-27 09:00:00+00:00",   # winter time (UTC+1), same wall clock
+        "2025-11-04 14:00:00+00:00",   # the moved instance (its own VEVENT)
+        "2025-11-10 09:00:00+00:00",
+    ]
+    assert sorted(ann_bob["weight"]) == [0.5, 1.0, 1.0, 1.0]
+    # open-ended: weekly from 1 Oct up to the latest DTSTART in the file (4 Nov): 1 Oct ... 29 Oct
+    cy_di = table[(table["source"].astype(str) == "003") & (table["target"].astype(str) == "004")]
+    assert len(cy_di) == 5 and str(cy_di["timestamp"].max()) == "2025-10-29 09:00:00+00:00"
+    assert report.rows_read == 3 and report.rows_used == 3 and report.balanced
+    assert any("expanded" in n for n in report.notes)

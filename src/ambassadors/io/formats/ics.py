@@ -10,8 +10,12 @@ Times: ``...Z`` is UTC; ``TZID=`` is converted with :mod:`zoneinfo` (IANA names,
 Windows names written by Outlook such as ``W. Europe Standard Time``); an unknown ``TZID`` or a
 floating time (no zone) is taken as UTC, with a note. All-day events (``VALUE=DATE``) are
 absences and holidays rather than meetings and are dropped as ``bad_value``; so are cancelled
-events (``STATUS:CANCELLED``). Recurring events (``RRULE``) are counted once, at their first
-occurrence (noted). The same event (``UID`` + ``RECURRENCE-ID``) found in several calendars is
+events (``STATUS:CANCELLED``). Recurring events (``RRULE``, read with ``dateutil.rrule``, which
+pandas already depends on) count once per occurrence, at the same wall-clock time across
+daylight-saving changes: series with ``COUNT``/``UNTIL`` in full, open-ended ones up to the latest
+``DTSTART`` found in the input, at most :data:`MAX_OCCURRENCES`; ``EXDATE`` dates and instances
+moved or cancelled by a ``RECURRENCE-ID`` event are left out. One ``VEVENT`` stays one report
+row. The same event (``UID`` + ``RECURRENCE-ID``) found in several calendars is
 counted once (``duplicate_row``).
 
 Participants: the organizer and every ``ATTENDEE`` (``mailto:`` address) except rooms and
@@ -41,7 +45,10 @@ from .meetings import distinct_participants, finish_meetings, meeting_pairs
 
 __all__ = ["read_ics", "parse_ics", "WINDOWS_ZONES"]
 
-_KEPT = {"UID", "RECURRENCE-ID", "ORGANIZER", "ATTENDEE", "DTSTART", "DTEND", "DURATION", "STATUS", "RRULE"}
+_KEPT = {"UID", "RECURRENCE-ID", "ORGANIZER", "ATTENDEE", "DTSTART", "DTEND", "DURATION", "STATUS",
+         "RRULE", "EXDATE"}
+MAX_OCCURRENCES = 1000
+"""At most this many occurrences of one recurring event are counted."""
 WINDOWS_ZONES = {
     "W. Europe Standard Time": "Europe/Berlin",
     "Romance Standard Time": "Europe/Paris",
@@ -127,7 +134,11 @@ def _zone(tzid: str) -> dt.tzinfo | None:
 
 
 def _when(value: str, params: dict[str, str], notes: dict[str, int]) -> tuple[dt.datetime | None, str]:
-    """(UTC datetime or None, kind) with kind in {"ok", "date", "bad"}."""
+    """(aware datetime in its own zone, or None; kind) with kind in {"ok", "date", "bad"}.
+
+    Convert with ``.astimezone(dt.timezone.utc)``; the local zone is kept so that recurrences
+    repeat at the same wall-clock time across daylight-saving changes.
+    """
     v = value.strip()
     if params.get("VALUE", "").upper() == "DATE" or re.fullmatch(r"\d{8}", v):
         return None, "date"
@@ -146,7 +157,7 @@ def _when(value: str, params: dict[str, str], notes: dict[str, int]) -> tuple[dt
         if zone is None:
             notes[f"unknown TZID {tzid!r} taken as UTC"] = notes.get(f"unknown TZID {tzid!r} taken as UTC", 0) + 1
             return naive.replace(tzinfo=dt.timezone.utc), "ok"
-        return naive.replace(tzinfo=zone).astimezone(dt.timezone.utc), "ok"
+        return naive.replace(tzinfo=zone), "ok"
     notes["floating times (no zone) taken as UTC"] = notes.get("floating times (no zone) taken as UTC", 0) + 1
     return naive.replace(tzinfo=dt.timezone.utc), "ok"
 
@@ -173,7 +184,8 @@ class _Events:
 
     def __init__(self) -> None:
         self.cols: dict[str, list] = {k: [] for k in (
-            "uid", "timestamp", "hours", "kind", "cancelled", "recurring", "organizer", "attendees")}
+            "uid", "base_uid", "start", "rid", "hours", "kind", "cancelled", "rrule", "exdates",
+            "organizer", "attendees")}
         self.notes: dict[str, int] = {}
 
     def add_calendar(self, text: str | Iterable[str]) -> None:
@@ -196,6 +208,7 @@ class _Events:
     def _add_event(self, props: list[tuple[str, dict[str, str], str]]) -> None:
         first: dict[str, tuple[dict[str, str], str]] = {}
         attendees: list[str] = []
+        exdates: list[dt.datetime] = []
         for name, params, value in props:
             if name == "ATTENDEE":
                 if params.get("CUTYPE", "").upper() in ("ROOM", "RESOURCE"):
@@ -205,6 +218,11 @@ class _Events:
                 a = _address(value)
                 if a:
                     attendees.append(a)
+            elif name == "EXDATE":
+                for v in value.split(","):
+                    when, kind = _when(v, params, {})
+                    if when is not None:
+                        exdates.append(when.astimezone(dt.timezone.utc))
             else:
                 first.setdefault(name, (params, value))
         start, kind = (None, "bad")
@@ -221,16 +239,62 @@ class _Events:
         elif kind == "ok":
             hours = 0.0  # RFC 5545: a DATE-TIME start without end or duration is instantaneous
         uid = first.get("UID", ({}, ""))[1]
-        rid = first.get("RECURRENCE-ID", ({}, ""))[1]
+        rid_prop = first.get("RECURRENCE-ID")
+        rid = None
+        if rid_prop is not None:
+            rid_when, _ = _when(rid_prop[1], rid_prop[0], {})
+            rid = rid_when.astimezone(dt.timezone.utc) if rid_when is not None else None
         org = first.get("ORGANIZER")
-        self.cols["uid"].append(f"{uid}|{rid}" if uid else None)
-        self.cols["timestamp"].append(start.isoformat() if start is not None else None)
+        self.cols["uid"].append(f"{uid}|{rid_prop[1] if rid_prop else ''}" if uid else None)
+        self.cols["base_uid"].append(uid or None)
+        self.cols["start"].append(start)
+        self.cols["rid"].append(rid)
         self.cols["hours"].append(hours)
         self.cols["kind"].append(kind)
         self.cols["cancelled"].append(first.get("STATUS", ({}, ""))[1].upper() == "CANCELLED")
-        self.cols["recurring"].append("RRULE" in first and not rid)
+        self.cols["rrule"].append(first["RRULE"][1] if "RRULE" in first and rid_prop is None else None)
+        self.cols["exdates"].append(exdates)
         self.cols["organizer"].append(_address(org[1]) if org else None)
         self.cols["attendees"].append(";".join(attendees))
+
+
+def _occurrences(
+    start: dt.datetime, rule: str, exdates: list[dt.datetime], moved: set[dt.datetime],
+    horizon: dt.datetime | None,
+) -> list[dt.datetime] | None:
+    """UTC starts of a recurring event (None when the RRULE cannot be read).
+
+    Series with ``COUNT`` or ``UNTIL`` are expanded in full; open-ended ones up to ``horizon``
+    (the latest ``DTSTART`` in the input). At most :data:`MAX_OCCURRENCES`; ``EXDATE`` and moved or
+    cancelled instances (``RECURRENCE-ID``) are left out.
+    """
+    from dateutil.rrule import rrulestr  # a dependency of pandas
+
+    text = rule.strip()
+    bounded = bool(re.search(r"(^|;)\s*(COUNT|UNTIL)\s*=", text, re.I))
+    try:
+        series = rrulestr(text, dtstart=start)
+    except (ValueError, TypeError):
+        # UNTIL without 'Z' next to a zoned DTSTART: RFC 5545 wants UTC; be tolerant
+        try:
+            fixed = re.sub(r"(UNTIL=\d{8}T\d{6})(?!Z)", r"\1Z", text, flags=re.I)
+            fixed = re.sub(r"(UNTIL=\d{8})(?![T\d])", r"\1T235959Z", fixed, flags=re.I)
+            series = rrulestr(fixed, dtstart=start)
+        except (ValueError, TypeError):
+            return None
+    out: list[dt.datetime] = []
+    skip = set(exdates) | moved
+    for when in series:
+        utc = when.astimezone(dt.timezone.utc)
+        if not bounded and (horizon is None or utc > horizon):
+            if not out and utc == start.astimezone(dt.timezone.utc):
+                out.append(utc)  # the first occurrence always counts
+            break
+        if utc not in skip:
+            out.append(utc)
+        if len(out) >= MAX_OCCURRENCES:
+            break
+    return out
 
 
 def parse_ics(
@@ -251,33 +315,58 @@ def parse_ics(
                 raise InputError(f"{src.label(name)}: not an iCalendar file (no BEGIN:VCALENDAR)")
             with src.open(name) as fh:  # streamed line by line
                 acc.add_calendar(io.TextIOWrapper(fh, encoding="utf-8-sig", errors="replace", newline=""))
-    ev = pd.DataFrame(acc.cols)
+    ev = pd.DataFrame({k: pd.Series(v, dtype=float if k == "hours" else object) for k, v in acc.cols.items()})
     report.rows_read += len(ev)
     dup = ev["uid"].notna() & ev["uid"].duplicated(keep="first")
     all_day = ~dup & (ev["kind"] == "date")
     bad = ~dup & (ev["kind"] == "bad")
-    cancelled = ~dup & ~all_day & ~bad & ev["cancelled"]
+    cancelled = ~dup & ~all_day & ~bad & ev["cancelled"].astype(bool)
     report.drop("duplicate_row", int(dup.sum()))
     report.drop("bad_value", int((all_day | cancelled).sum()))
     if all_day.any():
         report.notes.append(f"{int(all_day.sum())} all-day events skipped (bad_value)")
     if cancelled.any():
         report.notes.append(f"{int(cancelled.sum())} cancelled events skipped (bad_value)")
-    n_rec = int((ev["recurring"] & ~dup).sum())
-    if n_rec:
-        report.notes.append(f"{n_rec} recurring events (RRULE) counted once, at their first occurrence")
     for note, count in acc.notes.items():
         report.notes.append(f"{count} {note}")
-    ev = ev[~(dup | all_day | cancelled)].reset_index(drop=True)
+    # occurrences: one for a single event, the expanded series for a recurring one
+    starts = [s.astimezone(dt.timezone.utc) if s is not None else None for s in ev["start"]]
+    horizon = max((s for s in starts if s is not None), default=None)
+    moved: dict[str, set[dt.datetime]] = {}
+    for uid, rid in zip(ev.loc[~dup, "base_uid"], ev.loc[~dup, "rid"]):
+        if uid is not None and rid is not None:
+            moved.setdefault(uid, set()).add(rid)
+    occ: list[list[str | None]] = []
+    expanded = unreadable = 0
+    for i in range(len(ev)):  # per VEVENT, not per pair
+        rule = ev.at[i, "rrule"]
+        if rule is None or starts[i] is None or dup[i] or all_day[i] or cancelled[i]:
+            occ.append([starts[i].isoformat() if starts[i] is not None else None])
+            continue
+        times = _occurrences(ev.at[i, "start"], rule, ev.at[i, "exdates"],
+                             moved.get(ev.at[i, "base_uid"], set()), horizon)
+        if times is None:
+            unreadable += 1
+            times = [starts[i]]
+        expanded += 1
+        occ.append([t.isoformat() for t in times] or [starts[i].isoformat()])
+    if expanded:
+        report.notes.append(f"{expanded} recurring events (RRULE) expanded; open-ended series up to "
+                            f"the latest DTSTART in the input ({horizon:%Y-%m-%d})")
+    if unreadable:
+        report.notes.append(f"{unreadable} RRULEs not understood: counted once")
+    keep = ~(dup | all_day | cancelled)
+    ev = ev.assign(occ=occ)[keep].reset_index(drop=True)
     members = distinct_participants(ev["organizer"], ev["attendees"], people)
     events = pd.DataFrame({
         "row": np.arange(len(ev), dtype=np.int64),
-        "timestamp": ev["timestamp"],
+        "timestamp": None,
         "hours": ev["hours"].astype(float),
         "bad_time": (ev["kind"] == "bad").to_numpy(),
         "event_id": ev["uid"].str.rstrip("|"),
     })
-    return meeting_pairs(events, members, report), report
+    occurrences = pd.DataFrame({"row": events["row"], "timestamp": ev["occ"]}).explode("timestamp")
+    return meeting_pairs(events, members, report, occurrences=occurrences), report
 
 
 def read_ics(

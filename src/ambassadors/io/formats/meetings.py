@@ -57,7 +57,12 @@ ROLES: dict[str, tuple[str, ...]] = {
 
 
 def meeting_pairs(
-    events: pd.DataFrame, members: pd.DataFrame, report: LoadReport, *, max_size: int = MAX_MEETING_SIZE
+    events: pd.DataFrame,
+    members: pd.DataFrame,
+    report: LoadReport,
+    *,
+    max_size: int = MAX_MEETING_SIZE,
+    occurrences: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """All ordered participant pairs of each meeting, weight ``hours / (n - 1)``.
 
@@ -65,7 +70,8 @@ def meeting_pairs(
     None), ``hours`` (float, NaN when unknown), ``bad_time`` (bool), ``event_id``. ``members``
     is long: ``row, key`` with distinct keys per row. Rows that give no pair are counted in
     ``report`` (``bad_timestamp``, ``no_recipients``, ``too_large``, ``bad_value``); the caller
-    has counted ``rows_read``.
+    has counted ``rows_read``. ``occurrences`` (``row, timestamp``; several per row for a
+    recurring event) replaces the ``timestamp`` of ``events``: every occurrence repeats the pairs.
     """
     n = np.bincount(members["row"].to_numpy(dtype=np.int64), minlength=len(events))[: len(events)]
     hours = events["hours"].to_numpy(dtype=float)
@@ -84,7 +90,11 @@ def meeting_pairs(
     m = members[ok[members["row"].to_numpy(dtype=np.int64)]]
     pairs = m.rename(columns={"key": "source"}).merge(m.rename(columns={"key": "target"}), on="row")
     pairs = pairs[pairs["source"] != pairs["target"]]
-    pairs = pairs.merge(keep[["row", "timestamp", "weight", "event_id"]], on="row", how="left")
+    if occurrences is None:
+        pairs = pairs.merge(keep[["row", "timestamp", "weight", "event_id"]], on="row", how="left")
+    else:
+        pairs = pairs.merge(keep[["row", "weight", "event_id"]], on="row", how="left")
+        pairs = pairs.merge(occurrences[["row", "timestamp"]], on="row", how="inner")
     return pairs[["row", "source", "target", "timestamp", "weight", "event_id"]].reset_index(drop=True)
 
 
@@ -106,7 +116,8 @@ def finish_meetings(
     """
     from ambassadors.io.interactions import finalize_pairs
 
-    sub = pairs.groupby(["row", "source"], sort=False).ngroup().to_numpy(dtype=np.int64)
+    # one sub-row per (meeting, occurrence, participant)
+    sub = pairs.groupby(["row", "timestamp", "source"], sort=False, dropna=False).ngroup().to_numpy(dtype=np.int64)
     n_sub = int(sub.max()) + 1 if len(sub) else 0
     meeting = np.zeros(n_sub, dtype=np.int64)
     meeting[sub] = pairs["row"].to_numpy(dtype=np.int64)
