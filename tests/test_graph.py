@@ -129,6 +129,10 @@ def test_input_errors_name_the_problem():
         build_graph(dup, log(BASE))
     with pytest.raises(InputError, match="target"):
         build_graph(roster(), log(BASE).drop(columns="target"))
+    negative = log(BASE)
+    negative.loc[3, "weight"] = -1.0
+    with pytest.raises(InputError, match="weight.*rows '3'"):
+        build_graph(roster(), negative)
     g = build_graph(roster(), log(BASE))
     with pytest.raises(InputError, match="nobody"):
         g.codes(["a", "nobody"])

@@ -183,7 +183,8 @@ class CollaborationGraph:
             keep = rows < cols
             rows, cols, data = rows[keep], cols[keep], data[keep]
         counts = np.asarray(self.counts.tocsr()[rows, cols]).ravel() if rows.size else np.zeros(0)
-        graph = ig.Graph(n=self.n_people, edges=np.column_stack([rows, cols]).tolist(), directed=self.directed)
+        # a list of int tuples is what igraph converts fastest
+        graph = ig.Graph(n=self.n_people, edges=list(zip(rows.tolist(), cols.tolist())), directed=self.directed)
         graph.vs["name"] = [str(i) for i in self.ids]
         graph.vs["department"] = self.people["department"].astype(str).tolist()
         graph.es["weight"] = data.tolist()
@@ -370,6 +371,13 @@ def build_graph(
         if "weight" in log.columns
         else np.ones(len(log))
     )
+    bad = ~np.isfinite(weight) | (weight < 0)
+    if bad.any():
+        rows = log.index[bad]
+        raise InputError(
+            f"interactions: column 'weight' must be a finite number >= 0; {int(bad.sum())} rows "
+            f"are not (rows {describe_ids(rows)})"
+        )
     keep = np.ones(len(log), dtype=bool)
 
     unknown = (src < 0) | (dst < 0)
