@@ -110,12 +110,19 @@ class _Export:
                 if not isinstance(conv, dict) or not conv.get(by):
                     continue
                 members = [str(m) for m in conv.get("members") or []]
-                self.convs[str(conv[by])] = (kind, self._humans(members))
+                self.convs[str(conv[by])] = (kind, members)
+        self._drop_non_humans()
 
-    def _humans(self, members: list[str]) -> list[str]:
-        u = self.users.reindex(members)
-        ok = ~(u["is_bot"].eq(True) | u["deleted"].eq(True))
-        return [m for m, k in zip(members, ok.to_numpy()) if k]
+    def _drop_non_humans(self) -> None:
+        """Remove bots and deactivated accounts from every member list (one vectorised pass)."""
+        if not self.convs:
+            return
+        names = list(self.convs)
+        long = pd.Series([self.convs[c][1] for c in names], index=names, dtype=object).explode().dropna()
+        human = ~(self.flag(long, "is_bot") | self.flag(long, "deleted"))
+        kept = long[human].groupby(level=0, sort=False).agg(list)
+        for c in names:
+            self.convs[c] = (self.convs[c][0], kept.get(c, []))
 
     def day_files(self, only: str | None = None) -> list[tuple[str, str]]:
         """(conversation folder, entry name) of every day file, sorted."""
