@@ -342,3 +342,27 @@ def test_default_size_rule():
     deps = {f"p{i}": ("Big" if i < 1000 else "Small") for i in range(1010)}
     g = graph_from(deps, [("p0", "p1")])
     assert default_size(g) == (1 + 1000 // 500) + 1
+
+
+def test_exact_with_a_tiny_time_limit_still_returns_a_valid_plan_with_a_bound():
+    rng = np.random.default_rng(5)
+    ids = [f"r{i:03d}" for i in range(150)]
+    people = pd.DataFrame({"department": [f"D{x}" for x in rng.integers(0, 5, 150)]}, index=ids)
+    log = pd.DataFrame({"source": rng.choice(ids, 220), "target": rng.choice(ids, 220)})
+    g = build_graph(people, log)
+    plan = propose_ambassadors(g, size=12, hops=2, method="exact", time_limit=0.01)
+    assert plan.size == 12 and (plan.coverage["ambassadors"] >= 1).all()
+    assert plan.method == "exact" and plan.status in {"time_limit", "optimal"}
+    assert plan.bound is not None and plan.bound >= plan.objective_value
+    assert 0.0 <= plan.gap < 1.0
+    assert plan.objective_value == reach_of(g, plan.ids, 2)
+
+
+def test_to_html_delegates_to_the_report_module(monkeypatch):
+    import sys
+    import types
+
+    fake = types.ModuleType("ambassadors.report")
+    fake.render_plan_html = lambda plan: f"<p>{plan.size} ambassadors</p>"
+    monkeypatch.setitem(sys.modules, "ambassadors.report", fake)
+    assert propose_ambassadors(two_stars(), size=2).to_html() == "<p>2 ambassadors</p>"

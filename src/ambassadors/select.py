@@ -297,7 +297,7 @@ def _closed_neighbors(graph: CollaborationGraph) -> sp.csr_array:
         n = graph.n_people
         und = sp.csr_array(graph.undirected_weights())
         pattern = sp.csr_array((np.ones(und.nnz, dtype=bool), und.indices, und.indptr), shape=(n, n))
-        cached = sp.csr_array(pattern + sp.eye_array(n, dtype=bool, format="csr"))
+        cached = sp.csr_array(pattern + sp.csr_array(sp.identity(n, dtype=bool, format="csr")))
         cached.sum_duplicates()
         cached.sort_indices()
         _CLOSED_CACHE[graph] = cached
@@ -697,7 +697,7 @@ def _milp(inst: _Instance, time_limit: float, *, relax: bool = False) -> _MilpRe
     # a last, tiny preference for earlier person_ids makes ties deterministic and label-free
     prefer = 1e-4 * (1.0 - inst.idr.argsort().argsort() / max(nc, 1))
     cost = -np.concatenate([eps * (inst.s + prefer), inst.w[keep]])
-    link = sp.hstack([-A.T, sp.eye_array(ni)], format="csr")
+    link = sp.csr_array(sp.hstack([-A.T, sp.csr_array(sp.identity(ni, format="csr"))], format="csr"))
     n_dept = len(inst.req)
     P = sp.csr_array((np.ones(nc), (inst.dept, np.arange(nc))), shape=(n_dept, nc))
     dept_rows = sp.hstack([P, sp.csr_array((n_dept, ni))], format="csr")
