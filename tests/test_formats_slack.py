@@ -145,3 +145,9 @@ def test_slack_accounting_property(tmp_path_factory, spec):
     assert report.balanced and report.rows_read == len(spec)
     assert (table["source"].astype(str) != table["target"].astype(str)).all()
     assert pd.api.types.is_float_dtype(table["weight"]) and (table["weight"] > 0).all()
+
+
+def test_slack_zip_with_windows_separators(tmp_path):
+    files = {k.replace("/", "\\"): v for k, v in export_files().items()}
+    table, report = read_format(write_zip(tmp_path / "win.zip", files), people=roster())
+    assert _pairs(table) == EXPECTED and report.balanced

@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from ambassadors.errors import InputError
-from ambassadors.io.report import LoadReport, as_frame
+from ambassadors.io.report import Loaded, LoadReport, as_frame
 
 __all__ = [
     "MAX_UNZIPPED_BYTES",
@@ -80,6 +80,7 @@ class Source:
         self.path = path
         self.kind = "file"
         self._zip: zipfile.ZipFile | None = None
+        self._original: dict[str, str] = {}
         self._budget = MAX_UNZIPPED_BYTES
         if path.is_dir():
             self.kind = "folder"
@@ -92,7 +93,9 @@ class Source:
                 self._zip = zipfile.ZipFile(path)
             except (zipfile.BadZipFile, OSError) as exc:
                 raise InputError(f"{path.name}: not a readable zip archive ({exc})") from None
-            self.names = _checked_zip_names(self._zip, path.name)
+            # entries written on Windows may use backslashes: names are POSIX, opened by original
+            self._original = {n.replace("\\", "/"): n for n in _checked_zip_names(self._zip, path.name)}
+            self.names = sorted(self._original)
         else:
             self.names = [path.name]
 
@@ -113,7 +116,7 @@ class Source:
         if self.kind == "folder":
             return open(self.path / name, "rb")
         assert self._zip is not None
-        info = self._zip.getinfo(name)
+        info = self._zip.getinfo(self._original.get(name, name))
         raw = _BoundedReader(self._zip.open(info), info.file_size, self, f"{self.path.name}:{name}")
         return io.BufferedReader(raw, buffer_size=1 << 20)
 
@@ -362,7 +365,7 @@ def finish(
     people: pd.DataFrame | None,
     channel: str | None,
     default_channel: str,
-):
+) -> Loaded:
     """Hand raw pairs to ``finalize_pairs`` and return ``Loaded(table, report)``.
 
     ``report.rows_read`` and the row-level drops that produced no pair (``no_recipients``,
@@ -370,7 +373,6 @@ def finish(
     ``report.pairs_dropped`` and are added to ``pairs_read`` here.
     """
     from ambassadors.io.interactions import finalize_pairs
-    from ambassadors.io.report import Loaded
 
     pairs = pairs.copy()
     if "channel" not in pairs.columns or pairs["channel"].isna().all():
