@@ -354,3 +354,14 @@ def test_optional_interaction_column_aliases(tmp_path, header, canonical):
     assert any(f"read as {canonical!r}" in n for n in report.notes)
     if canonical == "weight":
         assert table["weight"].tolist() == [2.0]
+
+
+def test_people_given_as_a_raw_roster_or_a_path(tmp_path):
+    raw = pd.DataFrame({"Employee ID": ["007", "012"], "Dept": ["A", "B"],
+                        "E-mail": ["bond@x.org", "q@x.org"]})
+    log = pd.DataFrame({"from": ["BOND@x.org"], "to": ["012"]})
+    table, _ = read_interactions(log, people=raw)
+    assert table["source"].astype(str).tolist() == ["007"]
+    raw.to_csv(tmp_path / "hr.csv", index=False)
+    table2, _ = read_interactions(log, people=tmp_path / "hr.csv")
+    pd.testing.assert_frame_equal(table, table2)

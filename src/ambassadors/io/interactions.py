@@ -270,7 +270,9 @@ def finalize_pairs(pairs: pd.DataFrame, *, people: pd.DataFrame | Loaded | None,
     ({'unknown_sender': 1, 'self_pair': 1}, {'unknown_sender': 1}, True)
     """
     if people is not None:
-        people = as_frame(people)
+        from ambassadors.io.people import as_roster
+
+        people = as_roster(people)
     n = len(pairs)
     if "row" in pairs.columns:
         rows, row_uniques = pd.factorize(pairs["row"], use_na_sentinel=False)
@@ -515,7 +517,8 @@ def read_interactions(path_or_frame: str | PathLike | pd.DataFrame, *,
     path_or_frame : path or DataFrame
         The log: CSV/TSV, ``.xlsx``, ``.parquet``, ``.json`` or a DataFrame.
     people : DataFrame, Loaded or path, optional
-        The roster. Senders and recipients are matched by ``person_id`` or, case-insensitively,
+        The roster (a table from :func:`~ambassadors.io.people.read_people`, or anything it
+        reads). Senders and recipients are matched by ``person_id`` or, case-insensitively,
         by ``email``; anyone else (distribution lists, external addresses) is dropped and
         counted. Without a roster ids are kept as given.
     columns : dict, optional
@@ -565,12 +568,10 @@ def read_interactions(path_or_frame: str | PathLike | pd.DataFrame, *,
     once per distinct value. About 2 million messages (5-6 million pairs, 100 MB) read in a few
     seconds on two cores (``bench/bench_read.py``).
     """
-    if isinstance(people, (str, PathLike)):
-        from ambassadors.io.people import read_people
+    if people is not None:
+        from ambassadors.io.people import as_roster
 
-        people = read_people(people).table
-    elif people is not None:
-        people = as_frame(people)
+        people = as_roster(people)
     if format is not None or _is_export(path_or_frame):
         return _read_format(path_or_frame, format=format, people=people, columns=columns,
                             channel=channel)

@@ -26,7 +26,7 @@ from ambassadors.io.tables import (
     to_number,
 )
 
-__all__ = ["read_people", "PEOPLE_ALIASES", "PERSON_ID_ALIASES"]
+__all__ = ["read_people", "as_roster", "PEOPLE_ALIASES", "PERSON_ID_ALIASES"]
 
 PERSON_ID_ALIASES = ["employeeid", "employee", "empid", "empno", "employeeno", "employeenumber",
                      "personid", "personnelnumber", "staffid", "workerid", "userid", "id", "pid"]
@@ -188,3 +188,17 @@ def read_people(path_or_frame: str | PathLike | pd.DataFrame, *,
     for name in _TEXT_COLUMNS & set(table.columns):
         table[name] = table[name].astype(str)
     return Loaded(table, report)
+
+
+def as_roster(people: pd.DataFrame | Loaded | str | PathLike) -> pd.DataFrame:
+    """The people table to resolve ids against, from a table, a ``Loaded`` or a file.
+
+    A DataFrame that is not a canonical people table (no ``person_id`` index or column) is read
+    with :func:`read_people` first, so that ``Employee ID`` and friends are recognised.
+    """
+    if isinstance(people, Loaded):
+        return people.table
+    if isinstance(people, pd.DataFrame) and (people.index.name == "person_id"
+                                             or "person_id" in people.columns):
+        return people
+    return read_people(people).table

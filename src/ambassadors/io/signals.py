@@ -81,8 +81,9 @@ def read_signals(path_or_frame: str | PathLike | pd.DataFrame, *,
     ----------
     path_or_frame : path or DataFrame
         CSV/TSV, ``.xlsx``, ``.parquet``, ``.json`` or a DataFrame.
-    people : DataFrame or Loaded, optional
-        The roster. People are matched by ``person_id`` or, case-insensitively, by ``email``;
+    people : DataFrame, Loaded or path, optional
+        The roster (as for :func:`~ambassadors.io.interactions.read_interactions`). People are
+        matched by ``person_id`` or, case-insensitively, by ``email``;
         others are dropped and counted as ``unknown_person``.
     columns : dict, optional
         ``{"their column": "our column"}`` overrides, e.g. ``{"Respondent": "person_id"}``.
@@ -151,7 +152,9 @@ def read_signals(path_or_frame: str | PathLike | pd.DataFrame, *,
     frame = frame[~blank]
 
     if people is not None:
-        roster = Roster(as_frame(people))
+        from ambassadors.io.people import as_roster
+
+        roster = Roster(as_roster(people))
         pos = roster.resolve(frame["person_id"])
         unknown = pos < 0
         report.drop("unknown_person", int(unknown.sum()))
