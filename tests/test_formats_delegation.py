@@ -74,3 +74,10 @@ def test_channel_override(tmp_path):
     path, _ = sample("ics", tmp_path)
     table, _ = read_format(path, channel="calendar")
     assert set(table["channel"].astype(str)) == {"calendar"}
+
+
+def test_people_as_a_path(tmp_path):
+    roster().to_csv(tmp_path / "people.csv")
+    path, _ = sample("meetings_csv", tmp_path)
+    table, report = read_format(path, people=tmp_path / "people.csv")
+    assert sorted(table["source"].astype(str)) == ["001", "002"] and report.balanced

@@ -38,7 +38,7 @@ import pandas as pd
 from ambassadors.errors import InputError
 from ambassadors.io.report import Loaded
 
-from ._common import csv_header, norm_key, open_source
+from ._common import csv_header, norm_key, open_source, roster_frame
 
 __all__ = [
     "FORMATS",
@@ -220,8 +220,9 @@ def read_format(
         File, folder or zip archive.
     format : str, optional
         One of :data:`FORMATS`; detected with :func:`detect_format` when omitted.
-    people : DataFrame or Loaded, optional
-        Roster used to resolve ids and e-mail addresses to ``person_id``.
+    people : DataFrame, Loaded or path, optional
+        Roster used to resolve ids and e-mail addresses to ``person_id`` (a path is read with
+        :func:`ambassadors.read_people`).
     columns : dict, optional
         For the CSV formats (``m365_trace``, ``google_email_log``, ``viva_p2p``,
         ``meetings_csv``): role -> column name overrides (see each reader).
@@ -257,7 +258,7 @@ def read_format(
     func = getattr(importlib.import_module(f"{__name__}.{module}"), reader)
     if columns and not takes_columns:
         raise InputError(f"{Path(path).name}: columns= applies to CSV formats only, not {format!r}")
-    kwargs: dict[str, Any] = {"people": people, "channel": channel}
+    kwargs: dict[str, Any] = {"people": roster_frame(people), "channel": channel}
     if takes_columns:
         kwargs["columns"] = columns
     loaded = func(path, **kwargs)

@@ -43,6 +43,7 @@ __all__ = [
     "csv_header",
     "pick_column",
     "resolve_people_keys",
+    "roster_frame",
     "empty_pairs",
     "slug",
 ]
@@ -380,9 +381,23 @@ def finish(
     # pairs this reader dropped itself (e.g. bad Date headers) were never handed on: count them read
     pre_pairs = sum(report.pairs_dropped.values())
     report.pairs_read = (report.pairs_read or 0) + pre_pairs
-    roster = as_frame(people) if people is not None else None
+    roster = roster_frame(people)
     table = finalize_pairs(pairs, people=roster, report=report, channel=channel)
     return Loaded(table, report)
+
+
+def roster_frame(people: object) -> pd.DataFrame | None:
+    """The roster as a DataFrame: a DataFrame, a ``Loaded`` or a path read with ``read_people``."""
+    if people is None:
+        return None
+    if isinstance(people, (str, os.PathLike)):
+        from ambassadors.io.people import read_people
+
+        return read_people(people).table
+    frame = as_frame(people)
+    if not isinstance(frame, pd.DataFrame):
+        raise InputError(f"people must be a DataFrame, a Loaded or a path, not {type(people).__name__}")
+    return frame
 
 
 def resolve_people_keys(keys: pd.Series, people: pd.DataFrame | None) -> pd.Series:

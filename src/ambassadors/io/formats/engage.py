@@ -32,7 +32,16 @@ import pandas as pd
 from ambassadors.errors import InputError
 from ambassadors.io.report import Loaded, as_frame
 
-from ._common import csv_header, new_report, open_source, pick_column, read_csv_columns, resolve_people_keys, slug
+from ._common import (
+    csv_header,
+    new_report,
+    open_source,
+    pick_column,
+    read_csv_columns,
+    resolve_people_keys,
+    roster_frame,
+    slug,
+)
 
 __all__ = ["read_engage_activity"]
 
@@ -95,6 +104,7 @@ def read_engage_activity(
     ----------
     Microsoft Learn, "Export data from Viva Engage" (network data export).
     """
+    people = roster_frame(people)
     report = new_report(path, kind="signals", fmt="engage")
     with open_source(path) as src:
         name = src.names[0] if src.kind == "file" else _entry(src, "messages.csv")

@@ -40,7 +40,7 @@ import pandas as pd
 from ambassadors.errors import InputError
 from ambassadors.io.report import Loaded, LoadReport
 
-from ._common import new_report, open_source
+from ._common import new_report, open_source, roster_frame
 from .meetings import distinct_participants, finish_meetings, meeting_pairs
 
 __all__ = ["read_ics", "parse_ics", "WINDOWS_ZONES"]
@@ -419,5 +419,6 @@ def read_ics(
     ----------
     RFC 5545, Internet Calendaring and Scheduling Core Object Specification (iCalendar).
     """
+    people = roster_frame(people)
     pairs, report = parse_ics(path, people=people)
     return finish_meetings(pairs, report, people=people, channel=channel)

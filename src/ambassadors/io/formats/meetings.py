@@ -38,7 +38,14 @@ import pandas as pd
 
 from ambassadors.io.report import Loaded, LoadReport, as_frame
 
-from ._common import csv_header, new_report, read_csv_columns, resolve_people_keys, resolve_roles
+from ._common import (
+    csv_header,
+    new_report,
+    read_csv_columns,
+    resolve_people_keys,
+    resolve_roles,
+    roster_frame,
+)
 
 __all__ = ["read_meetings_csv", "parse_meetings_csv", "meeting_pairs", "MAX_MEETING_SIZE", "ROLES"]
 
@@ -263,5 +270,6 @@ def read_meetings_csv(
     Vectorised; a meeting of :math:`n` participants gives :math:`n(n-1)` pairs, bounded by
     :data:`MAX_MEETING_SIZE`.
     """
+    people = roster_frame(people)
     pairs, report = parse_meetings_csv(path, columns=columns, people=people)
     return finish_meetings(pairs, report, people=people, channel=channel)

@@ -40,7 +40,15 @@ from ambassadors.errors import InputError
 from ambassadors.io.report import Loaded, LoadReport
 
 from ._chat import chat_pairs
-from ._common import Source, finish, new_report, open_source, resolve_people_keys, slug
+from ._common import (
+    Source,
+    finish,
+    new_report,
+    open_source,
+    resolve_people_keys,
+    roster_frame,
+    slug,
+)
 
 __all__ = [
     "read_slack_export",
@@ -328,6 +336,7 @@ def read_slack_channel_activity(
     """
     name = channel.lstrip("#")
     col = slug(name)
+    people = roster_frame(people)
     report = new_report(path, kind="signals", fmt="slack")
     with open_source(path) as src:
         exp = _Export(src)

@@ -26,7 +26,15 @@ import pandas as pd
 from ambassadors.errors import InputError
 from ambassadors.io.report import Loaded, LoadReport
 
-from ._common import csv_header, finish, new_report, norm_key, pick_column, read_csv_columns, resolve_roles
+from ._common import (
+    csv_header,
+    finish,
+    new_report,
+    norm_key,
+    pick_column,
+    read_csv_columns,
+    resolve_roles,
+)
 
 __all__ = ["read_viva_p2p", "parse_viva_p2p", "read_viva_person_query", "ROLES", "PERSON_ATTRIBUTES"]
 
