@@ -179,6 +179,11 @@ def test_include_exclude_and_eligibility_are_honoured():
     mask = pd.Series(False, index=g.ids)
     mask[["a5", "b0"]] = True
     assert sorted(propose_ambassadors(g, size=2, eligible=mask).ids) == ["a5", "b0"]
+    assert sorted(propose_ambassadors(g, size=2, eligible=mask.astype(int)).ids) == ["a5", "b0"]
+    # an explicitly included person need not be eligible; the plan says so
+    r = ranking_for(g, {}, eligible=["a0", "b0", "b1"])
+    plan = propose_ambassadors(g, r, size=3, include=["a3"])
+    assert "a3" in plan.ids and any("not eligible: 'a3'" in note for note in plan.notes)
 
 
 def test_opted_out_people_are_never_chosen():

@@ -844,8 +844,10 @@ def _ranking_columns(graph: CollaborationGraph, ranking: pd.DataFrame | None) ->
 
 def _eligible_mask(graph: CollaborationGraph, eligible: Any) -> np.ndarray:
     n = graph.n_people
-    if isinstance(eligible, pd.Series) and (eligible.dtype == bool or str(eligible.dtype) == "boolean"):
-        s = eligible.copy()
+    if isinstance(eligible, pd.Series) and (
+        eligible.dtype == bool or str(eligible.dtype) == "boolean" or pd.api.types.is_numeric_dtype(eligible)
+    ):
+        s = (eligible != 0) if pd.api.types.is_numeric_dtype(eligible) and eligible.dtype != bool else eligible.copy()
         s.index = pd.Index([str(i) for i in s.index])
         return s.reindex(graph.ids).astype("boolean").fillna(False).to_numpy(dtype=bool)
     if isinstance(eligible, str):
