@@ -26,6 +26,11 @@ _EXPORTS: dict[str, str] = {
     "read_signals": "ambassadors.io",
     "combine_interactions": "ambassadors.io",
     "combine_signals": "ambassadors.io",
+    "read_format": "ambassadors.io.formats",
+    "detect_format": "ambassadors.io.formats",
+    "read_viva_person_query": "ambassadors.io.formats",
+    "read_engage_activity": "ambassadors.io.formats",
+    "read_slack_channel_activity": "ambassadors.io.formats",
     # graph
     "CollaborationGraph": "ambassadors.graph",
     "build_graph": "ambassadors.graph",
