@@ -188,6 +188,9 @@ def test_deterministic_and_invariant_under_reordering(org, data, seed):
     g2, r2 = build(rev)
     third = propose_ambassadors(g2, r2, size=k, min_per_department=m, seed=seed)
     assert third.objective_value == first.objective_value
+    greedy = propose_ambassadors(graph, ranking, size=k, min_per_department=m, seed=seed, method="greedy")
+    greedy_rev = propose_ambassadors(g2, r2, size=k, min_per_department=m, seed=seed, method="greedy")
+    assert greedy.ids == greedy_rev.ids
 
 
 @SETTINGS

@@ -532,6 +532,7 @@ def _iterated_local_search(inst: _Instance, best: np.ndarray, *, seed: int, dead
         if stale >= PERTURBATION_PATIENCE:
             break
         free = best[~fixed[best]]
+        free = free[np.argsort(inst.idr[free])]  # person_id order: independent of roster order
         if len(free) == 0:
             break
         if time.monotonic() > deadline:
@@ -559,7 +560,7 @@ def _swap_search(inst: _Instance, chosen: np.ndarray, deadline: float) -> tuple[
     nc, ni = inst.nc, inst.cover.n_items
     M, C = inst.cover.matrix, inst.cover.csc
     w = inst.w
-    chosen = [int(c) for c in chosen]
+    chosen = [int(c) for c in np.asarray(chosen)[np.argsort(inst.idr[np.asarray(chosen)])]]  # person_id order
     is_chosen = np.zeros(nc, dtype=bool)
     is_chosen[chosen] = True
     fixed = np.zeros(nc, dtype=bool)
