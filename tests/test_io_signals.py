@@ -104,3 +104,11 @@ def test_signals_table_can_be_read_again(tmp_path):
     table, _ = read_signals(write(tmp_path, "s.csv", "id,posts,survey\n007,1,Agree\n"))
     again, _ = read_signals(table)
     pd.testing.assert_frame_equal(again, table, check_dtype=False)
+
+
+def test_long_form_with_a_date_column(tmp_path):
+    path = write(tmp_path, "s.csv", "user_id,question,answer,submitted_at\n"
+                                    "1,survey_q1,Agree,2024-01-01\n1,survey_q1,Disagree,2024-02-01\n")
+    table, report = read_signals(path)
+    assert table.loc["1", "survey_q1"] == "Disagree"
+    assert any("submitted_at" in n for n in report.notes) and report.balanced

@@ -36,6 +36,9 @@ SIGNAL_ALIASES: dict[str, list[str]] = {
     "value": ["score", "answer", "response", "val"],
 }
 
+_TIME_COLUMNS = {"date", "time", "timestamp", "datetime", "answeredat", "submittedat", "week",
+                 "month", "period"}
+
 #: Signals that are yes/no by contract -> canonical name. Other yes/no text stays text.
 BOOLEAN_SIGNALS: dict[str, str] = {
     "optin": "opt_in", "optedin": "opt_in",
@@ -136,7 +139,13 @@ def read_signals(path_or_frame: str | PathLike | pd.DataFrame, *,
         raise InputError(f"{source}: column 'person_id' not found; columns are: "
                          f"{', '.join(map(str, frame.columns)) or '(none)'}")
     others = [c for c in frame.columns if mapping.get(c) != "person_id"]
-    long = {mapping.get(c) for c in others} == {"signal", "value"} and len(others) == 2
+    times = [c for c in others if normalize_name(c) in _TIME_COLUMNS]
+    core = [c for c in others if c not in times]
+    long = {mapping.get(c) for c in core} == {"signal", "value"} and len(core) == 2
+    if long and times:
+        frame = frame.drop(columns=times)
+        report.notes.append(f"long form: column(s) {', '.join(times)} not used (file order "
+                            "decides which repeated answer is kept)")
     if not long:  # wide: only the person column is renamed
         mapping = {c: o for c, o in mapping.items() if o == "person_id"}
         notes = [n for n in notes if n.endswith("'person_id'") or "(columns=)" in n]
