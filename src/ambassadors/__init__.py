@@ -58,6 +58,9 @@ _EXPORTS: dict[str, str] = {
     "plot_coverage": "ambassadors.plot",
     "plot_score_breakdown": "ambassadors.plot",
     "write_report": "ambassadors.report",
+    "render_report": "ambassadors.report",
+    "save_figure": "ambassadors.plot",
+    "slide_figure": "ambassadors.plot",
     # privacy
     "pseudonymize": "ambassadors.privacy",
     "reidentify": "ambassadors.privacy",

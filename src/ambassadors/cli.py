@@ -338,16 +338,12 @@ def _write_report(analysis, out: Path, *, map_path: Path | None, min_group_size:
                  scores=analysis.scores, load_reports=analysis.load_reports,
                  min_group_size=min_group_size)
     if map_path is not None:
-        import matplotlib
+        from ambassadors.plot import plot_influence_map, save_figure, slide_figure
 
-        matplotlib.use("Agg")
-        from ambassadors.plot import plot_influence_map, save_figure
-        import matplotlib.pyplot as plt
-
-        fig, ax = plt.subplots(figsize=(16, 9), dpi=150)
-        plot_influence_map(analysis.graph, analysis.plan, scores=analysis.scores, ax=ax)
+        fig, ax = slide_figure()
+        plot_influence_map(analysis.graph, analysis.plan, scores=analysis.scores, ax=ax,
+                           min_group_size=min_group_size)
         save_figure(fig, map_path)
-        plt.close(fig)
 
 
 def cmd_demo(args) -> int:
