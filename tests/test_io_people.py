@@ -175,3 +175,9 @@ def test_a_read_table_can_be_read_again():
     people = read_people(KRACKHARDT / "attributes.csv").table
     again = read_people(people).table
     pd.testing.assert_frame_equal(again, people)
+
+
+def test_a_filtered_frame_index_is_not_an_attribute():
+    frame = pd.DataFrame({"id": ["1", "2", "3"], "dept": ["A", "B", "A"]})
+    people, _ = read_people(frame[frame["dept"] == "A"])
+    assert people.index.tolist() == ["1", "3"] and list(people.columns) == ["department"]

@@ -477,8 +477,8 @@ def _check_header(names: list[object], source: str) -> list[str]:
 
 def _stringify_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """Strings for every column (blank for missing); datetime columns kept."""
-    if not isinstance(frame.index, pd.RangeIndex) or frame.index.name is not None:
-        frame = frame.reset_index()
+    # a named index (person_id) is data; an unnamed one (0..n, or what a filter left) is not
+    frame = frame.reset_index(drop=all(name is None for name in frame.index.names))
     out = {}
     for name in frame.columns:
         col = frame[name]
