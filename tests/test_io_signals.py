@@ -112,3 +112,8 @@ def test_long_form_with_a_date_column(tmp_path):
     table, report = read_signals(path)
     assert table.loc["1", "survey_q1"] == "Disagree"
     assert any("submitted_at" in n for n in report.notes) and report.balanced
+
+
+def test_a_file_without_signal_columns(tmp_path):
+    with pytest.raises(InputError, match=r"ids\.csv: no signal columns .*columns are: id"):
+        read_signals(write(tmp_path, "ids.csv", "id\n1\n2\n"))

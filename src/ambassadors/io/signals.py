@@ -139,6 +139,9 @@ def read_signals(path_or_frame: str | PathLike | pd.DataFrame, *,
         raise InputError(f"{source}: column 'person_id' not found; columns are: "
                          f"{', '.join(map(str, frame.columns)) or '(none)'}")
     others = [c for c in frame.columns if mapping.get(c) != "person_id"]
+    if not others:
+        raise InputError(f"{source}: no signal columns besides the person column; columns are: "
+                         f"{', '.join(map(str, frame.columns))}")
     times = [c for c in others if normalize_name(c) in _TIME_COLUMNS]
     core = [c for c in others if c not in times]
     long = {mapping.get(c) for c in core} == {"signal", "value"} and len(core) == 2
