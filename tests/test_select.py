@@ -84,6 +84,13 @@ def coverage_masks(graph, hops=1) -> dict[str, int]:
     return masks
 
 
+@pytest.fixture(scope="module")
+def krackhardt_mutual(krackhardt):
+    """Advice ties only where both managers name each other: sparser, so reach is not trivial."""
+    edges = krackhardt.edges()[["source", "target"]]
+    return build_graph(krackhardt.people, edges, reciprocal_only=True)
+
+
 def brute_force(graph, k, *, hops=1, min_per_department=1, candidates=None):
     """Best reach over every feasible group of size k (each department with candidates gets
     min(min_per_department, its candidates))."""
@@ -119,6 +126,18 @@ def test_krackhardt_exact_equals_brute_force_and_greedy_within_bound(krackhardt,
     factor = 1 - 1 / math.e if min_per_department == 0 else 0.5
     assert greedy.objective_value >= factor * best
     assert greedy.bound is not None and greedy.bound >= best >= greedy.objective_value
+
+
+@pytest.mark.parametrize("size,min_per_department", [(1, 0), (2, 0), (5, 1)])
+def test_krackhardt_mutual_ties_exact_equals_brute_force(krackhardt_mutual, size, min_per_department):
+    g = krackhardt_mutual
+    best = brute_force(g, size, min_per_department=min_per_department)
+    exact = propose_ambassadors(g, size=size, min_per_department=min_per_department, method="exact")
+    greedy = propose_ambassadors(g, size=size, min_per_department=min_per_department, method="greedy")
+    assert exact.objective_value == best == reach_of(g, exact.ids)
+    assert greedy.bound >= best >= greedy.objective_value
+    if size <= 2:
+        assert best < g.n_people  # a non-trivial instance
 
 
 def test_krackhardt_default_plan_covers_every_department(krackhardt):
