@@ -82,16 +82,16 @@ def _standin_organization(n: int, seed: int = 0):
     return people, None, chat, None
 
 
-def _organization(n: int, seed: int):
+def _organization(n: int, seed: int, messages_per_month: float):
     try:
         from ambassadors.datasets import make_organization
     except ImportError:
         return _standin_organization(n, seed), "stand-in"
-    org = make_organization(n, max(8, n // 1200), seed=seed)
+    org = make_organization(n, max(8, n // 1200), seed=seed, messages_per_month=messages_per_month)
     return (org.people, org.emails, org.chat, (org.survey, org.activity)), "make_organization"
 
 
-def child(n: int, seed: int, out: Path) -> None:
+def child(n: int, seed: int, out: Path, messages_per_month: float = 10.0) -> None:
     import pandas as pd
 
     import ambassadors.metrics as metrics
@@ -99,7 +99,7 @@ def child(n: int, seed: int, out: Path) -> None:
 
     timer = Timer()
     start = time.perf_counter()
-    (people, emails, chat, signals), generator = _organization(n, seed)
+    (people, emails, chat, signals), generator = _organization(n, seed, messages_per_month)
     timer.record("generate", time.perf_counter() - start)
 
     tmp = Path(tempfile.mkdtemp(prefix="ambassadors-bench-"))
@@ -110,7 +110,9 @@ def child(n: int, seed: int, out: Path) -> None:
     chat.to_csv(tmp / "chat.csv", index=False)
     timer.record("write_csv", time.perf_counter() - start)
 
-    info: dict[str, object] = {"n_people": n, "generator": generator, "seed": seed}
+    info: dict[str, object] = {
+        "n_people": n, "generator": generator, "seed": seed, "messages_per_month": messages_per_month,
+    }
     # -- read ------------------------------------------------------------------------
     start = time.perf_counter()
     try:
@@ -246,11 +248,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default="1000,10000,50000", help="comma-separated numbers of people")
     parser.add_argument("--repeat", type=int, default=1, help="runs per size (median reported)")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--messages-per-month", type=float, default=10.0,
+                        help="mails per person per month (10: ~4.1M pairs at 50k people; 14: ~5.5M)")
     parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
-        child(args.child, args.seed, args.out)
+        child(args.child, args.seed, args.out, args.messages_per_month)
         return 0
     sizes = [int(s.replace("_", "").replace("k", "000")) for s in args.sizes.split(",") if s.strip()]
     results = []
@@ -259,7 +263,8 @@ def main(argv: list[str] | None = None) -> int:
         for i in range(args.repeat):
             with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as fh:
                 path = Path(fh.name)
-            cmd = [sys.executable, str(Path(__file__).resolve()), "--child", str(n), "--seed", str(args.seed), "--out", str(path)]
+            cmd = [sys.executable, str(Path(__file__).resolve()), "--child", str(n), "--seed", str(args.seed), "--out", str(path),
+                   "--messages-per-month", str(args.messages_per_month)]
             proc = subprocess.run(cmd, env=os.environ.copy())
             if proc.returncode != 0:
                 print(f"size {n}: run {i + 1} failed (exit {proc.returncode})", file=sys.stderr)
