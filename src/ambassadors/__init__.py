@@ -26,6 +26,7 @@ _EXPORTS: dict[str, str] = {
     "read_signals": "ambassadors.io",
     "combine_interactions": "ambassadors.io",
     "combine_signals": "ambassadors.io",
+    "read_table": "ambassadors.io",
     "read_format": "ambassadors.io.formats",
     "detect_format": "ambassadors.io.formats",
     "read_viva_person_query": "ambassadors.io.formats",
@@ -52,6 +53,9 @@ _EXPORTS: dict[str, str] = {
     "default_size": "ambassadors.select",
     "simulate_spread": "ambassadors.spread",
     "compare_plans": "ambassadors.spread",
+    "top_k": "ambassadors.spread",
+    "SpreadResult": "ambassadors.spread",
+    "Reach": "ambassadors.select",
     # present
     "plot_influence_map": "ambassadors.plot",
     "plot_department_matrix": "ambassadors.plot",

@@ -319,11 +319,6 @@ INTERACTION_ALIASES: dict[str, list[str]] = {
 
 _LIST_TARGETS = {"recipients", "toaddresses", "torecipients", "recipientemails", "receivers",
                  "attendees"}
-_EXPORT_SUFFIXES = {".mbox", ".eml", ".zip", ".ics", ".ical", ".msg", ".mbx", ".vcs"}
-
-
-
-
 _LIST_TARGETS = {"recipients", "toaddresses", "torecipients", "recipientemails", "receivers",
                  "attendees"}
 _EXPORT_SUFFIXES = {".mbox", ".eml", ".zip", ".ics", ".ical", ".msg", ".mbx", ".vcs"}
@@ -356,7 +351,17 @@ def _is_export(obj: object) -> bool:
     if not isinstance(obj, (str, PathLike)):
         return False
     path = Path(obj).expanduser()
-    return path.is_dir() or path.suffix.lower() in _EXPORT_SUFFIXES
+    if path.is_dir() or path.suffix.lower() in _EXPORT_SUFFIXES:
+        return True
+    if path.is_file() and path.suffix.lower() in (".csv", ".tsv", ".txt", ".gz"):
+        # message traces, mail-log exports, meeting attendance and Viva queries are CSV too:
+        # their headers tell them apart from a plain edge list or event log
+        try:
+            from ambassadors.io.formats import detect_format
+        except ImportError:
+            return False
+        return detect_format(path) is not None
+    return False
 
 
 def _any_substring(arr: object, *needles: str) -> bool:

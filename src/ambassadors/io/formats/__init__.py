@@ -97,8 +97,9 @@ def _from_header(header: list[str]) -> set[str]:
         found.add("m365_trace")
     if (
         keys & {"messageid", "rfc822messageid", "messageinforfc2822messageid"}
-        and keys & {"sender", "from", "messageinfosourceaddress"}
-        and keys & {"recipient", "recipients", "to", "messageinfodestinationaddress"}
+        # Google's own column names; a generic From/To/Message-ID log is a plain event table
+        and keys & {"sender", "messageinfosourceaddress"}
+        and keys & {"recipient", "messageinfodestinationaddress"}
     ):
         found.add("google_email_log")
     if {"primarycollaboratorpersonid", "secondarycollaboratorpersonid"} <= keys:
