@@ -81,3 +81,29 @@ def test_people_as_a_path(tmp_path):
     path, _ = sample("meetings_csv", tmp_path)
     table, report = read_format(path, people=tmp_path / "people.csv")
     assert sorted(table["source"].astype(str)) == ["001", "002"] and report.balanced
+
+
+@pytest.mark.parametrize("fmt", list(FORMATS))
+def test_each_format_detected_without_format_option(tmp_path, fmt):
+    """CSV exports too: the header tells a message trace or a meetings file from an edge list."""
+    path, _ = sample(fmt, tmp_path)
+    direct = read_format(path, people=roster())
+    via = ambassadors.read_interactions(path, people=roster())
+    assert via.report.balanced
+    assert len(via.table) == len(direct.table) > 0
+
+
+@pytest.mark.parametrize("fmt", list(FORMATS))
+def test_each_format_through_the_cli(tmp_path, fmt, capsys):
+    from ambassadors.cli import main
+
+    path, _ = sample(fmt, tmp_path)
+    roster().to_csv(tmp_path / "people.csv")
+    out = tmp_path / "ranking.csv"
+    code = main(["rank", "--people", str(tmp_path / "people.csv"), "--interactions", str(path),
+                 "--out", str(out), "--no-progress"])
+    err = capsys.readouterr().err
+    assert code == 0, err
+    assert "rows read" in err and "0 ties" not in err
+    ranking = pd.read_csv(out, dtype={"person_id": str})
+    assert sorted(ranking["person_id"]) == sorted(roster().index)

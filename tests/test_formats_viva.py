@@ -132,3 +132,22 @@ def test_engage_counts_property(tmp_path_factory, rows):
     assert report.balanced and report.rows_read == len(rows)
     assert int(signals[["posts", "replies"]].to_numpy().sum()) == report.rows_used
     assert list(signals.index) == list(roster().index)
+
+
+def test_engage_activity_through_the_cli(tmp_path, capsys):
+    """--engage turns an Engage export into enthusiasm signals that reach the ranking."""
+    from ambassadors.cli import main
+
+    z = write_zip(tmp_path / "export.zip", {"export/Messages.csv": ENGAGE_MESSAGES,
+                                            "export/Users.csv": ENGAGE_USERS, "export/Groups.csv": "id,name\n"})
+    roster().to_csv(tmp_path / "people.csv")
+    edges = tmp_path / "edges.csv"
+    edges.write_text("source,target\n001,002\n002,003\n003,004\n004,005\n005,001\n")
+    out = tmp_path / "ranking.csv"
+    code = main(["rank", "--people", str(tmp_path / "people.csv"), "--interactions", str(edges),
+                 "--engage", str(z), "--engage-group", "#social-media", "--out", str(out), "--no-progress"])
+    err = capsys.readouterr().err
+    assert code == 0, err
+    ranking = pd.read_csv(out, dtype={"person_id": str}).set_index("person_id")
+    assert ranking.loc["002", "enthusiasm"] > ranking.loc["005", "enthusiasm"]
+    assert "reaction" in ranking.loc["002", "reason"] or "repl" in ranking.loc["002", "reason"]

@@ -38,6 +38,11 @@ def _add_inputs(p: argparse.ArgumentParser) -> None:
                    help="enthusiasm signals: survey answers, activity counts, opt-ins (repeatable)")
     g.add_argument("--format", dest="interactions_format", metavar="NAME", default=None,
                    help="force the format of the --interactions files (default: detected)")
+    g.add_argument("--engage", action="append", metavar="FILE", default=None,
+                   help="Viva Engage / Yammer messages export: posts and replies per person "
+                        "become enthusiasm signals (repeatable)")
+    g.add_argument("--engage-group", metavar="NAME", default=None,
+                   help="also count activity in this Engage group (e.g. social-media) as a signal")
 
 
 def _add_graph(p: argparse.ArgumentParser) -> None:
@@ -194,7 +199,8 @@ def _key(args) -> bytes | None:
 
 
 def _inputs(args) -> list[str]:
-    files = [args.people, *(args.interactions or []), *(args.signals or []), *(getattr(args, "exclude", None) or [])]
+    files = [args.people, *(args.interactions or []), *(args.signals or []),
+             *(getattr(args, "engage", None) or []), *(getattr(args, "exclude", None) or [])]
     return [f for f in files if f]
 
 
@@ -220,20 +226,22 @@ def _run(args, *, select: bool):
         "reciprocal_only": args.reciprocal_only,
         "channel_weights": _parse_spec(args.channel_weights, "--channel-weights"),
     }
+    from ambassadors.io import read_interactions, read_people
+
+    people = read_people(args.people)
     interactions: list[Any] = list(args.interactions)
     if args.interactions_format:
-        from ambassadors.io import read_interactions
-        from ambassadors.io import read_people
-
-        people = read_people(args.people)
         interactions = [read_interactions(p, people=people.table, format=args.interactions_format)
                         for p in interactions]
-        people_in: Any = people
-    else:
-        people_in = args.people
+    signals: list[Any] = list(args.signals or [])
+    if args.engage:
+        from ambassadors.io.formats import read_engage_activity
+
+        signals += [read_engage_activity(p, people=people.table, group=args.engage_group)
+                    for p in args.engage]
     levels = [_level(v) for v in (args.exclude_level or [])]
     analysis = analyze(
-        people_in, interactions, args.signals,
+        people, interactions, signals,
         size=getattr(args, "size", None), weights=_parse_weights(args.weights), exclude=exclude,
         exclude_levels=levels, min_tenure=args.min_tenure, min_enthusiasm=args.min_enthusiasm,
         include=getattr(args, "include", None) or (), hops=getattr(args, "hops", 1),
