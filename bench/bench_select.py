@@ -3,9 +3,11 @@
 Builds a graph with :func:`ambassadors.graph.build_graph` from ~5 M random interaction pairs
 (42 departments of uneven size, 70 % of pairs inside the department, heavy-tailed activity),
 then times ``propose_ambassadors(graph, hops=1)`` (default size, about 140 ambassadors).
-Prints the median of 3 runs. Usage::
+Prints the median of 3 runs. ``--scores`` adds a ranking with random composite scores and
+``--reach-tolerance 0.02`` trades up to 2 % of reach for score. Usage::
 
     /work/venv/bin/python bench/bench_select.py [--people 50000] [--pairs 5000000] [--repeat 3]
+        [--scores] [--reach-tolerance 0.02]
 """
 
 from __future__ import annotations
@@ -50,17 +52,26 @@ def main() -> None:
     parser.add_argument("--pairs", type=int, default=5_000_000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--hops", type=int, default=1)
+    parser.add_argument("--reach-tolerance", type=float, default=0.0,
+                        help="trade this share of reach for composite score (needs scores: see --scores)")
+    parser.add_argument("--scores", action="store_true",
+                        help="pass a ranking with random composite scores (seeded), everyone eligible")
     args = parser.parse_args()
     t = time.perf_counter()
     graph = synthetic_graph(args.people, args.pairs)
     print(f"graph built in {time.perf_counter() - t:.1f} s: {graph.summary().splitlines()[0]}")
+    ranking = None
+    if args.scores:
+        rng = np.random.default_rng(1)
+        ranking = pd.DataFrame({"score": rng.random(graph.n_people), "eligible": True},
+                               index=pd.Index(graph.ids, name="person_id"))
     times = []
     for _ in range(args.repeat):
         # a fresh graph object each time so that no cached adjacency is reused
         g = type(graph)(people=graph.people, weights=graph.weights, counts=graph.counts,
                         directed=graph.directed, params=graph.params, dropped=graph.dropped)
         t = time.perf_counter()
-        plan = propose_ambassadors(g, hops=args.hops)
+        plan = propose_ambassadors(g, ranking, hops=args.hops, reach_tolerance=args.reach_tolerance)
         times.append(time.perf_counter() - t)
     print(plan.summary())
     print("times (s): " + ", ".join(f"{x:.2f}" for x in times))

@@ -59,6 +59,12 @@ LP_BOUND_MAX_NNZ = 300_000
 #: most LAGRANGIAN_WORK / coverage non-zeros.
 LAGRANGIAN_MAX_STEPS = 60
 LAGRANGIAN_WORK = 80_000_000
+#: Reach-tolerance heuristic: bisection steps on the blend weight ``mu`` of ``reach + mu * score``,
+#: over ``mu`` in this range (times the plan's reach per ambassador; score scaled to [0, 1]) ...
+TOLERANCE_BISECTION_STEPS = 10
+TOLERANCE_MU_RANGE = (1e-3, 1e4)
+#: ... then at most this many passes of the score swap search.
+TOLERANCE_SWAP_PASSES = 4
 #: One extra ambassador per this many people in a department (see :func:`default_size`).
 PEOPLE_PER_EXTRA_AMBASSADOR = 500
 
@@ -207,6 +213,16 @@ class Plan:
             )
         else:
             lines.append(f"objective {value}; no upper bound computed")
+        tol = self.params.get("reach_tolerance", 0.0)
+        if tol and "best_reach" in self.params:
+            what = "expected spread" if self.objective == "spread" else "reach"
+            lines.append(
+                f"reach tolerance {tol:.1%}: {what} {self.objective_value:,.6g} >= threshold "
+                f"{self.params['reach_threshold']:,.6g} ({1 - tol:.1%} of the best {what} "
+                f"{self.params['best_reach']:,.6g}); composite score {self.params['score']:.4g} "
+                f"vs {self.params['best_reach_score']:.4g} for the reach-optimal plan"
+                + (f" (upper bound {self.params['score_bound']:.4g})" if self.params.get("score_bound") is not None else "")
+            )
         if len(self.uncovered):
             lines.append(
                 f"{len(self.uncovered)} department(s) without an eligible person: "
@@ -400,14 +416,17 @@ def _key(inst: _Instance, chosen: np.ndarray) -> tuple[float, float]:
     return _value(inst, chosen), float(inst.s[np.asarray(chosen, dtype=np.int64)].sum())
 
 
-def _lazy_greedy(inst: _Instance, start: np.ndarray | None = None, banned: np.ndarray | None = None) -> np.ndarray:
+def _lazy_greedy(inst: _Instance, start: np.ndarray | None = None, banned: np.ndarray | None = None,
+                 bonus: np.ndarray | None = None) -> np.ndarray:
     """Lazy greedy (CELF) under department minimums and caps, with reserved slots.
 
     A candidate of a department still short of its minimum may always be added; any other
     only while the free slots exceed the open minimums. This is the greedy algorithm over the
     matroid of selections that can still be completed, so the classic guarantees apply.
+    ``bonus`` (optional) is added to every gain, as in :func:`_greedy`.
     """
     nc, n_dept = inst.nc, len(inst.req)
+    extra = np.zeros(nc) if bonus is None else np.asarray(bonus, dtype=np.float64)
     covered = np.zeros(inst.cover.n_items, dtype=bool)
     count = np.zeros(n_dept, dtype=np.int64)
     chosen: list[int] = []
@@ -437,6 +456,7 @@ def _lazy_greedy(inst: _Instance, start: np.ndarray | None = None, banned: np.nd
         rows = sp.csr_array(base[inst.cover._base_rows])
         gains = np.minimum(np.asarray(rows @ deg_w).ravel(), inst.w.sum())
         fresh_at = -1
+    gains = gains + extra
     heap = [(-float(gains[c]), -float(inst.s[c]), int(inst.idr[c]), int(c), fresh_at)
             for c in np.flatnonzero(~is_chosen & ~skip)]
     heapq.heapify(heap)
@@ -451,24 +471,28 @@ def _lazy_greedy(inst: _Instance, start: np.ndarray | None = None, banned: np.nd
             continue  # the remaining slots are reserved for departments below their minimum
         if at != step:
             row = inst.cover.row(c)
-            gain = float(inst.w[row][~covered[row]].sum())
+            gain = float(inst.w[row][~covered[row]].sum()) + float(extra[c])
             heapq.heappush(heap, (-gain, neg_s, idr, c, step))
             continue
         take(c)
         step += 1
     if len(chosen) < inst.k and banned is not None:
         # the banned people were needed to satisfy the constraints: finish without the ban
-        return _lazy_greedy(inst, start=np.asarray(chosen, dtype=np.int64))
+        return _lazy_greedy(inst, start=np.asarray(chosen, dtype=np.int64), bonus=bonus)
     return np.asarray(chosen, dtype=np.int64)
 
 
-def _greedy(inst: _Instance, start: np.ndarray | None = None, banned: np.ndarray | None = None) -> np.ndarray:
+def _greedy(inst: _Instance, start: np.ndarray | None = None, banned: np.ndarray | None = None,
+            bonus: np.ndarray | None = None) -> np.ndarray:
     """Greedy with exact marginal gains kept up to date by vectorised sparse updates.
 
     Picks the same people as lazy greedy (CELF), under the same reserved-slot rule, but instead
     of re-evaluating stale candidates one by one it subtracts, after each pick, the weight of
     the newly covered items from the gain of every candidate covering them (a CSC gather and
     a bincount). Every item is covered once, so all updates together cost ``O(nnz)``.
+
+    ``bonus`` (per candidate, optional) is added to every marginal gain: greedy on the blended
+    objective ``coverage + sum of bonus`` (still submodular), used by the reach-tolerance search.
     """
     M, C = inst.cover.matrix, inst.cover.csc
     nc = inst.nc
@@ -494,7 +518,7 @@ def _greedy(inst: _Instance, start: np.ndarray | None = None, banned: np.ndarray
             ok &= count[inst.dept] < inst.req[inst.dept]
         if not ok.any():
             break
-        g = np.where(ok, gains, -np.inf)
+        g = np.where(ok, gains if bonus is None else gains + bonus, -np.inf)
         tie = np.flatnonzero(g >= g.max() - tol)
         c = int(tie[np.argmin(tiebreak[tie])])
         chosen[c] = True
@@ -507,7 +531,7 @@ def _greedy(inst: _Instance, start: np.ndarray | None = None, banned: np.ndarray
             cand_of, owner = _gather(C.indptr, C.indices, new)
             gains -= np.bincount(cand_of, weights=inst.w[new][owner], minlength=nc)
     if picks < inst.k and banned is not None:
-        return _greedy(inst, start=np.flatnonzero(chosen))
+        return _greedy(inst, start=np.flatnonzero(chosen), bonus=bonus)
     return np.flatnonzero(chosen).astype(np.int64)
 
 
@@ -678,11 +702,15 @@ class _MilpResult(NamedTuple):
     optimal: bool
 
 
-def _milp(inst: _Instance, time_limit: float, *, relax: bool = False) -> _MilpResult:
+def _milp(inst: _Instance, time_limit: float, *, relax: bool = False, floor: float | None = None) -> _MilpResult:
     """Maximum coverage as a MILP solved by HiGHS (scipy.optimize.milp).
 
     max sum_j w_j y_j + eps sum_i s_i x_i  s.t.  y_j <= sum_{i covers j} x_i,  sum_i x_i = k,
     req_d <= sum_{i in d} x_i <= cap_d,  x binary,  0 <= y <= 1,  x_i = 1 for included people.
+
+    With ``floor`` (the reach-tolerance problem) the objective is the score instead,
+    max sum_i s_i x_i + tiny tie-breaks (reach, then person_id), under the extra constraint
+    sum_j w_j y_j >= floor; the bound returned is then a bound on sum_i s_i.
     """
     from scipy.optimize import Bounds, LinearConstraint, milp
 
@@ -696,7 +724,12 @@ def _milp(inst: _Instance, time_limit: float, *, relax: bool = False) -> _MilpRe
     eps = _epsilon(inst)
     # a last, tiny preference for earlier person_ids makes ties deterministic and label-free
     prefer = 1e-4 * (1.0 - inst.idr.argsort().argsort() / max(nc, 1))
-    cost = -np.concatenate([eps * (inst.s + prefer), inst.w[keep]])
+    if floor is None:
+        cost = -np.concatenate([eps * (inst.s + prefer), inst.w[keep]])
+    else:
+        # score first; reach (at most 1e-6 in all) and person_id (1e-8 each) only break ties
+        total_w = max(float(inst.w[keep].sum()), 1e-12)
+        cost = -np.concatenate([inst.s + 1e-4 * prefer, 1e-6 * inst.w[keep] / total_w])
     link = sp.csr_array(sp.hstack([-A.T, sp.csr_array(sp.identity(ni, format="csr"))], format="csr"))
     n_dept = len(inst.req)
     P = sp.csr_array((np.ones(nc), (inst.dept, np.arange(nc))), shape=(n_dept, nc))
@@ -707,6 +740,9 @@ def _milp(inst: _Instance, time_limit: float, *, relax: bool = False) -> _MilpRe
         LinearConstraint(size_row, inst.k, inst.k),
         LinearConstraint(dept_rows, inst.req.astype(float), np.minimum(inst.cap, nc).astype(float)),
     ]
+    if floor is not None:
+        reach_row = sp.csr_array(np.concatenate([np.zeros(nc), inst.w[keep]])[None, :])
+        cons.append(LinearConstraint(reach_row, float(floor), np.inf))
     lb = np.zeros(nc + ni)
     lb[inst.fixed] = 1.0
     integrality = np.concatenate([np.zeros(nc) if relax else np.ones(nc), np.zeros(ni)])
@@ -716,7 +752,7 @@ def _milp(inst: _Instance, time_limit: float, *, relax: bool = False) -> _MilpRe
     )
     if relax:
         bound = None if res.status != 0 else -float(res.fun)
-        if bound is not None and inst.integral:
+        if bound is not None and inst.integral and floor is None:
             bound = math.floor(bound + 1e-6)
         return _MilpResult(None, bound, False)
     chosen = None
@@ -728,7 +764,7 @@ def _milp(inst: _Instance, time_limit: float, *, relax: bool = False) -> _MilpRe
     bound = None
     if dual is not None and np.isfinite(dual):
         bound = -float(dual)
-        if inst.integral:
+        if inst.integral and floor is None:
             bound = math.floor(bound + 1e-6)
     optimal = res.status == 0 and chosen is not None
     return _MilpResult(chosen, bound, optimal)
@@ -741,6 +777,167 @@ def _epsilon(inst: _Instance) -> float:
     positive = inst.w[inst.w > 0]
     smallest = float(positive.min()) if positive.size else 1.0
     return 1e-6 * smallest / (inst.k + 1)
+
+
+# ---------------------------------------------------------------------------------------
+# trading reach for score (reach_tolerance)
+# ---------------------------------------------------------------------------------------
+class _Trade(NamedTuple):
+    chosen: np.ndarray
+    method: str
+    status: str
+    score_bound: float | None  # proven upper bound on sum of s over plans meeting the floor
+
+
+def _reach_floor(inst: _Instance, best: float, tolerance: float) -> float:
+    """``(1 - tolerance) * best``, rounded up to a whole person when reach counts people."""
+    floor = (1.0 - tolerance) * best
+    return float(math.ceil(floor - 1e-9)) if inst.integral else floor
+
+
+def _trade_reach(inst: _Instance, reach_plan: np.ndarray, floor: float, *, method: str,
+                 time_limit: float) -> _Trade:
+    """The highest-score plan whose objective (reach) is at least ``floor``.
+
+    ``reach_plan`` (the reach-optimal plan, whose value defines ``floor``) is always a feasible
+    answer, so the result never has a lower score. In order:
+
+    1. the top-score plan (:func:`_top_score`, exact) when it already meets the floor: optimal;
+    2. a Lagrangian blend: greedy on ``reach + mu * s`` with bisection on ``log mu``, keeping the
+       best-scoring plan that meets the floor (each step one greedy, ``O(nnz + k * candidates)``);
+    3. a score swap search from that plan and from ``reach_plan`` (:func:`_score_swap_search`);
+    4. on small instances (as for the exact reach path) or with ``method="exact"``, the MILP
+       with the floor as a constraint and the score as objective (:func:`_milp`).
+    """
+    eps_v = 1e-9 * max(1.0, float(inst.w.sum()))
+    top = _top_score(inst)
+    score_bound = float(inst.s[top].sum())
+
+    def key(ch: np.ndarray) -> tuple[float, float]:
+        return round(float(inst.s[ch].sum()), 9), _value(inst, ch)
+
+    free = np.ones(inst.nc, dtype=bool)
+    free[inst.fixed] = False
+    if not free.any() or np.ptp(inst.s[free]) == 0:
+        # every plan has the same score: the reach-optimal plan is the best tie-break
+        return _Trade(np.sort(reach_plan), "top-score", "optimal", score_bound)
+    if _value(inst, top) >= floor - eps_v:
+        return _Trade(np.sort(top), "top-score", "optimal", score_bound)
+
+    deadline = time.monotonic() + float(time_limit)
+    best, best_key = np.sort(reach_plan), key(reach_plan)
+    # scale of mu: a typical marginal gain per person of score range
+    scale = max(_value(inst, reach_plan) / max(inst.k, 1), 1e-12)
+    lo, hi = math.log(scale * TOLERANCE_MU_RANGE[0]), math.log(scale * TOLERANCE_MU_RANGE[1])
+    pick = _lazy_greedy if inst.cover.lazy else _greedy
+    for _ in range(TOLERANCE_BISECTION_STEPS):
+        if time.monotonic() > deadline:
+            break
+        mid = 0.5 * (lo + hi)
+        trial = pick(inst, bonus=math.exp(mid) * inst.s)
+        if _value(inst, trial) >= floor - eps_v:
+            lo = mid
+            k_trial = key(trial)
+            if k_trial > best_key:
+                best, best_key = np.sort(trial), k_trial
+        else:
+            hi = mid
+    used, status = ("lagrangian" if inst.cover.lazy else "lagrangian+swap"), "heuristic"
+    if not inst.cover.lazy:
+        starts = [best] if np.array_equal(best, np.sort(reach_plan)) else [best, np.sort(reach_plan)]
+        for start in starts:
+            trial, _ = _score_swap_search(inst, start, floor, deadline)
+            if _value(inst, trial) >= floor - eps_v and key(trial) > best_key:
+                best, best_key = np.sort(trial), key(trial)
+    small = (not inst.cover.lazy and inst.cover.matrix.nnz <= EXACT_MAX_NNZ
+             and inst.nc <= EXACT_MAX_CANDIDATES)
+    if method == "exact" or (method == "auto" and small):
+        res = _milp(inst, time_limit, floor=floor - eps_v)
+        if res.bound is not None:
+            score_bound = min(score_bound, res.bound)
+        if res.chosen is not None and _value(inst, res.chosen) >= floor - eps_v and key(res.chosen) >= best_key:
+            best, best_key = np.sort(res.chosen), key(res.chosen)
+            used, status = "exact", ("optimal" if res.optimal else "time_limit")
+        elif method == "exact":
+            used, status = "exact", "time_limit"
+        if best_key[0] >= score_bound - (2e-6 + 1e-8 * inst.k):  # the MILP bound includes the tie-breaks
+            status = "optimal"
+    return _Trade(best, used, status, score_bound)
+
+
+def _score_swap_search(inst: _Instance, chosen: np.ndarray, floor: float, deadline: float,
+                       max_passes: int | None = None) -> tuple[np.ndarray, bool]:
+    """1-swap local search on the score under a reach floor.
+
+    For each ambassador in turn (person_id order), among the candidates with a higher score
+    whose swap keeps every constraint and the objective at least ``floor``, take the one with
+    the most score gained per unit of reach lost (swaps that lose no reach first; then more
+    reach, then person_id). Repeats for at most ``max_passes`` passes, until none is left.
+    Returns the selection and whether no such swap is left.
+    """
+    max_passes = TOLERANCE_SWAP_PASSES if max_passes is None else max_passes
+    nc, ni = inst.nc, inst.cover.n_items
+    M, C = inst.cover.matrix, inst.cover.csc
+    w, s = inst.w, inst.s
+    chosen = [int(c) for c in np.asarray(chosen)[np.argsort(inst.idr[np.asarray(chosen)])]]
+    is_chosen = np.zeros(nc, dtype=bool)
+    is_chosen[chosen] = True
+    fixed = np.zeros(nc, dtype=bool)
+    fixed[inst.fixed] = True
+    cnt = np.bincount(_gather(M.indptr, M.indices, np.asarray(chosen))[0], minlength=ni)
+    base_gain = np.asarray(M @ np.where(cnt == 0, w, 0.0), dtype=np.float64).ravel()
+    dept_count = np.bincount(inst.dept[chosen], minlength=len(inst.req))
+    value = float(w[cnt > 0].sum())
+    tol = 1e-9 * max(1.0, float(w.sum()))
+    for _ in range(max_passes):
+        improved = False
+        for pos in range(len(chosen)):
+            if time.monotonic() > deadline:
+                return np.asarray(chosen, dtype=np.int64), False
+            i = chosen[pos]
+            if fixed[i]:
+                continue
+            di = inst.dept[i]
+            can_leave = dept_count[di] - 1 >= inst.req[di]
+            allowed = ~is_chosen & (s > s[i] + 1e-12) & (
+                (inst.dept == di) | (can_leave & (dept_count[inst.dept] < inst.cap[inst.dept]))
+            )
+            if not allowed.any():
+                continue
+            row_i = M.indices[M.indptr[i]:M.indptr[i + 1]]
+            uniq = row_i[cnt[row_i] == 1]
+            delta = base_gain - float(w[uniq].sum())
+            if uniq.size:
+                cand_of, owner = _gather(C.indptr, C.indices, uniq)
+                delta = delta + np.bincount(cand_of, weights=w[uniq][owner], minlength=nc)
+            ok = allowed & (value + delta >= floor - tol)
+            if not ok.any():
+                continue
+            idx = np.flatnonzero(ok)
+            lost = np.maximum(-delta[idx], 0.0)
+            ratio = np.where(lost > tol, (s[idx] - s[i]) / np.maximum(lost, tol), np.inf)
+            order = np.lexsort((inst.idr[idx], -delta[idx], -(s[idx] - s[i]), -ratio))
+            c = int(idx[order[0]])
+            row_c = M.indices[M.indptr[c]:M.indptr[c + 1]]
+            touched = np.unique(np.concatenate([row_i, row_c]))
+            zero_before = cnt[touched] == 0
+            cnt[row_i] -= 1
+            cnt[row_c] += 1
+            change = (cnt[touched] == 0).astype(np.float64) - zero_before
+            nz = change != 0
+            if nz.any():
+                cols = touched[nz]
+                cand_of, owner = _gather(C.indptr, C.indices, cols)
+                base_gain += np.bincount(cand_of, weights=(change[nz] * w[cols])[owner], minlength=nc)
+            value += float(delta[c])
+            is_chosen[i], is_chosen[c] = False, True
+            dept_count[di] -= 1
+            dept_count[inst.dept[c]] += 1
+            chosen[pos] = c
+            improved = True
+        if not improved:
+            return np.asarray(chosen, dtype=np.int64), True
+    return np.asarray(chosen, dtype=np.int64), False
 
 
 def _rank_within(labels: np.ndarray) -> np.ndarray:
@@ -897,6 +1094,7 @@ def propose_ambassadors(
     seed: int = 0,
     p: float = 0.05,
     runs: int = 200,
+    reach_tolerance: float = 0.0,
 ) -> Plan:
     """Choose ambassadors who cover every department and reach the most colleagues.
 
@@ -1057,6 +1255,14 @@ def propose_ambassadors(
                   method=method, time_limit=time_limit, strict=strict, seed=seed)
     if objective == "spread":
         params.update(p=p, runs=runs)
+    if (isinstance(reach_tolerance, (bool, np.bool_)) or not isinstance(reach_tolerance, (int, float, np.number))
+            or not 0.0 <= float(reach_tolerance) < 1.0):
+        raise InputError(f"reach_tolerance must be a number with 0 <= reach_tolerance < 1, got {reach_tolerance!r}")
+    reach_tolerance = float(reach_tolerance)
+    if reach_tolerance > 0 and objective == "score":
+        raise InputError("reach_tolerance applies to objective='reach' or 'spread'; objective='score' "
+                         "already maximises the score: pass reach_tolerance=0 or another objective")
+    params["reach_tolerance"] = reach_tolerance
     notes: list[str] = []
     n = graph.n_people
     names = graph.department_names
@@ -1186,15 +1392,35 @@ def propose_ambassadors(
                     bound = min(bound, math.floor(lag + 1e-6) if inst.integral else lag)
         if bound is not None:
             bound = max(bound, value)
+    reach_plan = None
+    if reach_tolerance > 0:
+        # trade reach for score: the best-scoring plan within the tolerance of the best reach
+        reach_plan, best_value, reach_status = chosen, value, status
+        floor = _reach_floor(inst, best_value, reach_tolerance)
+        trade = _trade_reach(inst, chosen, floor, method=method, time_limit=time_limit)
+        chosen, used, status = trade.chosen, trade.method, trade.status
+        value = _value(inst, chosen)
+        to_raw = (lambda t: size * lo + (hi - lo) * t) if hi > lo else (lambda t: size * lo)
+        params.update(
+            best_reach=float(best_value), best_reach_status=reach_status, reach_threshold=float(floor),
+            best_reach_score=float(sc[reach_plan].sum()), score=float(sc[chosen].sum()),
+            score_bound=None if trade.score_bound is None else float(to_raw(trade.score_bound)),
+        )
+        swapped = len(np.setdiff1d(chosen, reach_plan))
+        notes.append(
+            f"reach_tolerance={reach_tolerance:g}: {swapped} of {size} ambassadors differ from the reach-optimal "
+            f"plan; objective {value:,.6g} vs {best_value:,.6g}, composite score {params['score']:.4g} vs "
+            f"{params['best_reach_score']:.4g}"
+        )
     gap = None
     if bound is not None:
         gap = 0.0 if bound <= 0 else max(0.0, (bound - value) / bound)
-        if status == "optimal":
+        if status == "optimal" and reach_plan is None:
             gap = 0.0
 
     return _make_plan(graph, info, cand, chosen, people_cover, person_w, include_codes, cand_mask, elig,
                       objective=objective, objective_value=value, method=used, bound=bound, gap=gap,
-                      status=status, params=params, notes=notes, hops=hops, inst=inst)
+                      status=status, params=params, notes=notes, hops=hops, inst=inst, reach_plan=reach_plan)
 
 
 def _optimise(inst: _Instance, *, method: str, time_limit: float, seed: int
@@ -1244,7 +1470,8 @@ def _reach_counts(graph: CollaborationGraph, members: np.ndarray) -> tuple[Reach
 
 
 def _make_plan(graph, info, cand, chosen, people_cover, person_w, include_codes, cand_mask, elig, *,
-               objective, objective_value, method, bound, gap, status, params, notes, hops, inst) -> Plan:
+               objective, objective_value, method, bound, gap, status, params, notes, hops, inst,
+               reach_plan=None) -> Plan:
     n = graph.n_people
     names = graph.department_names
     n_dept = len(names)
@@ -1283,6 +1510,8 @@ def _make_plan(graph, info, cand, chosen, people_cover, person_w, include_codes,
 
     dept_amb = np.bincount(dcode[members], minlength=n_dept)
     included = np.isin(members, include_codes)
+    traded_in = (np.zeros(len(members), dtype=bool) if reach_plan is None
+                 else ~np.isin(chosen, reach_plan))
     has_ranking = bool(info.attrs.get("given", False))
     reasons = []
     rank_reason = info["reason"].to_numpy(dtype=object)
@@ -1298,6 +1527,8 @@ def _make_plan(graph, info, cand, chosen, people_cover, person_w, include_codes,
                      f"({int(uniq_people[j])} not reached by other ambassadors)")
         if has_ranking and not np.isnan(drank[m]):
             parts.append(f"#{int(drank[m])} in {dep} by score")
+        if traded_in[j]:
+            parts.append(f"preferred for score over reach (reach_tolerance={params['reach_tolerance']:g})")
         sentence = "; ".join(parts)
         extra = str(rank_reason[m]).strip()
         if extra:
