@@ -95,3 +95,21 @@ def test_result_is_invariant_under_relabelling_ids(org):
     pr_base = base.scores["pagerank"].rename(index=mapping).sort_index()
     pr_new = renamed.scores["pagerank"].sort_index()
     np.testing.assert_allclose(pr_base.to_numpy(), pr_new.to_numpy(), atol=1e-9)
+
+
+def test_drop_opted_out_removes_people_from_the_graph(org):
+    survey = org.survey.copy()
+    survey = survey.set_index("person_id") if "person_id" in survey.columns else survey
+    out = list(org.people.index.astype(str)[:5])
+    survey["opt_out"] = survey.get("opt_out", pd.Series("", index=survey.index)).astype(object)
+    for pid in out:
+        survey.loc[pid, "opt_out"] = "yes"
+    kept = analyze(org.people.reset_index(), [org.emails], [survey.reset_index()], seed=0,
+                   progress=False, select=False)
+    dropped = analyze(org.people.reset_index(), [org.emails], [survey.reset_index()], seed=0,
+                      progress=False, select=False, drop_opted_out=True)
+    assert set(out) <= set(kept.graph.ids)                      # by default they stay as colleagues
+    assert not set(out) & set(dropped.graph.ids)               # with drop_opted_out they are gone
+    assert not set(out) & set(dropped.interactions["source"].astype(str))
+    assert not set(out) & set(dropped.interactions["target"].astype(str))
+    assert not kept.ranking.loc[out, "eligible"].any()         # never eligible either way
