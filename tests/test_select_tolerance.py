@@ -98,6 +98,25 @@ def test_zero_tolerance_is_the_default_plan(small):
         assert "best_reach" not in after.params
 
 
+def test_zero_tolerance_never_runs_the_trade_off_search(small, monkeypatch):
+    graph, ranking = small
+
+    def fail(*args, **kwargs):
+        raise AssertionError("the trade-off search ran with reach_tolerance=0")
+
+    monkeypatch.setattr(select_module, "_trade_reach", fail)
+    propose_ambassadors(graph, ranking, size=3)
+    propose_ambassadors(graph, ranking, size=3, reach_tolerance=0.0, method="greedy")
+
+
+def test_out_of_time_falls_back_to_the_reach_optimal_plan(small):
+    graph, ranking = small
+    base = propose_ambassadors(graph, ranking, size=4, method="greedy")
+    plan = propose_ambassadors(graph, ranking, size=4, method="greedy", reach_tolerance=0.2, time_limit=0.0)
+    assert plan.objective_value >= 0.8 * base.objective_value
+    assert total_score(plan, ranking) >= total_score(base, ranking) - 1e-12
+
+
 @pytest.mark.parametrize("tolerance", [0.05, 0.2, 0.5])
 @pytest.mark.parametrize("method", ["auto", "greedy", "exact"])
 def test_tolerance_keeps_reach_above_the_threshold_and_raises_the_score(small, tolerance, method):
