@@ -202,3 +202,22 @@ def test_demo_writes_the_three_files(tmp_path):
         f = tmp_path / "demo" / name
         assert f.exists() and f.stat().st_size > 500, name
     assert (tmp_path / "demo" / "influence_map.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_reach_tolerance_trades_reach_for_enthusiasm(tmp_path):
+    """On the sample, giving up 5 % of reach brings in more planted enthusiastic connectors."""
+
+    paths = _sample(tmp_path)
+    from ambassadors.datasets import load_sample
+
+    connectors = set(load_sample().truth["connectors"])
+    chosen = {}
+    for tol in ("0", "0.05"):
+        out_csv = tmp_path / f"tol{tol}.csv"
+        assert main(["shortlist", "--people", str(paths["people"]), "--interactions", str(paths["emails"]),
+                     "--interactions", str(paths["chat"]), "--signals", str(paths["survey"]),
+                     "--signals", str(paths["activity"]), "--reach-tolerance", tol,
+                     "--out", str(out_csv), "--quiet", "--no-progress", "--no-backups"]) == 0
+        table = pd.read_csv(out_csv, dtype={"person_id": str})
+        chosen[tol] = set(table["person_id"]) & connectors
+    assert len(chosen["0.05"]) > len(chosen["0"])

@@ -86,7 +86,12 @@ def _add_selection(p: argparse.ArgumentParser) -> None:
                    help="reach counts colleagues within this many steps (default 1)")
     g.add_argument("--method", choices=("auto", "greedy", "exact"), default="auto",
                    help="auto: exact MILP when small enough, else lazy greedy + swaps")
-    g.add_argument("--objective", choices=("reach", "score", "spread"), default="reach")
+    g.add_argument("--objective", choices=("reach", "score", "spread"), default="reach",
+                   help="reach: most colleagues within --hops (default); score: top composite "
+                        "scores; spread: expected independent-cascade spread")
+    g.add_argument("--reach-tolerance", type=float, default=0.0, metavar="T",
+                   help="give up at most this share of the best reach for the most enthusiastic "
+                        "group, e.g. 0.05 (default 0: maximum reach, score breaks ties)")
 
 
 def _add_privacy(p: argparse.ArgumentParser) -> None:
@@ -246,6 +251,7 @@ def _run(args, *, select: bool):
         exclude_levels=levels, min_tenure=args.min_tenure, min_enthusiasm=args.min_enthusiasm,
         include=getattr(args, "include", None) or (), hops=getattr(args, "hops", 1),
         method=getattr(args, "method", "auto"), objective=getattr(args, "objective", "reach"),
+        reach_tolerance=getattr(args, "reach_tolerance", 0.0),
         missing=args.missing, drop_opted_out=args.drop_opted_out, key=_key(args), graph_options=graph_options,
         select=select, seed=args.seed, progress=False if args.no_progress else None,
     )

@@ -145,6 +145,7 @@ def analyze(
     hops: int = 1,
     method: str = "auto",
     objective: str = "reach",
+    reach_tolerance: float = 0.0,
     missing: str = "neutral",
     drop_opted_out: bool = False,
     key: bytes | str | None = None,
@@ -172,8 +173,9 @@ def analyze(
         Eligibility rules passed to :func:`ambassadors.rank_candidates`.
     include : ids
         People who must be in the group.
-    hops, method, objective :
-        Passed to :func:`ambassadors.propose_ambassadors`.
+    hops, method, objective, reach_tolerance :
+        Passed to :func:`ambassadors.propose_ambassadors` (``reach_tolerance=0.05`` picks the
+        most enthusiastic group among those within 5 % of the best reach).
     missing : {"neutral", "exclude", "infer"}, default "neutral"
         How unknown survey answers count (see :func:`ambassadors.enthusiasm_scores`).
     drop_opted_out : bool, default False
@@ -252,11 +254,12 @@ def analyze(
 
         plan = propose_ambassadors(
             graph, ranking, size=size, include=tuple(include), objective=objective, hops=hops,
-            method=method, seed=seed,
+            method=method, reach_tolerance=reach_tolerance, seed=seed,
         )
     options = {
         "size": size, "weights": weights, "hops": hops, "method": method, "objective": objective,
-        "missing": missing, "drop_opted_out": drop_opted_out, "pseudonymized": key is not None, "seed": seed,
+        "reach_tolerance": reach_tolerance, "missing": missing, "drop_opted_out": drop_opted_out,
+        "pseudonymized": key is not None, "seed": seed,
         "graph_options": dict(graph_options or {}),
     }
     return Analysis(roster, log, sig, reports, graph, scores, enth, ranking, plan, options)
