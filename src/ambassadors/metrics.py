@@ -1009,9 +1009,9 @@ def influence_scores(
 
     Notes
     -----
-    On 50,000 people with 4.1M interaction pairs (2M ties) all measures take about 19 s on
-    two cores, peak memory 2 GB; 2,000 people take about 3 s, a second of which is importing
-    igraph (``bench/bench_pipeline.py``). The costly parts are the sampled path measures,
+    On two cores all measures take about 14 s for 50,000 people with 4.1M interaction pairs
+    (2M ties) and 19 s with 5.4M pairs (peak memory 2.4 GB); about 1 s for 2,000 people
+    (``bench/bench_pipeline.py``). The costly parts are the sampled path measures,
     two-step reach and brokerage, each bounded as documented in its function; ask only for the
     ``measures`` you need to skip the others.
 
