@@ -104,6 +104,9 @@ def _add_privacy(p: argparse.ArgumentParser) -> None:
 
 def _add_common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--seed", type=int, default=0, help="seed for sampled steps (default 0)")
+    p.add_argument("--samples", type=int, metavar="N", default=None,
+                   help="sources sampled for betweenness/closeness on large graphs "
+                        "(default: exact when small, 64-128 sources when large)")
     p.add_argument("--no-progress", action="store_true", help="no progress bars")
     p.add_argument("--quiet", "-q", action="store_true", help="do not print the load report")
     p.add_argument("--debug", dest="debug_sub", action="store_true", help=argparse.SUPPRESS)
@@ -253,7 +256,8 @@ def _run(args, *, select: bool):
         method=getattr(args, "method", "auto"), objective=getattr(args, "objective", "reach"),
         reach_tolerance=getattr(args, "reach_tolerance", 0.0),
         missing=args.missing, drop_opted_out=args.drop_opted_out, key=_key(args), graph_options=graph_options,
-        select=select, seed=args.seed, progress=False if args.no_progress else None,
+        select=select, samples=args.samples, seed=args.seed,
+        progress=False if (args.no_progress or args.quiet) else None,
     )
     if not args.quiet:
         for report in analysis.load_reports:
@@ -369,7 +373,8 @@ def cmd_demo(args) -> int:
     out_dir.mkdir(parents=True, exist_ok=True)
     analysis = analyze(
         paths["people"], [paths["emails"], paths["chat"]], [paths["survey"], paths["activity"]],
-        seed=args.seed, progress=False if args.no_progress else None,
+        samples=args.samples, seed=args.seed,
+        progress=False if (args.no_progress or args.quiet) else None,
     )
     if not args.quiet:
         for report in analysis.load_reports:

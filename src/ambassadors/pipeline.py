@@ -151,6 +151,7 @@ def analyze(
     key: bytes | str | None = None,
     graph_options: Mapping[str, Any] | None = None,
     select: bool = True,
+    samples: int | None = None,
     seed: int = 0,
     progress: bool | None = None,
 ) -> Analysis:
@@ -186,6 +187,9 @@ def analyze(
         Keyword options for :func:`ambassadors.build_graph` (window, half_life, ...).
     select : bool, default True
         Also propose the group (False stops after the ranking).
+    samples : int, optional
+        Source sample size for betweenness and closeness on large graphs (see
+        :func:`ambassadors.influence_scores`; default: exact on small graphs).
     seed : int
         Seed for every sampled or randomised step.
     progress : bool, optional
@@ -243,7 +247,7 @@ def analyze(
         log = log[keep.to_numpy()]
 
     graph = build_graph(roster, log, **dict(graph_options or {}))
-    scores = influence_scores(graph, seed=seed, progress=progress)
+    scores = influence_scores(graph, samples=samples, seed=seed, progress=progress)
     ranking = rank_candidates(
         scores, enth, people=roster, weights=weights, exclude=tuple(exclude),
         exclude_levels=tuple(exclude_levels), min_tenure=min_tenure, min_enthusiasm=min_enthusiasm,
@@ -259,7 +263,7 @@ def analyze(
     options = {
         "size": size, "weights": weights, "hops": hops, "method": method, "objective": objective,
         "reach_tolerance": reach_tolerance, "missing": missing, "drop_opted_out": drop_opted_out,
-        "pseudonymized": key is not None, "seed": seed,
+        "pseudonymized": key is not None, "samples": samples, "seed": seed,
         "graph_options": dict(graph_options or {}),
     }
     return Analysis(roster, log, sig, reports, graph, scores, enth, ranking, plan, options)
