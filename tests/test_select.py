@@ -390,3 +390,26 @@ def test_to_html_delegates_to_the_report_module(monkeypatch):
     fake.render_plan_html = lambda plan: f"<p>{plan.size} ambassadors</p>"
     monkeypatch.setitem(sys.modules, "ambassadors.report", fake)
     assert propose_ambassadors(two_stars(), size=2).to_html() == "<p>2 ambassadors</p>"
+
+
+def test_auto_skips_the_milp_when_cheap_bounds_prove_the_plan_optimal(monkeypatch):
+    """Two stars, one per department: greedy finds the centres, the bounds prove it, no MILP."""
+    import ambassadors.select as select_module
+    from ambassadors.graph import build_graph
+
+    ids = [f"a{i}" for i in range(6)] + [f"b{i}" for i in range(6)]
+    people = pd.DataFrame({"department": ["A"] * 6 + ["B"] * 6}, index=pd.Index(ids, name="person_id"))
+    log = pd.DataFrame({"source": ["a0"] * 5 + ["b0"] * 5 + ["a1"],
+                        "target": [f"a{i}" for i in range(1, 6)] + [f"b{i}" for i in range(1, 6)] + ["b1"]})
+    graph = build_graph(people, log)
+    real_milp = select_module._milp
+
+    def only_relaxations(inst, time_limit, **kwargs):
+        assert kwargs.get("relax"), "the integer program should not run when bounds prove optimality"
+        return real_milp(inst, time_limit, **kwargs)
+
+    monkeypatch.setattr(select_module, "_milp", only_relaxations)
+    plan = propose_ambassadors(graph, size=2)
+    assert sorted(plan.members.index) == ["a0", "b0"]
+    assert plan.status == "optimal" and plan.method == "greedy+swap"
+    assert plan.bound == plan.objective_value == 12

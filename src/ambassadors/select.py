@@ -1171,8 +1171,9 @@ def propose_ambassadors(
     method : {"auto", "greedy", "exact"}
         ``"greedy"``: lazy greedy then 1-swap local search. ``"exact"``: HiGHS MILP (with
         ``time_limit``). ``"auto"``: greedy, then the MILP when the candidate x people coverage
-        matrix has at most 200,000 non-zeros and at most 3,000 candidates; the better plan is
-        kept.
+        matrix has at most 200,000 non-zeros and at most 3,000 candidates, unless cheap
+        bounds (submodular, LP relaxation, Lagrangian) already prove the greedy plan optimal;
+        the better plan is kept.
     time_limit : float, default 10
         Seconds for the MILP, and for the swap search (with ``reach_tolerance > 0``, the same
         again for the trade-off search and its MILP).
@@ -1435,6 +1436,8 @@ def propose_ambassadors(
                     bound = min(bound, math.floor(lag + 1e-6) if inst.integral else lag)
         if bound is not None:
             bound = max(bound, value)
+            if status != "optimal" and bound <= value + 1e-9:
+                status = "optimal"  # a bound meets the plan's value: proven optimal
     reach_plan = None
     if reach_tolerance > 0:
         # trade reach for score: the best-scoring plan within the tolerance of the best reach
@@ -1466,6 +1469,28 @@ def propose_ambassadors(
                       status=status, params=params, notes=notes, hops=hops, inst=inst, reach_plan=reach_plan)
 
 
+def _proven_optimal(inst: _Instance, chosen: np.ndarray) -> bool:
+    """True when cheap upper bounds (submodular, then Lagrangian) show ``chosen`` is optimal."""
+    value = _value(inst, chosen)
+    bound = _submodular_bound(inst, chosen)
+    if value >= bound - 1e-9:
+        return True
+    if inst.cover.matrix.nnz <= LP_BOUND_MAX_NNZ:
+        # the LP relaxation is a fraction of the MILP's cost and is often tight for coverage
+        lp = _milp(inst, 60.0, relax=True).bound
+        if lp is not None:
+            lp = math.floor(lp + 1e-6) if inst.integral else lp
+            if value >= lp - 1e-9:
+                return True
+            bound = min(bound, lp)
+    steps = int(min(LAGRANGIAN_MAX_STEPS, LAGRANGIAN_WORK // max(inst.cover.matrix.nnz, 1)))
+    if steps < 10:
+        return False
+    lag = _lagrangian_bound(inst, value, bound, steps)
+    lag = math.floor(lag + 1e-6) if inst.integral else lag
+    return value >= lag - 1e-9
+
+
 def _optimise(inst: _Instance, *, method: str, time_limit: float, seed: int
               ) -> tuple[np.ndarray, str, str, float | None]:
     """Greedy + swaps and/or the MILP; return (chosen, method used, status, MILP bound)."""
@@ -1483,6 +1508,11 @@ def _optimise(inst: _Instance, *, method: str, time_limit: float, seed: int
     used, status = "greedy+swap", ("local_optimum" if finished and finished_ils else "heuristic")
     small = inst.cover.matrix.nnz <= EXACT_MAX_NNZ and inst.nc <= EXACT_MAX_CANDIDATES
     milp_bound = None
+    if method == "auto" and small and _proven_optimal(inst, best):
+        # the reach is already proven optimal by bounds that cost a few sparse passes, so the
+        # MILP (seconds at a few thousand people) could only reorder equally-reaching plans by
+        # score, which the swap search has already done locally
+        return np.sort(best), used, "optimal", None
     if method == "exact" or (method == "auto" and small):
         res = _milp(inst, time_limit)
         milp_bound = res.bound
