@@ -39,6 +39,7 @@ _EXPORTS: dict[str, str] = {
     "DepartmentMatrix": "ambassadors.graph",
     # scores
     "influence_scores": "ambassadors.metrics",
+    "percentiles": "ambassadors.metrics",
     "enthusiasm_scores": "ambassadors.enthusiasm",
     "rank_candidates": "ambassadors.ranking",
     "WEIGHT_PRESETS": "ambassadors.ranking",
