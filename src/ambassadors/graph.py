@@ -122,11 +122,18 @@ class CollaborationGraph:
         """
         cached = self.__dict__.get("_neighbors_cache")
         if cached is None:
-            und = self.undirected_weights()
-            cached = sp.csr_array((und != 0).astype(bool))
-            cached.setdiag(False)
-            cached.eliminate_zeros()
-            cached.sort_indices()
+            und = self.undirected_weights().tocsr()
+            und.sort_indices()
+            n = und.shape[0]
+            rows = np.repeat(np.arange(n, dtype=np.int64), np.diff(und.indptr))
+            # drop the diagonal and explicit zeros with one mask (setdiag on a large CSR
+            # array rebuilds it and took 1.5 s at 50,000 people)
+            keep = (und.indices != rows) & (und.data != 0)
+            indptr = np.zeros(n + 1, dtype=np.int64)
+            np.cumsum(np.bincount(rows[keep], minlength=n), out=indptr[1:])
+            cached = sp.csr_array(
+                (np.ones(int(keep.sum()), dtype=bool), und.indices[keep], indptr), shape=und.shape
+            )
             object.__setattr__(self, "_neighbors_cache", cached)
         return cached
 
