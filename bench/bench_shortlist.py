@@ -74,7 +74,9 @@ def main() -> None:
             # ru_maxrss of children is the largest of any child so far (KiB on Linux)
             peak = max(peak, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024.0)
             print(f"run {i + 1}: {wall:.1f} s", flush=True)
-        print(proc.stderr.strip().splitlines()[-4:] and "\n".join(proc.stderr.strip().splitlines()[-4:]))
+        report = proc.stderr.strip().splitlines()
+        print("\n".join(line for line in report if "pairs" in line or "rows read" in line))
+        print("\n".join(report[-4:]))
     result = {"people": args.people, "pairs_to": pairs, "events_csv_mb": round(size_mb, 1),
               "runs": [round(w, 2) for w in walls], "median_s": round(statistics.median(walls), 2),
               "peak_rss_mb": round(peak, 0), "extra": args.extra}

@@ -586,6 +586,28 @@ def _iterated_local_search(inst: _Instance, best: np.ndarray, *, seed: int, dead
     return best, finished
 
 
+def _apply_swap(M: sp.csr_array, C: sp.csr_array, w: np.ndarray, cnt: np.ndarray,
+                base_gain: np.ndarray, row_i: np.ndarray, c: int) -> None:
+    """Swap out the candidate whose covered items are ``row_i`` and swap in candidate ``c``.
+
+    Updates, in place, the cover counts ``cnt`` and each candidate's ``base_gain`` (weight of the
+    items only it would newly cover), touching only the items whose coverage changed. ``M`` is
+    candidates x items, ``C`` its transpose (items x candidates).
+    """
+    row_c = M.indices[M.indptr[c]:M.indptr[c + 1]]
+    touched = np.unique(np.concatenate([row_i, row_c]))
+    zero_before = cnt[touched] == 0
+    cnt[row_i] -= 1
+    cnt[row_c] += 1
+    change = (cnt[touched] == 0).astype(np.float64) - zero_before
+    nz = change != 0
+    if nz.any():
+        cols = touched[nz]
+        cand_of, owner = _gather(C.indptr, C.indices, cols)
+        base_gain += np.bincount(cand_of, weights=(change[nz] * w[cols])[owner],
+                                 minlength=base_gain.shape[0])
+
+
 def _swap_search(inst: _Instance, chosen: np.ndarray, deadline: float) -> tuple[np.ndarray, bool]:
     """1-swap local search: replace one ambassador by one candidate while that improves
     (objective, secondary score) lexicographically and keeps every constraint.
@@ -635,18 +657,7 @@ def _swap_search(inst: _Instance, chosen: np.ndarray, deadline: float) -> tuple[
             # best reach gain, then best score, then person_id order
             order = np.lexsort((inst.idr[idx], -inst.s[idx], -np.round(delta[idx] / tol) * tol))
             c = int(idx[order[0]])
-            # apply the swap i -> c and update counts and gains only where coverage changed
-            row_c = M.indices[M.indptr[c]:M.indptr[c + 1]]
-            touched = np.unique(np.concatenate([row_i, row_c]))
-            zero_before = cnt[touched] == 0
-            cnt[row_i] -= 1
-            cnt[row_c] += 1
-            change = (cnt[touched] == 0).astype(np.float64) - zero_before
-            nz = change != 0
-            if nz.any():
-                cols = touched[nz]
-                cand_of, owner = _gather(C.indptr, C.indices, cols)
-                base_gain += np.bincount(cand_of, weights=(change[nz] * w[cols])[owner], minlength=nc)
+            _apply_swap(M, C, w, cnt, base_gain, row_i, c)
             is_chosen[i], is_chosen[c] = False, True
             dept_count[di] -= 1
             dept_count[inst.dept[c]] += 1
@@ -929,17 +940,7 @@ def _score_swap_search(inst: _Instance, chosen: np.ndarray, floor: float, deadli
             ratio = np.where(lost > tol, (s[idx] - s[i]) / np.maximum(lost, tol), np.inf)
             order = np.lexsort((inst.idr[idx], -delta[idx], -(s[idx] - s[i]), -ratio))
             c = int(idx[order[0]])
-            row_c = M.indices[M.indptr[c]:M.indptr[c + 1]]
-            touched = np.unique(np.concatenate([row_i, row_c]))
-            zero_before = cnt[touched] == 0
-            cnt[row_i] -= 1
-            cnt[row_c] += 1
-            change = (cnt[touched] == 0).astype(np.float64) - zero_before
-            nz = change != 0
-            if nz.any():
-                cols = touched[nz]
-                cand_of, owner = _gather(C.indptr, C.indices, cols)
-                base_gain += np.bincount(cand_of, weights=(change[nz] * w[cols])[owner], minlength=nc)
+            _apply_swap(M, C, w, cnt, base_gain, row_i, c)
             value += float(delta[c])
             is_chosen[i], is_chosen[c] = False, True
             dept_count[di] -= 1
