@@ -338,6 +338,20 @@ def clean_text(values: pd.Series, *, lower_emails: bool = False) -> pd.Series:
     return pd.Series(out, index=values.index, dtype=object)
 
 
+def read_role_columns(
+    path: Path, roles: dict[str, tuple[str, ...]], *, required: tuple[str, ...],
+    columns: dict[str, str] | None,
+) -> tuple[pd.DataFrame, dict[str, str]]:
+    """Read a CSV export's columns by role: ``(frame with role names as columns, role -> column)``.
+
+    The header is sniffed, each role resolved to one of its known column names (``columns=``
+    overrides), and only those columns are read, as strings.
+    """
+    found = resolve_roles(path, csv_header(path), roles, required=required, columns=columns)
+    frame = read_csv_columns(path, found.values()).rename(columns={v: k for k, v in found.items()})
+    return frame, found
+
+
 def new_report(path: str | os.PathLike[str], kind: str = "interactions", fmt: str | None = None) -> LoadReport:
     report = LoadReport(source=Path(path).name, kind=kind)
     if fmt is not None:

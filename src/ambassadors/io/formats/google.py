@@ -27,7 +27,7 @@ import pandas as pd
 
 from ambassadors.io.report import Loaded, LoadReport
 
-from ._common import csv_header, finish, new_report, read_csv_columns, resolve_roles
+from ._common import finish, new_report, read_role_columns
 from ._maillog import log_pairs
 
 __all__ = ["read_google_email_log", "parse_google_email_log", "ROLES"]
@@ -47,10 +47,7 @@ def parse_google_email_log(
     """Raw pairs and the report so far from a Google e-mail log search export."""
     path = Path(path)
     report = new_report(path, fmt="google_email_log")
-    header = csv_header(path)
-    roles = resolve_roles(path, header, ROLES, required=("sender", "recipient"), columns=columns)
-    frame = read_csv_columns(path, roles.values())
-    frame = frame.rename(columns={v: k for k, v in roles.items()})
+    frame, roles = read_role_columns(path, ROLES, required=("sender", "recipient"), columns=columns)
     if "timestamp" in frame and "usec" in roles["timestamp"].lower():
         usec = pd.to_numeric(frame["timestamp"], errors="coerce")
         stamps = pd.to_datetime(usec, unit="us", utc=True, errors="coerce")

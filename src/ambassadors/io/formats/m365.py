@@ -24,7 +24,7 @@ import pandas as pd
 
 from ambassadors.io.report import Loaded, LoadReport
 
-from ._common import csv_header, finish, new_report, read_csv_columns, resolve_roles
+from ._common import finish, new_report, read_role_columns
 from ._maillog import log_pairs
 
 __all__ = ["read_m365_trace", "parse_m365_trace", "ROLES"]
@@ -45,10 +45,7 @@ def parse_m365_trace(
     """Raw pairs and the report so far from a message trace CSV."""
     path = Path(path)
     report = new_report(path, fmt="m365_trace")
-    header = csv_header(path)
-    roles = resolve_roles(path, header, ROLES, required=("sender", "recipient"), columns=columns)
-    frame = read_csv_columns(path, roles.values())
-    frame = frame.rename(columns={v: k for k, v in roles.items()})
+    frame, roles = read_role_columns(path, ROLES, required=("sender", "recipient"), columns=columns)
     frame.index = range(len(frame))
     if "recipient_status" == roles["recipient"].lower():
         # "a@x##Receive, Deliver;b@y##Receive, Fail" -> "a@x;b@y"

@@ -38,14 +38,7 @@ import pandas as pd
 
 from ambassadors.io.report import Loaded, LoadReport, as_frame
 
-from ._common import (
-    csv_header,
-    new_report,
-    read_csv_columns,
-    resolve_people_keys,
-    resolve_roles,
-    roster_frame,
-)
+from ._common import new_report, read_role_columns, resolve_people_keys, roster_frame
 
 __all__ = ["read_meetings_csv", "parse_meetings_csv", "meeting_pairs", "MAX_MEETING_SIZE", "ROLES"]
 
@@ -196,11 +189,9 @@ def parse_meetings_csv(
 
     path = Path(path)
     report = new_report(path, fmt="meetings_csv")
-    header = csv_header(path)
-    roles = resolve_roles(path, header, ROLES, required=("attendees", "start"), columns=columns)
+    frame, roles = read_role_columns(path, ROLES, required=("attendees", "start"), columns=columns)
     if "end" not in roles and "duration" not in roles:
         report.notes.append("no end or duration column: every meeting counted as bad_value")
-    frame = read_csv_columns(path, roles.values()).rename(columns={v: k for k, v in roles.items()})
     frame = frame.reset_index(drop=True)
     report.rows_read += len(frame)
     start, bad_start = parse_datetimes(frame["start"])
