@@ -45,6 +45,9 @@ __all__ = ["Plan", "Reach", "default_size", "propose_ambassadors"]
 EXACT_MAX_NNZ = 200_000
 #: ... and there are at most this many candidates.
 EXACT_MAX_CANDIDATES = 3_000
+#: ``method="auto"`` skips the MILP when cheap bounds prove the heuristic plan within this
+#: relative gap of the optimum (the gap is recorded in the Plan).
+AUTO_GAP = 1e-3
 #: Two-hop neighbourhoods are materialised as a sparse matrix up to this many non-zeros
 #: (estimated); above it they are computed lazily, candidate by candidate.
 TWO_HOP_MAX_NNZ = 40_000_000
@@ -1173,8 +1176,9 @@ def propose_ambassadors(
         ``"greedy"``: lazy greedy then 1-swap local search. ``"exact"``: HiGHS MILP (with
         ``time_limit``). ``"auto"``: greedy, then the MILP when the candidate x people coverage
         matrix has at most 200,000 non-zeros and at most 3,000 candidates, unless cheap
-        bounds (submodular, LP relaxation, Lagrangian) already prove the greedy plan optimal;
-        the better plan is kept.
+        bounds (submodular, LP relaxation, Lagrangian) already prove the greedy plan optimal or
+        within ``AUTO_GAP`` (0.1 %) of the optimum; the better plan is kept, and its bound and
+        gap are recorded.
     time_limit : float, default 10
         Seconds for the MILP, and for the swap search (with ``reach_tolerance > 0``, the same
         again for the trade-off search and its MILP).
@@ -1470,26 +1474,26 @@ def propose_ambassadors(
                       status=status, params=params, notes=notes, hops=hops, inst=inst, reach_plan=reach_plan)
 
 
-def _proven_optimal(inst: _Instance, chosen: np.ndarray) -> bool:
-    """True when cheap upper bounds (submodular, then Lagrangian) show ``chosen`` is optimal."""
+def _cheap_bound(inst: _Instance, chosen: np.ndarray) -> float:
+    """The tightest of the cheap upper bounds on the optimum: submodular, then (up to
+    LP_BOUND_MAX_NNZ non-zeros) the LP relaxation, then the Lagrangian bound. Each later one is
+    computed only while the earlier ones leave a gap."""
     value = _value(inst, chosen)
     bound = _submodular_bound(inst, chosen)
     if value >= bound - 1e-9:
-        return True
+        return bound
     if inst.cover.matrix.nnz <= LP_BOUND_MAX_NNZ:
         # the LP relaxation is a fraction of the MILP's cost and is often tight for coverage
         lp = _milp(inst, 60.0, relax=True).bound
         if lp is not None:
-            lp = math.floor(lp + 1e-6) if inst.integral else lp
-            if value >= lp - 1e-9:
-                return True
-            bound = min(bound, lp)
+            bound = min(bound, math.floor(lp + 1e-6) if inst.integral else lp)
+            if value >= bound - 1e-9:
+                return bound
     steps = int(min(LAGRANGIAN_MAX_STEPS, LAGRANGIAN_WORK // max(inst.cover.matrix.nnz, 1)))
-    if steps < 10:
-        return False
-    lag = _lagrangian_bound(inst, value, bound, steps)
-    lag = math.floor(lag + 1e-6) if inst.integral else lag
-    return value >= lag - 1e-9
+    if steps >= 10:
+        lag = _lagrangian_bound(inst, value, bound, steps)
+        bound = min(bound, math.floor(lag + 1e-6) if inst.integral else lag)
+    return bound
 
 
 def _optimise(inst: _Instance, *, method: str, time_limit: float, seed: int
@@ -1509,11 +1513,16 @@ def _optimise(inst: _Instance, *, method: str, time_limit: float, seed: int
     used, status = "greedy+swap", ("local_optimum" if finished and finished_ils else "heuristic")
     small = inst.cover.matrix.nnz <= EXACT_MAX_NNZ and inst.nc <= EXACT_MAX_CANDIDATES
     milp_bound = None
-    if method == "auto" and small and _proven_optimal(inst, best):
-        # the reach is already proven optimal by bounds that cost a few sparse passes, so the
-        # MILP (seconds at a few thousand people) could only reorder equally-reaching plans by
-        # score, which the swap search has already done locally
-        return np.sort(best), used, "optimal", None
+    if method == "auto" and small:
+        # when cheap bounds already prove the reach optimal, or within AUTO_GAP of it, the MILP
+        # (seconds at a few thousand people) could at most add that sliver of reach or reorder
+        # equally-reaching plans by score, which the swap search has already done locally
+        cheap = _cheap_bound(inst, best)
+        value = _value(inst, best)
+        if value >= cheap - 1e-9:
+            return np.sort(best), used, "optimal", cheap
+        if value >= cheap * (1.0 - AUTO_GAP):
+            return np.sort(best), used, status, cheap
     if method == "exact" or (method == "auto" and small):
         res = _milp(inst, time_limit)
         milp_bound = res.bound
