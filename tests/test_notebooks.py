@@ -3,7 +3,6 @@ outputs, so the repository stays small and free of personal data)."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest

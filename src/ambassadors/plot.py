@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from ambassadors.errors import InputError, describe_ids
+from ambassadors.errors import InputError
 from ambassadors.graph import CollaborationGraph, department_matrix
 
 __all__ = [

@@ -1276,7 +1276,6 @@ def propose_ambassadors(
     >>> plan.ids, plan.reach_1.count
     (['a1', 'b1'], 5)
     """
-    t0 = time.monotonic()
     if not isinstance(graph, CollaborationGraph):
         raise InputError(f"graph: expected a CollaborationGraph, got {type(graph).__name__}")
     if objective not in _OBJECTIVES:

@@ -403,17 +403,11 @@ def _row_timestamps(column: object) -> tuple[np.ndarray, np.ndarray]:
 
 def _read_tabular(raw: RawTable, *, people: pd.DataFrame | None, columns: dict | None,
                   channel: str | None) -> Loaded:
-    import pyarrow as pa
     import pyarrow.compute as pc
 
     source = raw.source
     table = raw.table
-    report = LoadReport(source=source, kind="interactions",
-                        rows_read=table.num_rows + raw.bad_rows)
-    report.drop("bad_row", raw.bad_rows)
-    report.notes += raw.notes
-    if raw.skipped_content:
-        report.notes.append(f"content columns not read: {', '.join(raw.skipped_content)}")
+    report = raw.new_report("interactions")
     mapping, notes = resolve_columns(raw.columns, INTERACTION_ALIASES, columns=columns,
                                      source=source)
     report.notes += notes

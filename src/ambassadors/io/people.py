@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ambassadors.errors import InputError, describe_ids
-from ambassadors.io.report import LoadReport, Loaded
+from ambassadors.io.report import Loaded
 from ambassadors.io.tables import (
     _as_str_series,
     parse_datetimes,
@@ -119,11 +119,7 @@ def read_people(path_or_frame: str | PathLike | pd.DataFrame, *,
     raw = read_raw(path_or_frame)
     source = raw.source
     frame = raw.to_pandas()
-    report = LoadReport(source=source, kind="people", rows_read=len(frame) + raw.bad_rows)
-    report.drop("bad_row", raw.bad_rows)
-    report.notes += raw.notes
-    if raw.skipped_content:
-        report.notes.append(f"content columns not read: {', '.join(raw.skipped_content)}")
+    report = raw.new_report("people")
     mapping, notes = resolve_columns(list(frame.columns), PEOPLE_ALIASES, columns=columns,
                                      source=source)
     report.notes += notes

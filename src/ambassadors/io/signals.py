@@ -128,11 +128,7 @@ def read_signals(path_or_frame: str | PathLike | pd.DataFrame, *,
     raw = read_raw(path_or_frame)
     source = raw.source
     frame = raw.to_pandas()
-    report = LoadReport(source=source, kind="signals", rows_read=len(frame) + raw.bad_rows)
-    report.drop("bad_row", raw.bad_rows)
-    report.notes += raw.notes
-    if raw.skipped_content:
-        report.notes.append(f"content columns not read: {', '.join(raw.skipped_content)}")
+    report = raw.new_report("signals")
     mapping, notes = resolve_columns(list(frame.columns), SIGNAL_ALIASES, columns=columns,
                                      source=source)
     if "person_id" not in mapping.values():

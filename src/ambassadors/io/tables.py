@@ -13,7 +13,6 @@ from __future__ import annotations
 import codecs
 import csv
 import gzip
-import io
 import json
 import re
 import warnings
@@ -25,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from ambassadors.errors import InputError, describe_ids
+from ambassadors.io.report import LoadReport
 
 __all__ = [
     "read_table",
@@ -435,6 +435,17 @@ class RawTable:
     notes: list[str] = field(default_factory=list)
     bad_rows: int = 0
     skipped_content: list[str] = field(default_factory=list)
+
+    def new_report(self, kind: str) -> LoadReport:
+        """A LoadReport for this file: rows read (including malformed ones, dropped as
+        ``bad_row``) and the notes gathered while reading."""
+        report = LoadReport(source=self.source, kind=kind,
+                            rows_read=self.table.num_rows + self.bad_rows)
+        report.drop("bad_row", self.bad_rows)
+        report.notes += self.notes
+        if self.skipped_content:
+            report.notes.append(f"content columns not read: {', '.join(self.skipped_content)}")
+        return report
 
     @property
     def decimal_comma(self) -> bool:
