@@ -316,7 +316,10 @@ def test_map_legend_masks_small_department_sizes():
     legend = plot_influence_map(g, min_group_size=5).get_legend()
     labels = [t.get_text() for t in legend.get_texts()]
     assert "Big (12)" in labels and "Tiny (< 5)" in labels
-    assert "Tiny (3)" in [t.get_text() for t in plot_influence_map(g).get_legend().get_texts()]
+    # masked by default (privacy first); 0 shows every size
+    assert "Tiny (< 5)" in [t.get_text() for t in plot_influence_map(g).get_legend().get_texts()]
+    shown = plot_influence_map(g, min_group_size=0).get_legend().get_texts()
+    assert "Tiny (3)" in [t.get_text() for t in shown]
 
 
 def test_map_names_numeric_departments_as_departments():

@@ -334,7 +334,7 @@ def plot_influence_map(
     max_edges: int = 3000,
     title: str | None = None,
     legend: bool = True,
-    min_group_size: int = 0,
+    min_group_size: int = 5,
     ax=None,
     **style: Any,
 ):
@@ -376,8 +376,9 @@ def plot_influence_map(
         Default: "Influence map: N people in D departments, K ambassadors".
     legend : bool, default True
         Department legend (when at most 20 departments; otherwise the clusters are labelled).
-    min_group_size : int, default 0
-        The legend gives department sizes; departments smaller than this show "< n" instead.
+    min_group_size : int, default 5
+        The legend gives department sizes; departments smaller than this show "< n" instead
+        (privacy by default; 0 shows every size).
     ax : matplotlib Axes, optional
         Draw here; default: a new 16:9 figure.
     **style
@@ -767,7 +768,7 @@ def _similarity_order(values: np.ndarray) -> np.ndarray:
 
 
 # ---------------------------------------------------------------------------------------
-def plot_coverage(plan: Any, *, min_group_size: int = 0, sort: str = "share", ax=None, **style: Any):
+def plot_coverage(plan: Any, *, min_group_size: int = 5, sort: str = "share", ax=None, **style: Any):
     """Per department: colleagues reached by the ambassadors vs department size.
 
     A light bar is the department's size, a dark bar (same colour) the people within reach of
@@ -778,8 +779,9 @@ def plot_coverage(plan: Any, *, min_group_size: int = 0, sort: str = "share", ax
     ----------
     plan : Plan or DataFrame
         A :class:`~ambassadors.select.Plan` or its ``coverage`` table.
-    min_group_size : int, default 0
-        Departments smaller than this show "< n" instead of their numbers (for sharing).
+    min_group_size : int, default 5
+        Departments smaller than this show "< n" instead of their numbers (privacy by default;
+        0 shows every number).
     sort : {"share", "size", "name"}, default "share"
         Order of the bars, top to bottom: lowest share reached first (the departments that need
         attention), largest first, or alphabetical.
