@@ -22,7 +22,6 @@ The user guide page ``docs/selection.md`` explains the guarantees.
 from __future__ import annotations
 
 import heapq
-import html
 import math
 import time
 import weakref
@@ -249,14 +248,8 @@ class Plan:
         return f"<{self.summary().splitlines()[0]}>"
 
     def _repr_html_(self) -> str:
-        body = "<br>".join(html.escape(line) for line in self.summary().splitlines())
-        members = self.members.drop(columns=["reason"]).assign(reason=self.members["reason"])
-        return (
-            f"<p>{body}</p><b>Ambassadors</b>"
-            + members.to_html(escape=True)
-            + "<b>Coverage by department</b>"
-            + self.coverage.to_html(escape=True, float_format=lambda x: f"{x:.3f}")
-        )
+        # the same fragment as to_html(): escaped, small departments masked as "< 5"
+        return self.to_html()
 
     def to_html(self) -> str:
         """The plan as an HTML fragment (rendered by :mod:`ambassadors.report`)."""
