@@ -582,6 +582,21 @@ def _iterated_local_search(inst: _Instance, best: np.ndarray, *, seed: int, dead
     return best, finished
 
 
+def _swap_state(inst: _Instance, chosen: np.ndarray):
+    """Start state of a swap search: ``(chosen as a list in person_id order, is_chosen mask,
+    fixed mask, cover counts per item, base gain per candidate, ambassadors per department)``."""
+    M = inst.cover.matrix
+    chosen = [int(c) for c in np.asarray(chosen)[np.argsort(inst.idr[np.asarray(chosen)])]]
+    is_chosen = np.zeros(inst.nc, dtype=bool)
+    is_chosen[chosen] = True
+    fixed = np.zeros(inst.nc, dtype=bool)
+    fixed[inst.fixed] = True
+    cnt = np.bincount(_gather(M.indptr, M.indices, np.asarray(chosen))[0], minlength=inst.cover.n_items)
+    base_gain = np.asarray(M @ np.where(cnt == 0, inst.w, 0.0), dtype=np.float64).ravel()
+    dept_count = np.bincount(inst.dept[chosen], minlength=len(inst.req))
+    return chosen, is_chosen, fixed, cnt, base_gain, dept_count
+
+
 def _apply_swap(M: sp.csr_array, C: sp.csr_array, w: np.ndarray, cnt: np.ndarray,
                 base_gain: np.ndarray, row_i: np.ndarray, c: int) -> None:
     """Swap out the candidate whose covered items are ``row_i`` and swap in candidate ``c``.
@@ -610,17 +625,9 @@ def _swap_search(inst: _Instance, chosen: np.ndarray, deadline: float) -> tuple[
 
     Returns the selection and whether a local optimum was reached before ``deadline``.
     """
-    nc, ni = inst.nc, inst.cover.n_items
-    M, C = inst.cover.matrix, inst.cover.csc
-    w = inst.w
-    chosen = [int(c) for c in np.asarray(chosen)[np.argsort(inst.idr[np.asarray(chosen)])]]  # person_id order
-    is_chosen = np.zeros(nc, dtype=bool)
-    is_chosen[chosen] = True
-    fixed = np.zeros(nc, dtype=bool)
-    fixed[inst.fixed] = True
-    cnt = np.bincount(_gather(M.indptr, M.indices, np.asarray(chosen))[0], minlength=ni)
-    base_gain = np.asarray(M @ np.where(cnt == 0, w, 0.0), dtype=np.float64).ravel()
-    dept_count = np.bincount(inst.dept[chosen], minlength=len(inst.req))
+    nc = inst.nc
+    M, C, w = inst.cover.matrix, inst.cover.csc, inst.w
+    chosen, is_chosen, fixed, cnt, base_gain, dept_count = _swap_state(inst, chosen)
     tol = 1e-9 * max(1.0, float(w.sum()))
 
     improved = True
@@ -894,17 +901,10 @@ def _score_swap_search(inst: _Instance, chosen: np.ndarray, floor: float, deadli
     Returns the selection and whether no such swap is left.
     """
     max_passes = TOLERANCE_SWAP_PASSES if max_passes is None else max_passes
-    nc, ni = inst.nc, inst.cover.n_items
+    nc = inst.nc
     M, C = inst.cover.matrix, inst.cover.csc
     w, s = inst.w, inst.s
-    chosen = [int(c) for c in np.asarray(chosen)[np.argsort(inst.idr[np.asarray(chosen)])]]
-    is_chosen = np.zeros(nc, dtype=bool)
-    is_chosen[chosen] = True
-    fixed = np.zeros(nc, dtype=bool)
-    fixed[inst.fixed] = True
-    cnt = np.bincount(_gather(M.indptr, M.indices, np.asarray(chosen))[0], minlength=ni)
-    base_gain = np.asarray(M @ np.where(cnt == 0, w, 0.0), dtype=np.float64).ravel()
-    dept_count = np.bincount(inst.dept[chosen], minlength=len(inst.req))
+    chosen, is_chosen, fixed, cnt, base_gain, dept_count = _swap_state(inst, chosen)
     value = float(w[cnt > 0].sum())
     tol = 1e-9 * max(1.0, float(w.sum()))
     for _ in range(max_passes):
