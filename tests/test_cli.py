@@ -221,3 +221,20 @@ def test_reach_tolerance_trades_reach_for_enthusiasm(tmp_path):
         table = pd.read_csv(out_csv, dtype={"person_id": str})
         chosen[tol] = set(table["person_id"]) & connectors
     assert len(chosen["0.05"]) > len(chosen["0"])
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".md"])
+def test_rank_exports_xlsx_with_column_sheet_and_markdown(tmp_path, suffix):
+    people_csv, edges_csv = _krackhardt_converted(tmp_path)
+    out = tmp_path / f"ranking{suffix}"
+    assert main(["rank", "--people", str(people_csv), "--interactions", str(edges_csv),
+                 "--out", str(out), "--quiet"]) == 0
+    if suffix == ".xlsx":
+        import openpyxl
+
+        book = openpyxl.load_workbook(out)
+        assert book.sheetnames[:2] == ["ranking", "columns"]
+        assert book["ranking"].max_row == 22  # header + 21 managers
+    else:
+        text = out.read_text(encoding="utf-8")
+        assert text.startswith("|") and "reason" in text
