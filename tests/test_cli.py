@@ -238,3 +238,16 @@ def test_rank_exports_xlsx_with_column_sheet_and_markdown(tmp_path, suffix):
     else:
         text = out.read_text(encoding="utf-8")
         assert text.startswith("|") and "reason" in text
+
+
+def test_every_influence_measure_is_a_column_of_the_cli_outputs(tmp_path):
+    from ambassadors.pipeline import MEASURE_COLUMNS
+
+    people_csv, edges_csv = _krackhardt_converted(tmp_path)
+    for command in ("shortlist", "rank"):
+        out = tmp_path / f"{command}.csv"
+        args = [command, "--people", str(people_csv), "--interactions", str(edges_csv), "--out", str(out), "-q"]
+        assert main(args + (["--size", "5"] if command == "shortlist" else [])) == 0
+        table = pd.read_csv(out, dtype={"person_id": str})
+        assert [c for c in MEASURE_COLUMNS if c not in table.columns] == [], command
+        assert table.columns[-1] == "reason"

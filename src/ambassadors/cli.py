@@ -321,18 +321,19 @@ def cmd_shortlist(args) -> int:
 def cmd_rank(args) -> int:
     _check_outputs(args, args.out)
     analysis = _run(args, select=False)
+    table = analysis.ranking_table()
     suffix = Path(args.out).suffix.lower() if args.out else ""
     if suffix == ".xlsx":
         from ambassadors.ranking import ranking_to_xlsx
 
-        ranking_to_xlsx(analysis.ranking, args.out)
+        ranking_to_xlsx(table, args.out)
     elif suffix in (".md", ".markdown"):
         from ambassadors.io.writers import atomic_write_text
         from ambassadors.ranking import ranking_to_markdown
 
-        atomic_write_text(args.out, ranking_to_markdown(analysis.ranking))
+        atomic_write_text(args.out, ranking_to_markdown(table))
     else:
-        _write_table(analysis.ranking, args.out, sheet="ranking")
+        _write_table(table, args.out, sheet="ranking")
     if args.out and not args.quiet:
         _eprint(f"wrote {args.out} ({len(analysis.ranking)} people)")
     return 0

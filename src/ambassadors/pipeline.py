@@ -19,14 +19,20 @@ import pandas as pd
 from ambassadors.errors import InputError
 from ambassadors.io.report import LoadReport, Loaded
 
-__all__ = ["Analysis", "analyze", "SHORTLIST_COLUMNS"]
+__all__ = ["Analysis", "analyze", "SHORTLIST_COLUMNS", "MEASURE_COLUMNS"]
 
-#: Columns of the shortlist, in order (those that exist are written).
+#: The raw influence measures, in the order of :func:`ambassadors.influence_scores`.
+MEASURE_COLUMNS = [
+    "in_degree", "out_degree", "degree", "strength", "pagerank", "eigenvector", "closeness",
+    "betweenness", "coreness", "constraint", "effective_size", "participation",
+    "departments_reached_1", "departments_reached_2", "reach_1", "reach_2",
+]
+
+#: Columns of the shortlist, in order (those that exist are written): who, why, then every
+#: influence measure, the enthusiasm facts, and the plain-language reason last.
 SHORTLIST_COLUMNS = [
     "name", "email", "department", "role", "rank", "department_rank", "score", "influence",
-    "enthusiasm", "marginal_reach", "reach_1", "reach_2", "pagerank", "betweenness",
-    "participation", "departments_reached_1", "constraint", "survey_answer", "activity_total",
-    "reason",
+    "enthusiasm", "marginal_reach", *MEASURE_COLUMNS, "survey_answer", "activity_total", "reason",
 ]
 
 Source = "str | PathLike[str] | pd.DataFrame | Loaded"
@@ -94,11 +100,24 @@ class Analysis:
         table = table.join(en, how="left")
         ppl = self.people.drop(columns=[c for c in self.people.columns if c in table.columns])
         table = table.join(ppl[[c for c in ("name", "email") if c in ppl.columns]], how="left")
-        if "reason" in self.plan.members.columns:
-            table["reason"] = table["reason"]
         cols = [c for c in SHORTLIST_COLUMNS if c in table.columns]
         table = table[cols]
         table.index.name = "person_id"
+        return table
+
+    def ranking_table(self) -> pd.DataFrame:
+        """Everyone's ranking with every raw influence measure and the enthusiasm facts.
+
+        The ranking's columns first, then :data:`MEASURE_COLUMNS`, ``survey_answer``,
+        ``activity_total``; ``ineligible_reason`` and ``reason`` last. Sorted by rank.
+        """
+        ranking = self.ranking
+        last = [c for c in ("ineligible_reason", "reason") if c in ranking.columns]
+        measures = [c for c in MEASURE_COLUMNS if c in self.scores.columns and c not in ranking.columns]
+        facts = [c for c in ("survey_answer", "activity_total") if c in self.enthusiasm.columns]
+        table = ranking.drop(columns=last).join(self.scores[measures]).join(self.enthusiasm[facts])
+        table = table.join(ranking[last])
+        table.attrs.update(ranking.attrs)
         return table
 
     def summary(self) -> str:
