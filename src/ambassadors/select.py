@@ -1466,25 +1466,29 @@ def propose_ambassadors(
                       status=status, params=params, notes=notes, hops=hops, inst=inst, reach_plan=reach_plan)
 
 
-def _cheap_bound(inst: _Instance, chosen: np.ndarray) -> float:
-    """The tightest of the cheap upper bounds on the optimum: submodular, then (up to
-    LP_BOUND_MAX_NNZ non-zeros) the LP relaxation, then the Lagrangian bound. Each later one is
-    computed only while the earlier ones leave a gap."""
+def _cheap_bound(inst: _Instance, chosen: np.ndarray, *, rel_gap: float = 0.0) -> float:
+    """The tightest of the cheap upper bounds on the optimum: submodular, then the Lagrangian
+    bound, then (up to LP_BOUND_MAX_NNZ non-zeros) the LP relaxation. Stops as soon as the
+    bound proves ``chosen`` within ``rel_gap`` of the optimum."""
     value = _value(inst, chosen)
+
+    def close_enough(bound: float) -> bool:
+        return value >= bound * (1.0 - rel_gap) - 1e-9
+
     bound = _submodular_bound(inst, chosen)
-    if value >= bound - 1e-9:
+    if close_enough(bound):
         return bound
-    if inst.cover.matrix.nnz <= LP_BOUND_MAX_NNZ:
-        # the LP relaxation is a fraction of the MILP's cost and is often tight for coverage
-        lp = _milp(inst, 60.0, relax=True).bound
-        if lp is not None:
-            bound = min(bound, math.floor(lp + 1e-6) if inst.integral else lp)
-            if value >= bound - 1e-9:
-                return bound
     steps = int(min(LAGRANGIAN_MAX_STEPS, LAGRANGIAN_WORK // max(inst.cover.matrix.nnz, 1)))
     if steps >= 10:
         lag = _lagrangian_bound(inst, value, bound, steps)
         bound = min(bound, math.floor(lag + 1e-6) if inst.integral else lag)
+        if close_enough(bound):
+            return bound
+    if inst.cover.matrix.nnz <= LP_BOUND_MAX_NNZ:
+        # the LP relaxation costs a fraction of the MILP and is often tight for coverage
+        lp = _milp(inst, 60.0, relax=True).bound
+        if lp is not None:
+            bound = min(bound, math.floor(lp + 1e-6) if inst.integral else lp)
     return bound
 
 
@@ -1509,7 +1513,7 @@ def _optimise(inst: _Instance, *, method: str, time_limit: float, seed: int
         # when cheap bounds already prove the reach optimal, or within AUTO_GAP of it, the MILP
         # (seconds at a few thousand people) could at most add that sliver of reach or reorder
         # equally-reaching plans by score, which the swap search has already done locally
-        cheap = _cheap_bound(inst, best)
+        cheap = _cheap_bound(inst, best, rel_gap=AUTO_GAP)
         value = _value(inst, best)
         if value >= cheap - 1e-9:
             return np.sort(best), used, "optimal", cheap
