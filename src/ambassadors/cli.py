@@ -391,17 +391,13 @@ def cmd_demo(args) -> int:
 
 
 def cmd_reidentify(args) -> int:
-    import pandas as pd
-
-    from ambassadors.io import read_people
+    from ambassadors.io import read_people, read_table
     from ambassadors.io.writers import check_output_path, write_csv
     from ambassadors.privacy import load_key, reidentify
 
     check_output_path(args.out, [args.shortlist, args.people])
     key = load_key(args.key_file)
     people = read_people(args.people).table
-    from ambassadors.io.tables import read_table
-
     shortlist = read_table(args.shortlist)
     if "person_id" in shortlist.columns:
         shortlist = shortlist.set_index("person_id")
@@ -409,7 +405,6 @@ def cmd_reidentify(args) -> int:
     write_csv(result, args.out)
     if not args.quiet:
         _eprint(f"wrote {args.out} ({len(result)} people)")
-    del pd
     return 0
 
 
