@@ -251,3 +251,25 @@ def test_every_influence_measure_is_a_column_of_the_cli_outputs(tmp_path):
         table = pd.read_csv(out, dtype={"person_id": str})
         assert [c for c in MEASURE_COLUMNS if c not in table.columns] == [], command
         assert table.columns[-1] == "reason"
+
+
+def test_exclude_and_include_use_real_ids_in_pseudonymised_runs(tmp_path):
+    """Ids typed by the user are real ids: they must be mapped through the key like the tables."""
+    paths = _sample(tmp_path)
+    plain = tmp_path / "plain.csv"
+    base = ["shortlist", "--people", str(paths["people"]), "--interactions", str(paths["emails"]),
+            "--quiet", "--no-backups"]
+    assert main(base + ["--out", str(plain)]) == 0
+    chosen = pd.read_csv(plain, dtype={"person_id": str})["person_id"].tolist()
+    people = pd.read_csv(paths["people"], dtype=str)
+    outsider = sorted(set(people["person_id"]) - set(chosen))[0]
+    (tmp_path / "exclude.txt").write_text(chosen[0] + "\n")
+    key = tmp_path / "key.txt"
+    key.write_text("0123456789abcdef0123456789abcdef\n")
+    pseudo, named = tmp_path / "pseudo.csv", tmp_path / "named.csv"
+    assert main(base + ["--pseudonymize", "--key-file", str(key), "--exclude", str(tmp_path / "exclude.txt"),
+                        "--include", outsider, "--out", str(pseudo)]) == 0
+    assert main(["reidentify", "--shortlist", str(pseudo), "--people", str(paths["people"]),
+                 "--key-file", str(key), "--out", str(named), "--quiet"]) == 0
+    ids = set(pd.read_csv(named, dtype={"person_id": str})["person_id"])
+    assert chosen[0] not in ids and outsider in ids
