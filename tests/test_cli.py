@@ -36,6 +36,22 @@ def test_help_and_version_do_not_import_the_heavy_stack():
     assert out.stdout.strip().splitlines()[-1] == "HEAVY:"
 
 
+def test_shortlist_does_not_load_matplotlib_but_still_uses_igraph(tmp_path):
+    """igraph imports matplotlib.pyplot on import (0.6 s); the CLI hides it for that import."""
+    paths = _sample(tmp_path)
+    out_csv = tmp_path / "shortlist.csv"
+    code = (
+        "import sys, ambassadors.cli as c\n"
+        f"rc = c.main(['shortlist', '--people', {str(paths['people'])!r}, '--interactions', "
+        f"{str(paths['emails'])!r}, '--out', {str(out_csv)!r}, '-q'])\n"
+        "print('RC', rc, 'MPL', 'matplotlib' in sys.modules, 'IGRAPH', 'igraph' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert out.stdout.strip().splitlines()[-1] == "RC 0 MPL False IGRAPH True", out.stderr
+    table = pd.read_csv(out_csv)
+    assert table["betweenness"].notna().all() and table["betweenness"].gt(0).any()
+
+
 def test_help_lists_the_commands():
     out = run_cli("--help")
     assert out.returncode == 0
