@@ -169,12 +169,22 @@ edge_lists = st.integers(min_value=2, max_value=12).flatmap(
 )
 
 
+def brokerage_path(dense: bool):
+    """Force brokerage's dense (BLAS) or sparse product path, whatever the graph's size."""
+    from unittest import mock
+
+    if dense:
+        return mock.patch.multiple(metrics, DENSE_BROKERAGE_MAX_PEOPLE=10**9, DENSE_BROKERAGE_RATIO=1e300)
+    return mock.patch.object(metrics, "DENSE_BROKERAGE_MAX_PEOPLE", 0)
+
+
 @settings(deadline=None, max_examples=25)
-@given(edge_lists)
-def test_every_exact_measure_matches_networkx_on_random_graphs(case):
+@given(edge_lists, st.booleans())
+def test_every_exact_measure_matches_networkx_on_random_graphs(case, dense):
     n, edges, directed, depts = case
     graph, G, people = make(n, edges, directed=directed, departments=depts)
-    ours = influence_scores(graph, progress=False)
+    with brokerage_path(dense):
+        ours = influence_scores(graph, progress=False)
     expected = oracle(G, people)
     assert list(ours.index) == list(people.index)
     assert_frames_close(ours, expected, MEASURES)
@@ -183,13 +193,15 @@ def test_every_exact_measure_matches_networkx_on_random_graphs(case):
 @pytest.mark.parametrize("directed", [True, False])
 @pytest.mark.parametrize("weighted", [True, False])
 @pytest.mark.parametrize("seed", [1, 2])
-def test_seeded_random_graphs_with_isolates_match_networkx(directed, weighted, seed):
+@pytest.mark.parametrize("dense", [True, False], ids=["dense-brokerage", "sparse-brokerage"])
+def test_seeded_random_graphs_with_isolates_match_networkx(directed, weighted, seed, dense):
     rng = np.random.default_rng(seed)
     n = 60
     # people 50..59 have no interactions at all: isolates stay in the graph
     edges = random_edges(rng, 50, 180, weighted)
     graph, G, people = make(n, edges, directed=directed)
-    ours = influence_scores(graph, progress=False)
+    with brokerage_path(dense):
+        ours = influence_scores(graph, progress=False)
     expected = oracle(G, people)
     assert_frames_close(ours, expected, MEASURES)
     isolates = people.index[50:]
@@ -227,8 +239,11 @@ def test_krackhardt_advice_network_matches_networkx(directed):
             G.add_edge(s, t, weight=1.0)
     if directed:
         assert G.number_of_edges() == 190
+    expected = oracle(G, people)
     ours = influence_scores(graph, progress=False)
-    assert_frames_close(ours, oracle(G, people), MEASURES)
+    assert_frames_close(ours, expected, MEASURES)
+    with brokerage_path(dense=False):
+        assert_frames_close(brokerage(graph), expected, ["constraint", "effective_size"])
     # the department labels are kept as strings
     assert ours["department"].tolist() == people["department"].tolist()
 
