@@ -786,9 +786,11 @@ def _brokerage_dense(S, row_of, indices, data, counts, inv_total, inv_max, rows)
     dense = S.toarray().astype(np.float64, copy=False)
     scaled = dense * np.sqrt(inv_total)[None, :]
     on_ties = (row_of, indices)
-    two_step = (scaled @ scaled.T)[on_ties] * inv_total[row_of]
+    product = scaled @ scaled.T
+    two_step = product[on_ties] * inv_total[row_of]
     del scaled
-    shared = (dense @ dense.T)[on_ties] * inv_total[row_of] * inv_max[indices]
+    np.matmul(dense, dense.T, out=product)  # reuse the buffer: n x n doubles each
+    shared = product[on_ties] * inv_total[row_of] * inv_max[indices]
     p = data * inv_total[row_of]
     constraint = np.bincount(row_of, weights=(p + two_step) ** 2, minlength=n)
     eff = counts - np.bincount(row_of, weights=shared, minlength=n)

@@ -1062,7 +1062,9 @@ def _ranking_columns(graph: CollaborationGraph, ranking: pd.DataFrame | None) ->
         raise InputError(f"ranking: expected a DataFrame from rank_candidates, got {type(ranking).__name__}")
     if "score" not in ranking.columns:
         raise InputError("ranking: column 'score' not found; columns are: " + ", ".join(map(str, ranking.columns)))
-    r = ranking.copy()
+    # only the columns used here (a ranking carries every measure: copying it all is wasted)
+    used = ["score", "eligible", "ineligible_reason", "opted_out", "rank", "department_rank", "reason"]
+    r = ranking[[c for c in used if c in ranking.columns]].copy()
     r.index = pd.Index([str(i) for i in r.index], name="person_id")
     if r.index.has_duplicates:
         raise InputError(f"ranking: duplicate person_id: {describe_ids(r.index[r.index.duplicated()].unique())}")
