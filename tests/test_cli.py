@@ -52,6 +52,20 @@ def test_shortlist_does_not_load_matplotlib_but_still_uses_igraph(tmp_path):
     assert table["betweenness"].notna().all() and table["betweenness"].gt(0).any()
 
 
+def test_console_entry_flushes_everything_and_keeps_the_exit_code(tmp_path):
+    """run() skips the interpreter's teardown (os._exit): printed tables and errors must still
+    arrive whole, with the right exit status."""
+    paths = _sample(tmp_path)
+    out = run_cli("rank", "--people", str(paths["people"]), "--interactions", str(paths["emails"]),
+                  "--quiet")
+    assert out.returncode == 0, out.stderr
+    people = pd.read_csv(paths["people"], dtype=str)
+    shown = [line.split()[0] for line in out.stdout.splitlines()[2:]]
+    assert sorted(shown) == sorted(people["person_id"])  # every row, none cut off
+    failed = run_cli("rank", "--people", str(tmp_path / "missing.csv"), "--interactions", str(paths["emails"]))
+    assert failed.returncode == 2 and failed.stderr.startswith("error: ") and "missing.csv" in failed.stderr
+
+
 def test_help_lists_the_commands():
     out = run_cli("--help")
     assert out.returncode == 0
