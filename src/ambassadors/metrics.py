@@ -95,7 +95,7 @@ BROKERAGE_WORK = 3.0e7
 #: Brokerage uses dense products (BLAS, all cores) instead of sparse ones for up to this many
 #: people, when the graph is dense enough that its two-step paths exceed
 #: ``people ** 3 / DENSE_BROKERAGE_RATIO`` (then the two-step matrix is mostly filled in and
-#: BLAS beats the single-threaded sparse product: 0.33 s -> 0.15 s at 2,000 people).
+#: BLAS beats the single-threaded sparse product: about 0.35 s -> 0.2 s at 2,000 people).
 DENSE_BROKERAGE_MAX_PEOPLE = 3_000
 DENSE_BROKERAGE_RATIO = 600.0
 #: Bounds of the default number of sampled sources (see :func:`default_samples`).
@@ -1057,7 +1057,7 @@ def influence_scores(
     Notes
     -----
     On two cores all measures take about 14 s for 50,000 people with 4.1M interaction pairs
-    (2M ties) and 19 s with 5.4M pairs (peak memory 2.4 GB); about 1 s for 2,000 people
+    (2M ties) and 19 s with 5.4M pairs (peak memory 2.4 GB); about 0.7 s for 2,000 people
     (``bench/bench_pipeline.py``). The costly parts are the sampled path measures,
     two-step reach and brokerage, each bounded as documented in its function; ask only for the
     ``measures`` you need to skip the others.
