@@ -171,6 +171,17 @@ def test_people_by_id_or_email_and_unknowns_counted(tmp_path):
     assert report.balanced
 
 
+def test_german_dotted_dates_are_day_first_corpus():
+    people = read_people(CORPUS / "people_x_org.csv")
+    table, report = read_interactions(CORPUS / "events_german_dates.csv", people=people)
+    ts = dict(zip(table["event_id"], table["timestamp"]))
+    assert ts["m1"] == pd.Timestamp("2025-11-03T09:15:00Z")  # 3 November, not 11 March
+    assert ts["m2"] == pd.Timestamp("2025-11-04T08:00:00Z")
+    assert ts["m3"] == pd.Timestamp("2025-12-11T00:00:00Z")
+    assert ts["m4"] == pd.Timestamp("2026-01-12T17:45:10Z")
+    assert report.dropped == {} and report.balanced
+
+
 def test_timestamps_time_zones_and_dst_corpus():
     people = read_people(CORPUS / "people_x_org.csv")
     table, report = read_interactions(CORPUS / "events_tz_dst.csv", people=people)

@@ -246,3 +246,25 @@ def test_latin1_fallback_when_not_cp1252(tmp_path):
     people, report = read_people(path)
     assert people.loc["1", "name"] == "Müller\x81"
     assert any("Latin-1" in n for n in report.notes)
+
+
+# ---------------------------------------------------------------- numeric day/month dates
+
+@settings(deadline=None, max_examples=60)
+@given(days=st.lists(st.dates(min_value=pd.Timestamp("1990-01-01").date(),
+                              max_value=pd.Timestamp("2040-12-31").date()), min_size=1, max_size=25),
+       sep=st.sampled_from(["." , "-", "/"]), day_first=st.booleans(), with_time=st.booleans())
+def test_numeric_dates_round_trip_in_the_columns_own_order(days, sep, day_first, with_time):
+    """d.m.Y and d-m-Y (European) and m/d/Y (American) always read back as written; the other
+    orders whenever the column holds a day above 12, which settles it."""
+    from hypothesis import assume
+
+    from ambassadors.io.tables import parse_datetimes
+
+    conventional = day_first == (sep != "/")
+    assume(conventional or any(d.day > 12 for d in days))
+    fmt = f"%d{sep}%m{sep}%Y" if day_first else f"%m{sep}%d{sep}%Y"
+    text = [d.strftime(fmt) + (" 10:30" if with_time else "") for d in days]
+    ts, bad = parse_datetimes(text)
+    assert not bad.any()
+    assert [t.date() for t in ts] == days
