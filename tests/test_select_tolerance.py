@@ -303,3 +303,29 @@ def test_sample_tolerance_brings_in_the_planted_connectors(sample):
     assert plan.reach_1.count >= 0.95 * base.reach_1.count
     assert (plan.coverage["ambassadors"] >= 1).all()
     assert plan.members["score"].sum() > base.members["score"].sum()
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_backups_follow_the_plans_own_trade(seed):
+    """Without a tolerance, backups are whoever adds most reach (then score); with one, the most
+    enthusiastic first (then reach), as the plan itself trades reach for score."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    n = 40
+    ids = [f"p{i:02d}" for i in range(n)]
+    depts = [f"D{i % 3}" for i in range(n)]
+    edges = list({tuple(sorted(e)) for e in rng.choice(ids, size=(90, 2)).tolist() if e[0] != e[1]})
+    graph, ranking = build(ids, depts, edges, rng.random(n).round(3).tolist())
+
+    def ordered(backups, first, second):
+        for _, group in backups.groupby("department"):
+            keys = list(zip(-group[first], -group[second]))
+            assert keys == sorted(keys), group
+        return True
+
+    plain = propose_ambassadors(graph, ranking, size=5)
+    traded = propose_ambassadors(graph, ranking, size=5, reach_tolerance=0.3)
+    assert len(plain.backups) and len(traded.backups)
+    assert ordered(plain.backups, "added_reach", "score")
+    assert ordered(traded.backups, "score", "added_reach")

@@ -133,7 +133,8 @@ class Plan:
         ``bridge_ties``, ``bridge_eligible``, ``bridge_is_ambassador``.
     backups : DataFrame
         Two per department: ``department, person_id, backup_rank, added_reach, score, rank,
-        reason``.
+        reason``; ordered by the reach they would add, then score (with ``objective="score"``
+        or ``reach_tolerance > 0``: by score, then added reach).
     params : dict
         The options the plan was made with. With ``reach_tolerance > 0`` also ``best_reach``
         (objective of the reach-optimal plan, the reference), ``best_reach_status`` (its
@@ -1692,15 +1693,18 @@ def _make_plan(graph, info, cand, chosen, people_cover, person_w, include_codes,
         index=names,
     )
     reach_1, reach_2 = _reach_counts(graph, members)
-    backups = _backups(graph, inst, cand, chosen, score, rank, drank, objective)
+    backups = _backups(graph, inst, cand, chosen, score, rank, drank, objective,
+                       by_score=objective == "score" or reach_plan is not None)
     uncovered = _uncovered(graph, coverage, elig, members)
     return Plan(members=members_df, coverage=coverage, reach_1=reach_1, reach_2=reach_2, objective=objective,
                 objective_value=float(objective_value), method=method, bound=None if bound is None else float(bound),
                 gap=gap, status=status, uncovered=uncovered, backups=backups, params=params, notes=notes)
 
 
-def _backups(graph, inst, cand, chosen, score, rank, drank, objective) -> pd.DataFrame:
-    """Two next-best candidates per department: most added reach w.r.t. the plan, then score."""
+def _backups(graph, inst, cand, chosen, score, rank, drank, objective, *, by_score: bool) -> pd.DataFrame:
+    """Two next-best candidates per department: most added reach w.r.t. the plan, then score;
+    ``by_score`` (objective "score", or a reach tolerance): score first, then added reach, the
+    same trade the plan itself makes."""
     names = graph.department_names
     nc = inst.nc
     is_chosen = np.zeros(nc, dtype=bool)
@@ -1712,8 +1716,8 @@ def _backups(graph, inst, cand, chosen, score, rank, drank, objective) -> pd.Dat
         covered = np.zeros(inst.cover.n_items, dtype=bool)
         covered[items] = True
         added = inst.cover.gains(np.where(covered, 0.0, inst.w))
-    if objective == "score":
-        keys = (inst.idr, -score[cand], inst.dept)
+    if by_score:
+        keys = (inst.idr, -np.round(added, 9), -score[cand], inst.dept)
     else:
         keys = (inst.idr, -score[cand], -np.round(added, 9), inst.dept)
     order = np.lexsort(keys)
