@@ -268,3 +268,22 @@ def test_numeric_dates_round_trip_in_the_columns_own_order(days, sep, day_first,
     ts, bad = parse_datetimes(text)
     assert not bad.any()
     assert [t.date() for t in ts] == days
+
+
+def test_an_unclosed_quote_is_counted_line_by_line_and_explained(tmp_path):
+    """pyarrow reads everything after an unclosed quote as one field: those lines are still
+    input rows the user can see, so each is counted as a bad row and the note says why."""
+    log = tmp_path / "log.csv"
+    log.write_text('source,target\na,b\n"c,d\ne,f\ng,h\ni,j\n')
+    table, report = read_interactions(log)
+    assert report.rows_read == 5 and report.rows_used == 1 and report.dropped == {"bad_row": 4}
+    assert report.balanced
+    assert any("never closes" in note for note in report.notes)
+    last = tmp_path / "last.csv"  # in the last column the merged row has the right width
+    last.write_text('source,target\na,b\nc,"d\ne,f\n')
+    _, report = read_interactions(last)
+    assert any("span several lines" in note for note in report.notes)
+    fine = tmp_path / "fine.csv"  # a line break inside a content column is not reported
+    fine.write_text('source,target,Subject\na,b,"hi\nthere"\nc,d,ok\n')
+    _, report = read_interactions(fine)
+    assert report.rows_read == 2 and not any("line" in note for note in report.notes)

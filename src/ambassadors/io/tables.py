@@ -695,9 +695,15 @@ def _read_csv_bytes(path: Path, head: bytes, source: str) -> RawTable:
     first = (_csv_rows(_lines(text)[:1], delimiter) or [[]])[0]
     n_guess = len(first)
     bad_rows = [0]
+    swallowed: list[tuple[object, int]] = []
 
     def on_invalid(row: object) -> str:
-        bad_rows[0] += 1
+        # a bad row spanning several lines holds the lines an unclosed quote ran over: each of
+        # them is an input row the user sees, so each is counted (and reported below)
+        extra = str(getattr(row, "text", "") or "").count("\n")
+        bad_rows[0] += 1 + extra
+        if extra:
+            swallowed.append((getattr(row, "number", None), extra))
         return "skip"
 
     read = pacsv.ReadOptions(autogenerate_column_names=True, encoding=encoding,
@@ -727,6 +733,17 @@ def _read_csv_bytes(path: Path, head: bytes, source: str) -> RawTable:
         notes.append(f"delimiter {_DELIM_NAMES[delimiter]!s} detected")
     if bad_rows[0]:
         notes.append(f"{bad_rows[0]} rows with a wrong number of fields skipped (bad_row)")
+    if swallowed:
+        where = next((f" (row {n})" for n, _ in swallowed if n is not None), "")
+        notes.append(f"{sum(e for _, e in swallowed)} of them are lines swallowed by a quoted field "
+                     f"that never closes{where}: check the quotes (\") there")
+    if parse.newlines_in_values:
+        import pyarrow.compute as pc
+
+        spanning = sum(int(pc.sum(pc.match_substring(col, "\n")).as_py() or 0) for col in table.columns)
+        if spanning:
+            notes.append(f"{spanning} values span several lines (a line break inside quotes); if "
+                         "that is not intended, an unclosed quote has merged the lines after it")
     return RawTable(table, source, delimiter, notes, bad_rows[0], content)
 
 
