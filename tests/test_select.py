@@ -413,3 +413,30 @@ def test_auto_skips_the_milp_when_cheap_bounds_prove_the_plan_optimal(monkeypatc
     assert sorted(plan.members.index) == ["a0", "b0"]
     assert plan.status == "optimal" and plan.method == "greedy+swap"
     assert plan.bound == plan.objective_value == 12
+
+
+def test_auto_certifies_small_plans_and_skips_the_milp_within_the_gap_on_larger_ones(monkeypatch):
+    """The bundled sample: greedy is proven within 0.34 % by the cheap bounds. Small instances
+    still get the MILP's certificate; above AUTO_EXACT_NNZ the MILP is skipped."""
+    import ambassadors.select as select_module
+    from ambassadors.datasets import sample_paths
+    from ambassadors.pipeline import analyze
+
+    p = sample_paths()
+    a = analyze(p["people"], [p["emails"], p["chat"]], [p["survey"], p["activity"]], select=False,
+                progress=False)
+    small = propose_ambassadors(a.graph, a.ranking)
+    assert small.status == "optimal" and small.gap == 0.0 and small.bound == small.objective_value
+
+    real_milp = select_module._milp
+
+    def only_relaxations(inst, time_limit, **kwargs):
+        assert kwargs.get("relax"), "the integer program should not run within AUTO_GAP"
+        return real_milp(inst, time_limit, **kwargs)
+
+    monkeypatch.setattr(select_module, "AUTO_EXACT_NNZ", 0)
+    monkeypatch.setattr(select_module, "_milp", only_relaxations)
+    large = propose_ambassadors(a.graph, a.ranking)
+    assert large.method == "greedy+swap" and large.status != "optimal"
+    assert 0 < large.gap <= select_module.AUTO_GAP
+    assert large.bound >= small.objective_value >= large.objective_value

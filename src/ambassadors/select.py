@@ -49,6 +49,9 @@ EXACT_MAX_CANDIDATES = 3_000
 #: the selection is held to; closing the last fraction of a percent can take the MILP seconds
 #: (9 s on a generated 2,000-person organisation) where the whole analysis takes two.
 AUTO_GAP = 5e-3
+#: ... except on small instances (at most this many coverage non-zeros, a few hundred people),
+#: where the MILP usually proves optimality in a fraction of a second and always runs.
+AUTO_EXACT_NNZ = 15_000
 #: Two-hop neighbourhoods are materialised as a sparse matrix up to this many non-zeros
 #: (estimated); above it they are computed lazily, candidate by candidate.
 TWO_HOP_MAX_NNZ = 40_000_000
@@ -1223,9 +1226,9 @@ def propose_ambassadors(
         ``"greedy"``: lazy greedy then 1-swap local search. ``"exact"``: HiGHS MILP (with
         ``time_limit``). ``"auto"``: greedy, then the MILP when the candidate x people coverage
         matrix has at most 200,000 non-zeros and at most 3,000 candidates, unless cheap
-        bounds (submodular, LP relaxation, Lagrangian) already prove the greedy plan optimal or
-        within ``AUTO_GAP`` (0.5 %) of the optimum; the better plan is kept, and its bound and
-        gap are recorded.
+        bounds (submodular, LP relaxation, Lagrangian) already prove the greedy plan optimal or,
+        above ``AUTO_EXACT_NNZ`` (15,000) non-zeros, within ``AUTO_GAP`` (0.5 %) of the
+        optimum; the better plan is kept, and its bound and gap are recorded.
     time_limit : float, default 10
         Seconds for the MILP, and for the swap search (with ``reach_tolerance > 0``, the same
         again for the trade-off search and its MILP).
@@ -1581,7 +1584,7 @@ def _optimise(inst: _Instance, *, method: str, time_limit: float, seed: int
         value = _value(inst, best)
         if value >= cheap - 1e-9:
             return np.sort(best), used, "optimal", cheap
-        if value >= cheap * (1.0 - AUTO_GAP):
+        if value >= cheap * (1.0 - AUTO_GAP) and inst.cover.matrix.nnz > AUTO_EXACT_NNZ:
             return np.sort(best), used, status, cheap
     if method == "exact" or (method == "auto" and small):
         res = _milp(inst, time_limit)
