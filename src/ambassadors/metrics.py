@@ -723,7 +723,7 @@ def brokerage(
     why large graphs use a candidate pool. Small dense organisations (at most
     ``DENSE_BROKERAGE_MAX_PEOPLE`` people, two-step paths above
     ``n ** 3 / DENSE_BROKERAGE_RATIO``) use two dense ``X X^T`` products instead (BLAS on every
-    core); both paths give the same values and are tested against networkx. Equals ``networkx.constraint`` and
+    core); both paths give the same values. Equals ``networkx.constraint`` and
     ``networkx.effective_size`` with ``weight="weight"``.
 
     References
@@ -766,7 +766,8 @@ def brokerage(
     # two-step paths from the computed rows: the work of the sparse products
     paths = float(np.bincount(row_of, weights=counts[indices].astype(np.float64), minlength=n)[rows].sum())
     if n <= DENSE_BROKERAGE_MAX_PEOPLE and paths * DENSE_BROKERAGE_RATIO >= float(n) ** 3:
-        constraint[rows], eff[rows] = _brokerage_dense(S, row_of, indices, data, counts, inv_total, inv_max, rows)
+        constraint[rows], eff[rows] = _brokerage_dense(
+            S, row_of, indices, data, counts, inv_total, inv_max, rows)
     else:
         constraint[rows], eff[rows] = _brokerage_sparse(
             S, row_of, indptr, indices, data, inv_total, inv_max, rows, block=block, progress=progress)
