@@ -64,9 +64,11 @@ PERTURBATION_PATIENCE = 10
 #: The LP-relaxation bound is computed for greedy plans up to this many coverage non-zeros.
 LP_BOUND_MAX_NNZ = 300_000
 #: Subgradient steps for the Lagrangian bound of large greedy plans: at most this many, and at
-#: most LAGRANGIAN_WORK / coverage non-zeros.
+#: most LAGRANGIAN_WORK / coverage non-zeros (60 steps up to 5M non-zeros: about 1.5 s at
+#: 50,000 people, proving the generated 50,000-person plan within 3.8 % instead of the 5.9 % a
+#: fifth of the work gives).
 LAGRANGIAN_MAX_STEPS = 60
-LAGRANGIAN_WORK = 80_000_000
+LAGRANGIAN_WORK = 300_000_000
 #: Reach-tolerance heuristic: bisection steps on the blend weight ``mu`` of ``reach + mu * score``,
 #: over ``mu`` in this range (times the plan's reach per ambassador; score scaled to [0, 1]) ...
 TOLERANCE_BISECTION_STEPS = 8
