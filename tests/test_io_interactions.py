@@ -180,6 +180,8 @@ def test_german_dotted_dates_are_day_first_corpus():
     assert ts["m3"] == pd.Timestamp("2025-12-11T00:00:00Z")
     assert ts["m4"] == pd.Timestamp("2026-01-12T17:45:10Z")
     assert report.dropped == {} and report.balanced
+    # no day above 12 settles the order, so the report says which order was assumed
+    assert any("read day-first" in note and "03.11.2025 09:15" in note for note in report.notes)
 
 
 def test_timestamps_time_zones_and_dst_corpus():

@@ -287,3 +287,21 @@ def test_an_unclosed_quote_is_counted_line_by_line_and_explained(tmp_path):
     fine.write_text('source,target,Subject\na,b,"hi\nthere"\nc,d,ok\n')
     _, report = read_interactions(fine)
     assert report.rows_read == 2 and not any("line" in note for note in report.notes)
+
+
+@pytest.mark.parametrize("values, note", [
+    (["03/11/2025", "04/11/2025"], "2 dates such as '03/11/2025' read month-first"),
+    (["03-11-2025"], "1 date such as '03-11-2025' read day-first"),
+    (["03/11/2025", "14/11/2025"], None),  # 14 settles it: day-first, nothing assumed
+    (["03/03/2025", "2025-11-04"], None),  # the same either way round; ISO is never ambiguous
+])
+def test_an_assumed_day_month_order_is_reported(values, note):
+    from ambassadors.io.tables import parse_datetimes
+
+    notes: list[str] = []
+    _, bad = parse_datetimes(values, notes=notes)
+    assert not bad.any()
+    if note is None:
+        assert notes == []
+    else:
+        assert len(notes) == 1 and notes[0].startswith(note)

@@ -281,7 +281,7 @@ def finalize_pairs(pairs: pd.DataFrame, *, people: pd.DataFrame | Loaded | None,
         rows, n_rows = np.arange(n, dtype=np.int64), n
     timestamp = weight = channel_values = event_id = None
     if "timestamp" in pairs.columns:
-        ts, bad = parse_datetimes(pairs["timestamp"])
+        ts, bad = parse_datetimes(pairs["timestamp"], notes=report.notes)
         timestamp = (ts.dt.tz_localize(None).to_numpy(dtype="datetime64[ns]"), bad)
     if "weight" in pairs.columns:
         w, bad = to_number(pairs["weight"], decimal_comma=True)
@@ -370,7 +370,7 @@ def _any_substring(arr: object, *needles: str) -> bool:
     return any(bool(pc.any(pc.match_substring(arr, s)).as_py()) for s in needles)
 
 
-def _row_timestamps(column: object) -> tuple[np.ndarray, np.ndarray]:
+def _row_timestamps(column: object, notes: list[str] | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Row-level timestamps: (datetime64[ns] naive UTC values, bad mask), fast path in arrow."""
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -397,7 +397,7 @@ def _row_timestamps(column: object) -> tuple[np.ndarray, np.ndarray]:
             np.where(parsed.is_null().to_numpy(zero_copy_only=False), np.datetime64("NaT", "ns"),
                      np.nan_to_num(values, nan=0).astype(np.int64).astype("datetime64[ns]"))
         return out, np.zeros(len(arr), dtype=bool)
-    ts, bad = parse_datetimes(arr.to_pandas())
+    ts, bad = parse_datetimes(arr.to_pandas(), notes=notes)
     return ts.dt.tz_localize(None).to_numpy(dtype="datetime64[ns]"), bad
 
 
@@ -463,7 +463,7 @@ def _read_tabular(raw: RawTable, *, people: pd.DataFrame | None, columns: dict |
     s_codes, s_values = _dict_encode(_as_string_array(col("source")))
     timestamp = weight = channel_values = event_id = None
     if "timestamp" in found:
-        timestamp = _row_timestamps(col("timestamp"))
+        timestamp = _row_timestamps(col("timestamp"), report.notes)
     if "weight" in found:
         codes, values = _dict_encode(_as_string_array(col("weight")))
         w, bad = to_number(values, decimal_comma=raw.decimal_comma)

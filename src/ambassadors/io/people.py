@@ -157,7 +157,7 @@ def read_people(path_or_frame: str | PathLike | pd.DataFrame, *,
                          f"({', '.join(f'{r}: {n}' for r, n in report.dropped.items()) or 'empty'})")
 
     if "hire_date" in frame:
-        dates, bad = parse_datetimes(frame["hire_date"])
+        dates, bad = parse_datetimes(frame["hire_date"], notes=report.notes)
         frame["hire_date"] = dates.dt.tz_localize(None).to_numpy(dtype="datetime64[ns]")
         if bad.any():
             report.notes.append(f"hire_date: {int(bad.sum())} values not dates (left empty)")

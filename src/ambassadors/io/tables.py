@@ -85,7 +85,7 @@ def _utc_naive_ns(ts: pd.Series) -> np.ndarray:
     return out
 
 
-def _parse_datetime_strings(s: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+def _parse_datetime_strings(s: pd.Series, notes: list[str] | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Parse unique strings -> (datetime64[ns] naive UTC values, bad mask)."""
     s = _as_str_series(s).reset_index(drop=True)
     blank = (s == "").to_numpy()
@@ -118,7 +118,7 @@ def _parse_datetime_strings(s: pd.Series) -> tuple[np.ndarray, np.ndarray]:
             fail = np.isnat(out) & ~blank
         if fail.any():
             # Numeric day/month dates ("03.11.2025", "3/11/2025 10:00") in the column's order.
-            _parse_numeric_dates(s, np.flatnonzero(fail), out)
+            _parse_numeric_dates(s, np.flatnonzero(fail), out, notes)
             fail = np.isnat(out) & ~blank
         if fail.any():
             # Anything else dateutil understands ("1 Mar 2024", RFC 2822).
@@ -138,9 +138,11 @@ _NUMERIC_DATE = r"^(?P<a>\d{1,2})(?P<sep>[./-])(?P<b>\d{1,2})[./-](?P<year>\d{4}
 _TIME_LAYOUTS = ("", " %H:%M", " %H:%M:%S", " %H:%M:%S.%f", "T%H:%M", "T%H:%M:%S")
 
 
-def _parse_numeric_dates(s: pd.Series, idx: np.ndarray, out: np.ndarray) -> None:
+def _parse_numeric_dates(s: pd.Series, idx: np.ndarray, out: np.ndarray,
+                         notes: list[str] | None = None) -> None:
     """Fill ``out[idx]`` for the values of ``s`` that are numeric day/month dates, read in the
-    order the column shows (:func:`_day_first`); others stay NaT."""
+    order the column shows (:func:`_day_first`); others stay NaT. When the column cannot show
+    it and some dates would read differently the other way round, says so in ``notes``."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -155,6 +157,14 @@ def _parse_numeric_dates(s: pd.Series, idx: np.ndarray, out: np.ndarray) -> None
     second = pc.cast(field["b"], pa.int32()).to_numpy()
     separators = np.asarray(field["sep"].to_numpy(zero_copy_only=False), dtype=object)
     dayfirst = _day_first(first, second, separators)
+    settled = bool((first > 12).any()) != bool((second > 12).any())
+    either = np.flatnonzero((first != second) & (first <= 12) & (second <= 12))
+    if notes is not None and either.size and not settled:
+        example = s.iloc[rows[either[0]]]
+        notes.append(f"{either.size} date{'s' if either.size != 1 else ''} such as {example!r} read "
+                     f"{'day' if dayfirst else 'month'}-first: "
+                     f"no day above 12 in the column settles the order (ISO dates, 2025-11-03, are "
+                     f"never ambiguous)")
     sep = pd.Series(separators).mode().iloc[0]
     year = "%Y" if len(field["year"][0].as_py()) == 4 else "%y"
     date = sep.join(["%d", "%m"] if dayfirst else ["%m", "%d"]) + sep + year
@@ -198,7 +208,7 @@ def _day_first(first: np.ndarray, second: np.ndarray, separator: np.ndarray) -> 
     return bool((separator != "/").mean() >= 0.5)
 
 
-def parse_datetimes(values: object) -> tuple[pd.Series, np.ndarray]:
+def parse_datetimes(values: object, *, notes: list[str] | None = None) -> tuple[pd.Series, np.ndarray]:
     """Parse timestamps to ``datetime64[ns, UTC]``, telling blanks from unparseable values.
 
     Naive times are taken as UTC; times with an offset (``+02:00``, ``Z``) are converted to UTC.
@@ -212,6 +222,9 @@ def parse_datetimes(values: object) -> tuple[pd.Series, np.ndarray]:
     ----------
     values : array-like or Series
         Strings, a Categorical of strings, or datetimes.
+    notes : list of str, optional
+        Receives a note when numeric day/month dates had to be read in an assumed order (no
+        day above 12 in the column to settle it).
 
     Returns
     -------
@@ -250,7 +263,7 @@ def parse_datetimes(values: object) -> tuple[pd.Series, np.ndarray]:
         u_ts, u_bad = parse_datetimes(pd.Series(uniques))
         u_vals = u_ts.dt.tz_localize(None).to_numpy(dtype="datetime64[ns]")
     else:
-        u_vals, u_bad = _parse_datetime_strings(pd.Series(np.asarray(uniques, dtype=object)))
+        u_vals, u_bad = _parse_datetime_strings(pd.Series(np.asarray(uniques, dtype=object)), notes)
     u_vals = np.append(u_vals, np.datetime64("NaT", "ns"))  # code -1 -> NaT, not bad
     u_bad = np.append(u_bad, False)
     codes = np.asarray(codes, dtype=np.int64)

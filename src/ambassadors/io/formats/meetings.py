@@ -194,10 +194,10 @@ def parse_meetings_csv(
         report.notes.append("no end or duration column: every meeting counted as bad_value")
     frame = frame.reset_index(drop=True)
     report.rows_read += len(frame)
-    start, bad_start = parse_datetimes(frame["start"])
+    start, bad_start = parse_datetimes(frame["start"], notes=report.notes)
     bad_start = bad_start | start.isna().to_numpy()
     if "end" in frame:
-        end, _ = parse_datetimes(frame["end"])
+        end, _ = parse_datetimes(frame["end"], notes=report.notes)
         hours = (end - start).dt.total_seconds() / 3600.0
     else:
         hours = pd.Series(np.nan, index=frame.index)

@@ -210,7 +210,7 @@ def read_viva_person_query(path: str | os.PathLike[str]) -> Loaded:
     report.drop("missing_id", int(blank.sum()))
     frame = frame[~blank]
     if date_col is not None:
-        when, _ = parse_datetimes(frame[date_col])
+        when, _ = parse_datetimes(frame[date_col], notes=report.notes)
         frame = frame.assign(_when=when.to_numpy()).sort_values([pid, "_when"], kind="stable",
                                                                   na_position="first")
         frame = frame.drop(columns=["_when"])
