@@ -261,7 +261,7 @@ def test_reduced_cost_pruning_never_sets_aside_a_better_plan(seed, ratio):
     best = S._milp(inst, 30.0)
     assert best.optimal
     opt = S._value(inst, best.chosen)
-    _, u = S._lagrangian_bound(inst, opt, math.inf, 25, multipliers=True)
+    _, u = S._lagrangian_bound(inst, opt, math.inf, 25)
     keep, set_aside = S._reduced_cost_pruning(inst, u, ratio * opt)
     bound = S._restricted_lp_bound(inst, keep, set_aside)
     assert bound is not None and bound >= opt - 1e-6

@@ -693,8 +693,8 @@ def _submodular_bound(inst: _Instance, chosen: np.ndarray) -> float:
     return min(value + float(top), float(inst.w[coverable].sum()))
 
 
-def _lagrangian_bound(inst: _Instance, lower: float, upper: float, iterations: int,
-                      *, multipliers: bool = False) -> Any:
+def _lagrangian_bound(inst: _Instance, lower: float, upper: float, iterations: int
+                      ) -> tuple[float, np.ndarray | None]:
     r"""Lagrangian (LP-strength) upper bound on maximum coverage, by subgradient steps.
 
     Relaxing ``y_j <= sum_i a_ij x_i`` with multipliers ``u >= 0`` gives, for every ``u``,
@@ -702,9 +702,9 @@ def _lagrangian_bound(inst: _Instance, lower: float, upper: float, iterations: i
     .. math:: OPT \le L(u) = \sum_j \max(0, w_j - u_j) + \max_{x \text{ feasible}} \sum_i x_i (A u)_i
 
     where the inner maximum is a top-k under the department constraints (exact, cheap). Polyak
-    steps towards ``lower`` (the value of the plan); the best ``L(u)`` seen, or ``upper`` if
-    that is lower, is returned (with ``multipliers=True`` as ``(bound, u)``, ``u`` the
-    multipliers of the best ``L(u)``). Each step costs one sparse product, ``O(nnz)``.
+    steps towards ``lower`` (the value of the plan). Returns ``(bound, u)``: the best ``L(u)``
+    seen, or ``upper`` if that is lower, and the multipliers of the best ``L(u)`` (None when no
+    step was taken). Each step costs one sparse product, ``O(nnz)``.
     """
     M = inst.cover.matrix
     w = inst.w
@@ -729,8 +729,7 @@ def _lagrangian_bound(inst: _Instance, lower: float, upper: float, iterations: i
         if norm == 0 or best - lower <= 1e-9 * max(1.0, lower) or theta < 1e-4:
             break
         u = np.maximum(u - theta * (value - lower) / norm * grad, 0.0)
-    best = min(best, upper)
-    return (best, best_u) if multipliers else best
+    return min(best, upper), best_u
 
 
 def _reduced_cost_pruning(inst: _Instance, u: np.ndarray, target: float) -> tuple[np.ndarray, float]:
@@ -1489,7 +1488,7 @@ def propose_ambassadors(
             if milp_bound is None and bound > value * (1 + 1e-3):
                 steps = int(min(LAGRANGIAN_MAX_STEPS, LAGRANGIAN_WORK // max(inst.cover.matrix.nnz, 1)))
                 if steps >= 10:
-                    lag = _lagrangian_bound(inst, value, bound, steps)
+                    lag, _ = _lagrangian_bound(inst, value, bound, steps)
                     bound = min(bound, math.floor(lag + 1e-6) if inst.integral else lag)
         if bound is not None:
             bound = max(bound, value)
@@ -1541,7 +1540,7 @@ def _cheap_bound(inst: _Instance, chosen: np.ndarray, *, rel_gap: float = 0.0) -
     steps = int(min(LAGRANGIAN_MAX_STEPS, LAGRANGIAN_WORK // max(inst.cover.matrix.nnz, 1)))
     u = None
     if steps >= 10:
-        lag, u = _lagrangian_bound(inst, value, bound, steps, multipliers=True)
+        lag, u = _lagrangian_bound(inst, value, bound, steps)
         bound = min(bound, math.floor(lag + 1e-6) if inst.integral else lag)
         if close_enough(bound):
             return bound
