@@ -156,8 +156,7 @@ def _parse_numeric_dates(s: pd.Series, idx: np.ndarray, out: np.ndarray,
     first = pc.cast(field["a"], pa.int32()).to_numpy()
     second = pc.cast(field["b"], pa.int32()).to_numpy()
     separators = np.asarray(field["sep"].to_numpy(zero_copy_only=False), dtype=object)
-    dayfirst = _day_first(first, second, separators)
-    settled = bool((first > 12).any()) != bool((second > 12).any())
+    dayfirst, settled = _day_first(first, second, separators)
     either = np.flatnonzero((first != second) & (first <= 12) & (second <= 12))
     if notes is not None and either.size and not settled:
         example = s.iloc[rows[either[0]]]
@@ -192,8 +191,9 @@ def _time_layout(shown: str) -> str:
     return layout + ".%f" if body.count(":") >= 2 and "." in body else layout
 
 
-def _day_first(first: np.ndarray, second: np.ndarray, separator: np.ndarray) -> bool:
-    """Whether a column's numeric dates put the day first, decided once for the whole column.
+def _day_first(first: np.ndarray, second: np.ndarray, separator: np.ndarray) -> tuple[bool, bool]:
+    """Whether a column's numeric dates put the day first, decided once for the whole column,
+    and whether the column itself settles it (else the convention below is assumed).
 
     A first number above 12 can only be a day and a second number above 12 only a day too, so
     the column tells its own order whenever it holds one such date (any log of more than twelve
@@ -204,8 +204,8 @@ def _day_first(first: np.ndarray, second: np.ndarray, separator: np.ndarray) -> 
     day_in_first = bool((first > 12).any())
     day_in_second = bool((second > 12).any())
     if day_in_first != day_in_second:
-        return day_in_first
-    return bool((separator != "/").mean() >= 0.5)
+        return day_in_first, True
+    return bool((separator != "/").mean() >= 0.5), False
 
 
 def parse_datetimes(values: object, *, notes: list[str] | None = None) -> tuple[pd.Series, np.ndarray]:
