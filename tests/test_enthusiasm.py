@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from ambassadors.enthusiasm import detect_kind, enthusiasm_scores
 from ambassadors.errors import InputError
-from ambassadors.io.report import LoadReport, Loaded
+from ambassadors.io.load_report import LoadReport, Loaded
 
 
 def ids(*names: str) -> pd.Index:

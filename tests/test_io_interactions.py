@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from ambassadors.io.interactions import finalize_pairs
-from ambassadors.io.report import LoadReport
+from ambassadors.io.load_report import LoadReport
 
 
 def roster(ids, emails=None, depts=None):

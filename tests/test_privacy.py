@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ambassadors.errors import InputError, PrivacyError
-from ambassadors.io.report import Loaded, LoadReport
+from ambassadors.io.load_report import Loaded, LoadReport
 from ambassadors.privacy import (
     _Pseudonymizer,
     load_key,

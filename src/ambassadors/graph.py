@@ -27,7 +27,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from ambassadors.errors import InputError, describe_ids
-from ambassadors.io.report import Loaded, as_frame
+from ambassadors.io.load_report import Loaded, as_frame
 
 __all__ = ["CollaborationGraph", "DepartmentMatrix", "build_graph", "department_matrix"]
 

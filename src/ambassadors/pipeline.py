@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 
 from ambassadors.errors import InputError
-from ambassadors.io.report import LoadReport, Loaded
+from ambassadors.io.load_report import LoadReport, Loaded
 
 __all__ = ["Analysis", "analyze", "SHORTLIST_COLUMNS", "MEASURE_COLUMNS"]
 

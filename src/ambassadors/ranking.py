@@ -24,7 +24,7 @@ import pandas as pd
 
 from ambassadors.enthusiasm import _format_numbers, _isin, _join, _parse_flag
 from ambassadors.errors import InputError, describe_ids
-from ambassadors.io.report import Loaded, as_frame
+from ambassadors.io.load_report import Loaded, as_frame
 
 __all__ = [
     "rank_candidates",

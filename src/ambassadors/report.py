@@ -25,7 +25,7 @@ import pandas as pd
 
 from ambassadors.errors import InputError
 from ambassadors.graph import CollaborationGraph
-from ambassadors.io.report import LoadReport, Loaded
+from ambassadors.io.load_report import LoadReport, Loaded
 
 __all__ = ["render_plan_html", "render_report", "write_report"]
 

@@ -35,7 +35,7 @@ import scipy.sparse as sp
 
 from ambassadors.errors import InfeasibleError, InputError, describe_ids
 from ambassadors.graph import CollaborationGraph
-from ambassadors.io.report import Loaded, as_frame
+from ambassadors.io.load_report import Loaded, as_frame
 
 __all__ = ["Plan", "Reach", "default_size", "propose_ambassadors"]
 

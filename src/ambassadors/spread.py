@@ -34,7 +34,7 @@ from scipy.sparse.csgraph import connected_components
 
 from ambassadors.errors import InputError
 from ambassadors.graph import CollaborationGraph
-from ambassadors.io.report import Loaded, as_frame
+from ambassadors.io.load_report import Loaded, as_frame
 
 __all__ = ["SpreadResult", "compare_plans", "simulate_spread", "top_k"]
 

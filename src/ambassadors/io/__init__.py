@@ -21,8 +21,8 @@ _EXPORTS: dict[str, str] = {
     "read_signals": "ambassadors.io.signals",
     "combine_signals": "ambassadors.io.signals",
     "read_table": "ambassadors.io.tables",
-    "LoadReport": "ambassadors.io.report",
-    "Loaded": "ambassadors.io.report",
+    "LoadReport": "ambassadors.io.load_report",
+    "Loaded": "ambassadors.io.load_report",
 }
 
 __all__ = list(_EXPORTS)

@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from ambassadors.errors import InputError
-from ambassadors.io.report import LoadReport, Loaded, as_frame
+from ambassadors.io.load_report import LoadReport, Loaded, as_frame
 from ambassadors.io.tables import (
     _HAS_OFFSET,
     RawTable,

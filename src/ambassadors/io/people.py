@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ambassadors.errors import InputError, describe_ids
-from ambassadors.io.report import Loaded
+from ambassadors.io.load_report import Loaded
 from ambassadors.io.tables import (
     _as_str_series,
     parse_datetimes,

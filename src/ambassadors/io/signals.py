@@ -16,7 +16,7 @@ import pandas as pd
 
 from ambassadors.errors import InputError, describe_ids
 from ambassadors.io.people import PERSON_ID_ALIASES
-from ambassadors.io.report import LoadReport, Loaded, as_frame
+from ambassadors.io.load_report import LoadReport, Loaded, as_frame
 from ambassadors.io.tables import (
     Roster,
     _as_str_series,

@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from ambassadors.errors import InputError, describe_ids
-from ambassadors.io.report import LoadReport
+from ambassadors.io.load_report import LoadReport
 
 __all__ = [
     "read_table",

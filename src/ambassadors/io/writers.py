@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from ambassadors.errors import InputError
-from ambassadors.io.report import Loaded, as_frame
+from ambassadors.io.load_report import Loaded, as_frame
 
 __all__ = [
     "DANGEROUS_PREFIXES",

@@ -3,7 +3,7 @@
 Each interactions format is parsed into raw (sender, recipient) *pairs* without ever keeping
 content (subjects, bodies, message text, attachments) and handed to
 :func:`ambassadors.io.interactions.finalize_pairs`, which resolves people against the roster and
-accounts for every row in the :class:`~ambassadors.io.report.LoadReport`. The result is the
+accounts for every row in the :class:`~ambassadors.io.load_report.LoadReport`. The result is the
 canonical interactions table handed on to :func:`ambassadors.graph.build_graph`.
 
 ========================  ===========================================  ===========
@@ -36,7 +36,7 @@ from typing import Any
 import pandas as pd
 
 from ambassadors.errors import InputError
-from ambassadors.io.report import Loaded
+from ambassadors.io.load_report import Loaded
 
 from ._common import csv_header, norm_key, open_source, roster_frame
 

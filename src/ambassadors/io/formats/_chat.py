@@ -7,7 +7,7 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from ambassadors.io.report import LoadReport
+from ambassadors.io.load_report import LoadReport
 
 from ._common import empty_pairs
 

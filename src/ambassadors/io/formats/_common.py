@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from ambassadors.errors import InputError
-from ambassadors.io.report import Loaded, LoadReport, as_frame
+from ambassadors.io.load_report import Loaded, LoadReport, as_frame
 
 __all__ = [
     "MAX_UNZIPPED_BYTES",

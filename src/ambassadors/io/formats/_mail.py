@@ -16,7 +16,7 @@ from typing import IO
 
 import pandas as pd
 
-from ambassadors.io.report import LoadReport
+from ambassadors.io.load_report import LoadReport
 
 WANTED = {b"from", b"to", b"cc", b"bcc", b"date", b"message-id"}
 MAX_HEADER_BYTES = 1 << 20  # a header block larger than this is cut (spam, broken files)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ambassadors.io.report import LoadReport
+from ambassadors.io.load_report import LoadReport
 
 from ._common import clean_text
 

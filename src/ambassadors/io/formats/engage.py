@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from ambassadors.errors import InputError
-from ambassadors.io.report import Loaded, as_frame
+from ambassadors.io.load_report import Loaded, as_frame
 
 from ._common import (
     csv_header,

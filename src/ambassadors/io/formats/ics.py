@@ -38,7 +38,7 @@ import numpy as np
 import pandas as pd
 
 from ambassadors.errors import InputError
-from ambassadors.io.report import Loaded, LoadReport
+from ambassadors.io.load_report import Loaded, LoadReport
 
 from ._common import new_report, open_source, roster_frame
 from .meetings import distinct_participants, finish_meetings, meeting_pairs

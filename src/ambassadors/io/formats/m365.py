@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ambassadors.io.report import Loaded, LoadReport
+from ambassadors.io.load_report import Loaded, LoadReport
 
 from ._common import finish, new_report, read_role_columns
 from ._maillog import log_pairs

@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from ambassadors.errors import InputError
-from ambassadors.io.report import Loaded, LoadReport
+from ambassadors.io.load_report import Loaded, LoadReport
 
 from ._common import finish, new_report, open_source
 from ._mail import MailCollector, iter_mbox_blocks

@@ -36,7 +36,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ambassadors.io.report import Loaded, LoadReport, as_frame
+from ambassadors.io.load_report import Loaded, LoadReport, as_frame
 
 from ._common import new_report, read_role_columns, resolve_people_keys, roster_frame
 

@@ -34,7 +34,7 @@ import numpy as np
 import pandas as pd
 
 from ambassadors.errors import InputError
-from ambassadors.io.report import Loaded, LoadReport
+from ambassadors.io.load_report import Loaded, LoadReport
 
 from ._chat import chat_pairs
 from ._common import finish, new_report, open_source

@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from ambassadors.errors import InputError
-from ambassadors.io.report import Loaded, LoadReport
+from ambassadors.io.load_report import Loaded, LoadReport
 
 from ._common import (
     csv_header,
