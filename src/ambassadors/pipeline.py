@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 
 from ambassadors.errors import InputError
-from ambassadors.io.load_report import LoadReport, Loaded
+from ambassadors.io.load_report import Loaded, LoadReport
 
 __all__ = ["Analysis", "analyze", "SHORTLIST_COLUMNS", "MEASURE_COLUMNS"]
 
@@ -220,7 +220,13 @@ def analyze(
     """
     from ambassadors.enthusiasm import enthusiasm_scores
     from ambassadors.graph import build_graph
-    from ambassadors.io import combine_interactions, combine_signals, read_interactions, read_people, read_signals
+    from ambassadors.io import (
+        combine_interactions,
+        combine_signals,
+        read_interactions,
+        read_people,
+        read_signals,
+    )
     from ambassadors.metrics import influence_scores
     from ambassadors.ranking import rank_candidates
 
@@ -247,9 +253,7 @@ def analyze(
         sig = pd.DataFrame(index=pd.Index([], name="person_id", dtype=str))
 
     if key is not None:
-        from ambassadors.privacy import pseudonymize
-
-        from ambassadors.privacy import pseudonymize_ids
+        from ambassadors.privacy import pseudonymize, pseudonymize_ids
 
         pseudo = pseudonymize(roster, log, sig, key=key)
         roster, log, sig = pseudo.people, pseudo.interactions, pseudo.signals
