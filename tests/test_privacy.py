@@ -464,3 +464,15 @@ def test_existing_pseudonyms_are_unchanged():
     assert pseudonymize_ids(["007"], key="clé secrète assez longue") == ["p_adb2ab41a7d6545a"]
     events = pseudonymize(None, interactions(), key=KEY).interactions["event_id"]
     assert events.iloc[0] == "e_24ae768bc6d2c288"
+
+
+def test_duplicate_ids_are_refused_naming_them():
+    twice = roster().iloc[[0, 1, 0]]
+    with pytest.raises(InputError, match=r"^people\.person_id: duplicate person_id '007'$"):
+        pseudonymize(twice, key=KEY)
+    with pytest.raises(InputError, match=r"^reidentify: people: duplicate person_id '007'$"):
+        reidentify(pseudonymize(roster(), key=KEY).people, twice, key=KEY)
+    # 7 and "7" are one id once read as text
+    mixed = pd.DataFrame({"department": ["A", "B"]}, index=pd.Index([7, "7"], dtype=object))
+    with pytest.raises(InputError, match=r"read as text: 7 and '7' are one id\): duplicate person_id '7'"):
+        pseudonymize(mixed, key=KEY)

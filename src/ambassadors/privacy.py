@@ -42,6 +42,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ambassadors._validation import check_unique_ids
 from ambassadors.errors import InputError, PrivacyError, describe_ids
 from ambassadors.io.load_report import Loaded, as_frame
 
@@ -180,17 +181,15 @@ class _Pseudonymizer:
     def distinct(self, values: Iterable[Any], *, what: str) -> list[str]:
         """Pseudonyms of distinct values; PrivacyError if two ever collide."""
         values = [str(v) for v in (values.tolist() if hasattr(values, "tolist") else values)]
-        if len(set(values)) != len(values):
-            twice = pd.Index(values)
-            twice = twice[twice.duplicated()].unique()
-            raise InputError(f"{what}: ids {describe_ids(twice)} appear twice once read as text "
-                             f"(e.g. the number 7 and the text '7')")
+        check_unique_ids(pd.Index(values, dtype=object), f"{what} (read as text: 7 and '7' are one id)")
         out = [self.one(v) for v in values]
         if len(set(out)) != len(out):  # ~1e-10 at 50,000 ids, but never silently merge people
             raise PrivacyError(f"{what}: two different ids got the same pseudonym; use another key")
         return out
 
     def index(self, index: pd.Index, *, what: str) -> pd.Index:
+        check_unique_ids(index, what)
+        check_unique_ids(pd.Index(index.astype(str)), f"{what} (read as text: 7 and '7' are one id)")
         return pd.Index(self.values(pd.Series(index, copy=False), what=what).to_numpy(),
                         name=index.name if index.name is not None else "person_id")
 
@@ -441,9 +440,7 @@ def reidentify(table: pd.DataFrame | pd.Series | Loaded, people: pd.DataFrame | 
     roster = as_frame(people)
     if not isinstance(frame, pd.DataFrame) or not isinstance(roster, pd.DataFrame):
         raise InputError("reidentify: table and people must be DataFrames")
-    if not roster.index.is_unique:
-        dup = roster.index[roster.index.duplicated()].unique()
-        raise InputError(f"reidentify: people has duplicate person_id {describe_ids(dup)}")
+    check_unique_ids(roster.index, "reidentify: people")
     real = roster.index.astype(str)
     pseudonyms = _Pseudonymizer(key).distinct(real, what="people.person_id")
     lookup = pd.Series(np.asarray(real, dtype=object), index=pd.Index(pseudonyms, dtype=object))
