@@ -45,6 +45,15 @@ def test_the_installed_package_ships_the_stub_and_py_typed():
     assert (PACKAGE / "__init__.pyi").is_file()
 
 
+def test_the_installed_package_is_the_source_tree():
+    # The doctests are collected from src/ but run in the installed modules (see conftest.py).
+    source = ROOT / "src" / "ambassadors"
+    files = [p.relative_to(source) for p in sorted(source.rglob("*.py*")) if p.suffix in (".py", ".pyi")]
+    stale = [f.as_posix() for f in files
+             if not (PACKAGE / f).is_file() or (PACKAGE / f).read_bytes() != (source / f).read_bytes()]
+    assert not stale, f"the installed ambassadors ({PACKAGE}) differs from src/ (reinstall it): {stale}"
+
+
 def test_stub_names_equal_the_runtime_all():
     runtime = set(ambassadors.__all__) - {"__version__"}
     imported = set(stub_imports())
