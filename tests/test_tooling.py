@@ -1,4 +1,4 @@
-"""The ruff and mypy configuration in ``pyproject.toml`` holds for the project (issue 13).
+"""The ruff, mypy and doctest configuration in ``pyproject.toml`` holds for the project (issue 13).
 
 Both tools are part of the ``test`` extra, so these tests run wherever the suite runs (CI
 included) and fail -- never skip -- when a tool is missing.
@@ -88,3 +88,13 @@ def test_known_lint_offenders_still_offend():
 def test_mypy_passes_on_the_package():
     done = run_tool("mypy")  # files and options from [tool.mypy] in pyproject.toml
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_docstring_examples_are_collected_by_the_configured_run():
+    # pyproject.toml's addopts/testpaths and the root conftest.py make plain `pytest` run them,
+    # also against a non-editable install (CI)
+    done = run_tool("pytest", "--collect-only", "-q", "-p", "no:cacheprovider", "src/ambassadors/privacy.py")
+    assert done.returncode == 0, done.stdout + done.stderr
+    collected = {line.split("::", 1)[1] for line in done.stdout.splitlines() if "::" in line}
+    assert {"ambassadors.privacy.load_key", "ambassadors.privacy.pseudonymize",
+            "ambassadors.privacy.mask_small_groups"} <= collected, done.stdout
