@@ -35,10 +35,12 @@ MAX_MODULE_LINES = 800
 # never above. The first matching prefix wins (a prefix covers the module and its submodules).
 LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("base", ("ambassadors.errors", "ambassadors._validation", "ambassadors._text",
-              "ambassadors._progress")),
+              "ambassadors._phrases", "ambassadors._progress")),
     ("read", ("ambassadors.io", "ambassadors.aggregate", "ambassadors.privacy")),
     ("graph", ("ambassadors.graph",)),
-    ("scores", ("ambassadors.metrics", "ambassadors.enthusiasm", "ambassadors.ranking")),
+    # cascade: the spread sampling shared by select and spread, so below both of them
+    ("scores", ("ambassadors.metrics", "ambassadors.enthusiasm", "ambassadors.ranking",
+                "ambassadors.cascade")),
     ("plan", ("ambassadors.select", "ambassadors.spread")),
     # monitoring and presentation both build on plans; neither is below the other
     ("present", ("ambassadors.plot", "ambassadors.report", "ambassadors.monitor")),
