@@ -311,15 +311,22 @@ def test_map_png_is_slide_sized(tmp_path):
     assert (w, h) == (2000, 1125)
 
 
-def test_map_legend_masks_small_department_sizes():
-    g = _random_graph({"Big": 12, "Tiny": 3}, 60, 9)
-    legend = plot_influence_map(g, min_group_size=5).get_legend()
-    labels = [t.get_text() for t in legend.get_texts()]
-    assert "Big (12)" in labels and "Tiny (< 5)" in labels
-    # masked by default (privacy first); 0 shows every size
-    assert "Tiny (< 5)" in [t.get_text() for t in plot_influence_map(g).get_legend().get_texts()]
-    shown = plot_influence_map(g, min_group_size=0).get_legend().get_texts()
-    assert "Tiny (3)" in [t.get_text() for t in shown]
+def test_map_pools_small_departments_so_they_cannot_be_identified():
+    g = _random_graph({"Big": 12, "Mid": 6, "Tiny": 3}, 80, 9)
+    ax = plot_influence_map(g, min_group_size=5)
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "Big (12)" in labels and any(t.startswith("other small groups") for t in labels)
+    # the small department is named nowhere, and its people share the pooled colour
+    assert not any("Tiny" in t for t in labels + _texts(ax))
+    people = [c for c in ax.collections if isinstance(c, PathCollection)][0]
+    colours = {tuple(np.round(c, 6)) for c in people.get_facecolors()}
+    assert len(colours) == 3  # Big, Mid, pooled -- not one per department
+    # its dots sit in one pooled cluster, labelled as such
+    assert "other small groups" in _texts(ax)
+    # 0 shows every department on its own
+    shown = plot_influence_map(g, min_group_size=0)
+    assert "Tiny (3)" in [t.get_text() for t in shown.get_legend().get_texts()]
+    assert "Tiny" in _texts(shown)
 
 
 def test_map_names_numeric_departments_as_departments():

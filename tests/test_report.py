@@ -128,7 +128,7 @@ def test_report_has_every_section(doc):
     assert "duplicate_row" in doc and "alias &#x27;dept&#x27; used" in doc
     assert "<th>method</th><td>exact</td>" in doc
     assert "<th>optimality gap</th><td>0.00%</td>" in doc
-    assert "share_reached" in doc and "91.7%" in doc  # 11 of 12 in Sales
+    assert "share reached" in doc and "91.7%" in doc  # 11 of 12 in Sales
     assert "size raised to 4 to cover &lt;every&gt; department" in doc  # the plan's notes
 
 
