@@ -333,3 +333,57 @@ def test_map_names_numeric_departments_as_departments():
     g = _random_graph({"1": 5, "2": 5}, 30, 10)
     texts = _texts(plot_influence_map(g, labels="all"))
     assert "department 1" in texts and "department 2" in texts
+
+
+def _text_boxes(ax):
+    ax.figure.canvas.draw()
+    frame = ax.get_window_extent()
+    boxes = [t.get_window_extent() for t in ax.texts if t.get_transform() is ax.transData]
+    return frame, boxes
+
+
+@pytest.mark.parametrize("n_departments", [6, 42])
+def test_map_labels_stay_inside_the_axes_and_never_overlap(n_departments):
+    """Long GUID department names (Viva exports) and many departments: every label on the map
+    is inside the axes and no two labels overlap."""
+    import uuid
+
+    rng = np.random.default_rng(n_departments)
+    names = [str(uuid.UUID(int=int(rng.integers(0, 2**62)))) for _ in range(n_departments)]
+    depts = {name: int(rng.integers(5, 40)) for name in names}
+    people = _people(depts)
+    people.index = [f"p{i}" for i in range(len(people))]
+    ids = people.index.to_numpy()
+    s, t = rng.integers(0, len(ids), 6 * len(ids)), rng.integers(0, len(ids), 6 * len(ids))
+    g = build_graph(people, pd.DataFrame({"source": ids[s[s != t]], "target": ids[t[s != t]]}))
+    amb = [people.index[people["department"] == d][0] for d in names[:15]]
+    fig, ax = plt.subplots(figsize=(40 / 3, 7.5), layout="constrained")
+    plot_influence_map(g, amb, ax=ax)
+    frame, boxes = _text_boxes(ax)
+    assert len(boxes) >= min(n_departments, 10)
+    for b in boxes:
+        assert frame.x0 - 1 <= b.x0 and b.x1 <= frame.x1 + 1 and frame.y0 - 1 <= b.y0 and b.y1 <= frame.y1 + 1
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            assert not (a.x0 < b.x1 - 1 and b.x0 < a.x1 - 1 and a.y0 < b.y1 - 1 and b.y0 < a.y1 - 1)
+
+
+def test_map_with_more_departments_than_colours_labels_clusters_and_groups_colours():
+    depts = {f"Unit {k:02d}": 6 + k % 5 for k in range(42)}
+    g = _random_graph(depts, 2000, 11)
+    ax = plot_influence_map(g)
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert any(t.startswith("other departments") for t in labels)
+    assert len(labels) <= 12  # readable: the palette's colours and the shared grey
+    people = [c for c in ax.collections if isinstance(c, PathCollection)][0]
+    assert len({tuple(np.round(c, 6)) for c in people.get_facecolors()}) <= 9
+    named = {t for t in _texts(ax) if t.startswith("Unit ")}
+    assert len(named) >= 30  # the clusters are named on the map itself
+
+
+def test_map_text_is_readable_on_a_slide():
+    g = _random_graph({"A": 30, "B": 20}, 300, 12)
+    ax = plot_influence_map(g, ["A1"])
+    assert min(t.get_fontsize() for t in ax.get_legend().get_texts()) >= 12
+    footnote = [t for t in ax.texts if "dot size" in t.get_text()][0]
+    assert footnote.get_fontsize() >= 11

@@ -56,9 +56,9 @@ def _free(box, placed: list, frame) -> bool:
     return not any(x0 < b[2] and b[0] < x1 and y0 < b[3] and b[1] < y1 for b in placed)
 
 
-def place_labels(ax, labels: list[Label], *, obstacles: list | None = None) -> int:
-    """Write each label at the first candidate position that is free; return how many did
-    not fit anywhere (they are left out).
+def place_labels(ax, labels: list[Label], *, obstacles: list | None = None) -> list:
+    """Write each label at the first candidate position that is free; return the Text artists
+    written (labels that fit nowhere are left out).
 
     ``obstacles`` are pixel boxes ``(x0, y0, x1, y1)`` labels must not cover (e.g. rings).
     The axes must already have its final position and limits.
@@ -70,7 +70,7 @@ def place_labels(ax, labels: list[Label], *, obstacles: list | None = None) -> i
     pad = 2.0
     placed: list[tuple[float, float, float, float]] = list(obstacles or [])
     to_data = ax.transData.inverted()
-    left_out = 0
+    written = []
     for label in labels:
         artist = ax.text(label.x, label.y, label.text, fontsize=label.fontsize, path_effects=outline,
                          ha="center", va="center", clip_on=False, **label.kwargs)
@@ -86,11 +86,11 @@ def place_labels(ax, labels: list[Label], *, obstacles: list | None = None) -> i
                 placed.append(box)
                 tx, ty = to_data.transform(((box[0] + box[2]) / 2, (box[1] + box[3]) / 2))
                 artist.set_position((tx, ty))
+                written.append(artist)
                 break
         else:
             artist.remove()
-            left_out += 1
-    return left_out
+    return written
 
 
 def ring_boxes(ax, x: np.ndarray, y: np.ndarray, area_pt2: np.ndarray) -> list[tuple[float, float, float, float]]:

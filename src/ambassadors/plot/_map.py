@@ -43,8 +43,10 @@ from ambassadors.plot._layout import influence_map_layout
 
 SMALL_GROUPS = "other small groups"
 OTHER_DEPARTMENTS = "other departments"
-_DEPARTMENT_OFFSETS = ((0, 1, "center", "bottom"), (0, -1, "center", "top"), (0, 0, "center", "center"),
-                       (1, 0, "left", "center"), (-1, 0, "right", "center"))
+MAX_NAMED = 20  # labels="ambassadors" names them up to this many
+_DEPARTMENT_OFFSETS = ((0, 1, "center", "bottom"), (0, 2.4, "center", "bottom"), (0, -1, "center", "top"),
+                       (0, -2.4, "center", "top"), (1, 0, "left", "center"), (-1, 0, "right", "center"),
+                       (0, 0, "center", "center"))
 
 
 def map_groups(graph: CollaborationGraph, min_group_size: int) -> tuple[np.ndarray, list[str], np.ndarray]:
@@ -113,6 +115,7 @@ class _MapPlotter:
         self.amb = graph.codes(ids) if ids else np.zeros(0, dtype=np.int64)
         self._sizes_and_colours(scores, color_by, size_by)
         self._sample(int(max_people))
+        self.labels = labels
         self.label_codes = self._label_codes(labels)
         self.groups, self.group_names, self.pooled = map_groups(graph, self.mgs)
         sizes = np.bincount(self.groups, minlength=len(self.group_names))
@@ -153,7 +156,8 @@ class _MapPlotter:
         if not isinstance(labels, str):
             return self.graph.codes(list(labels))
         if labels == "ambassadors":
-            return self.amb
+            # more names than a slide can carry: ring them, name them in the shortlist
+            return self.amb if self.amb.size <= MAX_NAMED else np.zeros(0, dtype=np.int64)
         if labels == "none":
             return np.zeros(0, dtype=np.int64)
         if labels == "all":
@@ -179,13 +183,20 @@ class _MapPlotter:
         note.append(f"strongest {drawn:,} of {self.total_ties:,} ties drawn" if drawn < self.total_ties
                     else f"all {self.total_ties:,} ties drawn")
         note.append("a tie: two people in contact, either direction")
+        if isinstance(self.labels, str) and self.labels == "ambassadors" and self.amb.size > MAX_NAMED:
+            note.append(f"{self.amb.size} ambassadors ringed; their names are in the shortlist")
         if self.pooled.any():
             note.append(f"departments under {self.mgs} people pooled as '{SMALL_GROUPS}'")
         return " · ".join(note)
 
     def draw_footnote(self, ax) -> None:
-        ax.text(0.0, -0.01, self.footnote(), transform=ax.transAxes, ha="left", va="top",
-                fontsize=NOTE_SIZE, color="#444444", wrap=True)
+        import textwrap
+
+        # wrapped to the figure's width, so that it never squeezes the map
+        width = int(ax.figure.get_figwidth() * 72 * 0.85 / (0.55 * NOTE_SIZE))
+        text = "\n".join(textwrap.wrap(self.footnote(), width=max(width, 40)))
+        self.note = ax.text(0.0, -0.01, text, transform=ax.transAxes, ha="left", va="top",
+                            fontsize=NOTE_SIZE, color="#444444")
 
     def legend_handles(self) -> list:
         from matplotlib.lines import Line2D
@@ -243,9 +254,11 @@ class _MapPlotter:
                                         groups=self.groups, aspect=max(box.width, 1) / max(box.height, 1),
                                         seed=self.seed)
         shown = self.pos[self.idx]
-        margin = 2.5
-        x0, y0 = np.nanmin(shown, axis=0) - margin
-        x1, y1 = np.nanmax(shown, axis=0) + margin
+        x0, y0 = np.nanmin(shown, axis=0) - 2.5
+        x1, y1 = np.nanmax(shown, axis=0) + 2.5
+        # room above the top clusters for their names: a label's height in data units
+        label_pt = 2.6 * (self.label_size + 1.5)  # a name above a ring above the cluster
+        y1 += label_pt * (y1 - y0) / max(box.height * 72 / ax.figure.dpi - label_pt, 1.0)
         # widen the short side so that the limits have the box's shape: equal scales, full box
         want = max(box.width, 1) / max(box.height, 1)
         if (x1 - x0) / (y1 - y0) < want:
@@ -319,7 +332,8 @@ class _MapPlotter:
             # a bare number next to person ids reads as an id: say what it is
             text = f"department {name}" if name.isdigit() else shorten(name)
             radius_px = np.sqrt(count[k]) * self.pt_per_unit * px_per_pt
-            items.append(Label(centre[k, 0], centre[k, 1], text, self.label_size + 1.5, gap_px=radius_px + 4,
+            items.append(Label(centre[k, 0], centre[k, 1], text, self.label_size + (1.5 if g <= 12 else 0),
+                               gap_px=radius_px + 4,
                                kwargs={"color": "#222222", "fontweight": "bold", "zorder": 5},
                                offsets=_DEPARTMENT_OFFSETS))
         is_amb = np.zeros(self.graph.n_people, dtype=bool)
@@ -330,9 +344,29 @@ class _MapPlotter:
         for c, text in zip(codes, texts):  # one per label (few), not per row
             items.append(Label(self.pos[c, 0], self.pos[c, 1], shorten(text, 28), self.label_size,
                                gap_px=np.sqrt(area[c]) / 2 * px_per_pt + 2,
-                               kwargs={"fontweight": "semibold" if is_amb[c] else "normal", "zorder": 6}))
+                               kwargs={"fontweight": "bold" if is_amb[c] else "normal", "zorder": 6}))
         rings = ring_boxes(ax, self.pos[self.amb, 0], self.pos[self.amb, 1], self.ring[self.amb])
-        return place_labels(ax, items, obstacles=rings)
+        self.label_artists = place_labels(ax, items, obstacles=rings)
+        return len(items) - len(self.label_artists)
+
+    def settle_labels(self, ax) -> int:
+        """Let the layout engine take the final texts into account; when that moved the Axes,
+        place the labels again (they are placed in pixels). Returns how many did not fit."""
+        left_out = self.draw_labels(ax)
+        if left_out:
+            self.note.set_text(self.note.get_text() + f" · {left_out} label{'s' * (left_out != 1)} "
+                               "left out for space")
+        if ax.figure.get_layout_engine() is None:
+            return left_out
+        for _ in range(2):
+            before = ax.get_position().bounds
+            ax.figure.draw_without_rendering()
+            if np.allclose(ax.get_position().bounds, before, atol=1e-4):
+                break
+            for artist in self.label_artists:
+                artist.remove()
+            left_out = self.draw_labels(ax)
+        return left_out
 
 
 def plot_influence_map(
@@ -379,8 +413,9 @@ def plot_influence_map(
         Numeric column giving the dot area (by percentile rank). Falls back to degree.
     labels : {"ambassadors", "none", "all"} or iterable of person_id
         Whose names to write (``name`` column if the roster has one, else the id). ``"all"`` is
-        refused above 200 shown people. Names that do not fit without overlapping are left out
-        (the footnote says how many).
+        refused above 200 shown people. ``"ambassadors"`` names up to 20 of them (more are ringed,
+        and the footnote points to the shortlist). Names that do not fit without overlapping are
+        left out (the footnote says how many).
     layout : {"department"}
         Only the department layout is available; it stays readable at 50,000 people.
     seed : int, default 0
@@ -447,8 +482,5 @@ def plot_influence_map(
     p.draw_ties(ax)
     p.draw_people(ax)
     p.draw_ambassadors(ax)
-    left_out = p.draw_labels(ax)
-    if left_out:
-        footnote = ax.texts[0]
-        footnote.set_text(footnote.get_text() + f" · {left_out} label{'s' * (left_out != 1)} left out for space")
+    p.settle_labels(ax)
     return ax

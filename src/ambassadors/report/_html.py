@@ -29,10 +29,10 @@ h3 { font-size: 1.05em; margin-top: 1.4em; }
 table { border-collapse: collapse; margin: 0.6em 0; font-size: 0.9em; max-width: 100%; }
 table.wide { width: 100%; }
 th, td { border: 1px solid #ddd; padding: 0.25em 0.6em; text-align: left; vertical-align: top;
-         overflow-wrap: anywhere; }
+         overflow-wrap: break-word; }
 th { background: #f3f3f6; font-weight: 600; }
 td.num, th.num { text-align: right; white-space: nowrap; overflow-wrap: normal; }
-td.text { min-width: 16em; max-width: 38em; overflow-wrap: break-word; }
+td.text { min-width: 18em; max-width: 40em; }
 img { max-width: 100%; height: auto; border: 1px solid #eee; display: block; }
 img.half { max-width: min(100%, 900px); }
 .note { color: #555; font-size: 0.9em; max-width: 48em; }
@@ -42,7 +42,7 @@ ul.notes { max-width: 48em; }
 """
 
 #: Columns written as running text: they wrap at a readable width.
-TEXT_COLUMNS = frozenset({"reason", "ineligible_reason", "notes", "note", "enthusiasm_basis", "title"})
+TEXT_COLUMNS = frozenset({"reason", "ineligible_reason", "notes", "note"})
 
 
 def esc(value: Any) -> str:

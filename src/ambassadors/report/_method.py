@@ -33,12 +33,12 @@ def spell(value: Any) -> str:
 
 
 def share_list(weights: Mapping[str, Any]) -> str:
-    """``{'influence': 0.5, 'enthusiasm': 0.5}`` -> ``influence 50 %, enthusiasm 50 %``."""
+    """``{'influence': 0.5, 'enthusiasm': 0.5}`` -> ``influence (50 %), enthusiasm (50 %)``."""
     parts = []
     for name, w in weights.items():
         label = str(name).removesuffix("_pct").replace("_", " ")
         try:
-            parts.append(f"{label} {float(w):.0%}".replace("%", " %"))
+            parts.append(f"{label} ({float(w):.0%})".replace("%", " %"))
         except (TypeError, ValueError):
             parts.append(f"{label} {w}")
     return ", ".join(parts)
@@ -81,7 +81,7 @@ def _ranking_notes(ranking: pd.DataFrame) -> str:
     a = ranking.attrs
     out = ["<h3>Ranking</h3>"]
     if a.get("weights"):
-        out.append(f"<p>Score = {esc(share_list(a['weights']))} of the weighted components.</p>")
+        out.append(f"<p>The score weighs {esc(share_list(a['weights']))}.</p>")
     if a.get("influence_mix"):
         out.append(f"<p>Influence mixes the percentiles of {esc(share_list(a['influence_mix']))}.</p>")
     rows = [("eligible people", a.get("n_eligible")), ("excluded by request", a.get("excluded") or None),

@@ -138,8 +138,10 @@ def ranking_section(ctx: ReportContext) -> str:
             lambda ax: plot_score_breakdown(ranking, top=ctx.top, people=ctx.graph.people, ax=ax),
             alt="Score breakdown of the top candidates", figsize=(10, max(3.0, 0.35 * k + 1.5)),
             css_class="half"))
+    head = ranking.head(ctx.top)
     cols = [c for c in ("department", "rank", "score", "influence", "enthusiasm", "eligible",
-                        "ineligible_reason", "reason") if c in ranking.columns]
+                        "ineligible_reason", "reason") if c in ranking.columns and head[c].notna().any()
+            and not (head[c].astype(str).str.strip() == "").all()]
     out.append(f"<h3>Top {min(ctx.top, len(ranking))} candidates</h3>")
     if contrib:
         out.append('<p class="note">The weighted parts of each score are in the chart above.</p>')
