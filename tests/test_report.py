@@ -18,7 +18,7 @@ from hypothesis import strategies as st  # noqa: E402
 
 from ambassadors.errors import InputError  # noqa: E402
 from ambassadors.graph import build_graph  # noqa: E402
-from ambassadors.io.load_report import LoadReport, Loaded  # noqa: E402
+from ambassadors.io.load_report import Loaded, LoadReport  # noqa: E402
 from ambassadors.report import render_plan_html, render_report, write_report  # noqa: E402
 
 EVIL_DEPT = "<script>alert('x')</script>"

@@ -95,7 +95,7 @@ def plot_coverage(plan: Any, *, min_group_size: int = 5, sort: str = "share", ax
     shown_size = np.where(small, np.nan, size)
     ax.barh(y, np.nan_to_num(shown_size), color=colors, alpha=0.25, edgecolor="none")
     fg = ax.barh(y, np.where(small, 0.0, reached), color=colors, hatch=None, edgecolor="white", linewidth=0.5)
-    for bar, h in zip(fg, hatches):
+    for bar, h in zip(fg, hatches, strict=True):
         bar.set_hatch(h or None)
     xmax = np.nanmax(shown_size) if np.isfinite(shown_size).any() else 1.0
     label = mask_label(min_group_size)
@@ -202,7 +202,7 @@ def plot_score_breakdown(
         names = people["name"].copy()
         names.index = names.index.astype(str)
         names = names.reindex(ids)
-        labels = [f"{n} ({i})" if pd.notna(n) else i for i, n in zip(ids, names)]
+        labels = [f"{n} ({i})" if pd.notna(n) else i for i, n in zip(ids, names, strict=True)]
     else:
         labels = ids
     ax.set_yticks(y, labels=labels)

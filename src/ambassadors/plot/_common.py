@@ -149,7 +149,8 @@ def display_names(graph: CollaborationGraph, ids: Sequence[str]) -> list[str]:
     """The roster's ``name`` of each id when it has one, else the id."""
     if "name" in graph.people.columns:
         names = graph.people["name"].reindex(pd.Index(ids))
-        return [str(n) if pd.notna(n) and str(n).strip() else str(i) for i, n in zip(ids, names)]
+        return [str(n) if pd.notna(n) and str(n).strip() else str(i)
+                for i, n in zip(ids, names, strict=True)]
     return [str(i) for i in ids]
 
 

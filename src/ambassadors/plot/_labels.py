@@ -80,7 +80,8 @@ def place_labels(ax, labels: list[Label], *, obstacles: list | None = None) -> l
         for dx, dy, ha, va in label.offsets:
             reach_x = label.gap_px + (abs(dx) - 1) * h if abs(dx) > 1 else label.gap_px
             reach_y = label.gap_px + (abs(dy) - 1) * h if abs(dy) > 1 else label.gap_px
-            cx, cy = px + np.sign(dx) * reach_x * min(abs(dx), 1), py + np.sign(dy) * reach_y * min(abs(dy), 1)
+            cx = px + np.sign(dx) * reach_x * min(abs(dx), 1)
+            cy = py + np.sign(dy) * reach_y * min(abs(dy), 1)
             box = _box(cx, cy, w, h, ha, va)
             if _free(box, placed, frame):
                 placed.append(box)
@@ -93,10 +94,11 @@ def place_labels(ax, labels: list[Label], *, obstacles: list | None = None) -> l
     return written
 
 
-def ring_boxes(ax, x: np.ndarray, y: np.ndarray, area_pt2: np.ndarray) -> list[tuple[float, float, float, float]]:
+def ring_boxes(ax, x: np.ndarray, y: np.ndarray,
+               area_pt2: np.ndarray) -> list[tuple[float, float, float, float]]:
     """Pixel boxes of round markers (area in points^2) at data positions ``x, y``."""
     if len(x) == 0:
         return []
     pts = ax.transData.transform(np.column_stack([x, y]))
     r = np.sqrt(np.asarray(area_pt2, dtype=np.float64)) / 2 * ax.figure.dpi / 72
-    return [(a - s, b - s, a + s, b + s) for (a, b), s in zip(pts, r)]
+    return [(a - s, b - s, a + s, b + s) for (a, b), s in zip(pts, r, strict=True)]

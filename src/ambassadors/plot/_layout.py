@@ -85,7 +85,8 @@ def separate(pos: np.ndarray, radius: np.ndarray, *, seed: int, gap: float) -> n
             continue
         with np.errstate(divide="ignore", invalid="ignore"):
             unit = np.nan_to_num(diff / dist[:, :, None])
-        pos = pos + 0.5 * (unit * overlap[:, :, None]).sum(axis=1) / np.maximum((overlap > 0).sum(1), 1)[:, None]
+        push = (unit * overlap[:, :, None]).sum(axis=1) / np.maximum((overlap > 0).sum(1), 1)[:, None]
+        pos = pos + 0.5 * push
     return pos
 
 

@@ -33,7 +33,6 @@ from ambassadors.plot._common import (
     ambassador_ids,
     check_style,
     display_names,
-    mask_label,
     new_axes,
     person_values,
     scaled_sizes,
@@ -162,7 +161,9 @@ class _MapPlotter:
             return np.zeros(0, dtype=np.int64)
         if labels == "all":
             if self.idx.size > 200:
-                raise InputError(f"labels='all' would write {self.idx.size:,} names; pass a list of ids instead")
+                raise InputError(
+                    f"labels='all' would write {self.idx.size:,} names; pass a list of ids instead"
+                )
             return self.idx
         raise InputError(f"labels: expected 'ambassadors', 'none', 'all' or ids, got {labels!r}")
 
@@ -242,7 +243,9 @@ class _MapPlotter:
 
         values = self.color_values[self.idx]
         finite = values[np.isfinite(values)]
-        return Normalize(float(finite.min()) if finite.size else 0.0, float(finite.max()) if finite.size else 1.0)
+        if not finite.size:
+            return Normalize(0.0, 1.0)
+        return Normalize(float(finite.min()), float(finite.max()))
 
     # -- the map ------------------------------------------------------------------------
     def fit(self, ax) -> None:
@@ -279,8 +282,8 @@ class _MapPlotter:
         self.pt_per_unit = box.width * 72 / ax.figure.dpi / max(xlim[1] - xlim[0], 1e-9)
         spacing_pt = 1.8 * self.pt_per_unit  # neighbours on the spiral are about 1.8 units apart
         self.spacing_pt = spacing_pt
-        largest = self.max_size if self.max_size is not None else np.clip((2.0 * spacing_pt) ** 2, 9.0, 400.0)
-        smallest = self.min_size if self.min_size is not None else np.clip((0.45 * spacing_pt) ** 2, 1.0, 30.0)
+        largest = np.clip((2.0 * spacing_pt) ** 2, 9.0, 400.0) if self.max_size is None else self.max_size
+        smallest = np.clip((0.45 * spacing_pt) ** 2, 1.0, 30.0) if self.min_size is None else self.min_size
         self.largest = float(largest)
         self.sizes = scaled_sizes(self.size_values, smallest=float(smallest), largest=self.largest)
         self.ring = np.maximum(np.maximum(self.sizes, 0.6 * self.largest) * 1.6, 70.0)
@@ -341,7 +344,7 @@ class _MapPlotter:
         codes = self.label_codes
         texts = display_names(self.graph, self.graph.ids[codes].astype(str).tolist()) if codes.size else []
         area = np.where(is_amb, self.ring, self.sizes)
-        for c, text in zip(codes, texts):  # one per label (few), not per row
+        for c, text in zip(codes, texts, strict=True):  # one per label (few), not per row
             items.append(Label(self.pos[c, 0], self.pos[c, 1], shorten(text, 28), self.label_size,
                                gap_px=np.sqrt(area[c]) / 2 * px_per_pt + 2,
                                kwargs={"fontweight": "bold" if is_amb[c] else "normal", "zorder": 6}))

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from ambassadors.errors import InputError
 from ambassadors.graph import CollaborationGraph, department_matrix
@@ -144,7 +143,7 @@ def _draw_ticks(ax, names: list[str], small: np.ndarray, label: str) -> None:
     d = len(names)
     if not d:
         return
-    ticks = [f"{name} ({label})" if s else name for name, s in zip(names, small)]
+    ticks = [f"{name} ({label})" if s else name for name, s in zip(names, small, strict=True)]
     ax.set_xticks(np.arange(d), labels=list(names), rotation=45 if d > 4 else 0,
                   ha="right" if d > 4 else "center", rotation_mode="anchor")
     ax.set_yticks(np.arange(d), labels=ticks)
@@ -159,7 +158,7 @@ def _annotate(ax, values: np.ndarray, masked: np.ndarray, *, vmax: float, normal
     d = len(values)
     fmt = (lambda v: f"{v:.0%}") if normalize else (lambda v: f"{v:,.3g}")
     ii, jj = np.meshgrid(np.arange(d), np.arange(d), indexing="ij")
-    for i, j in zip(ii.ravel(), jj.ravel()):  # d^2 cells, d small
+    for i, j in zip(ii.ravel(), jj.ravel(), strict=True):  # d^2 cells, d small
         if masked[i, j]:
             text, color = label, "#555555"
         else:

@@ -11,7 +11,7 @@ import pandas as pd
 
 from ambassadors.errors import InputError
 from ambassadors.graph import CollaborationGraph
-from ambassadors.io.load_report import LoadReport, Loaded
+from ambassadors.io.load_report import Loaded, LoadReport
 from ambassadors.report._html import CSS, esc
 from ambassadors.report._method import method_section
 from ambassadors.report._sections import (

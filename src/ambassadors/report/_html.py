@@ -117,7 +117,8 @@ def table(frame: pd.DataFrame, *, index_name: str | None = None, max_rows: int |
         cls = ' class="num"' if _numeric_column(frame[c]) else (' class="text"' if text else "")
         head.append(f"<th{cls}>{esc(heading(c))}</th>")
         cols.append(f"<td{cls}>" + frame[c].astype(object).map(cell) + "</td>")
-    rows = pd.concat(cols, axis=1).apply(lambda r: "<tr>" + "".join(r) + "</tr>", axis=1) if len(frame) else []
+    rows = (pd.concat(cols, axis=1).apply(lambda r: "<tr>" + "".join(r) + "</tr>", axis=1)
+            if len(frame) else [])
     wide = has_text if wide is None else wide
     cls = ' class="wide"' if wide else ""
     return f"<table{cls}><thead><tr>{''.join(head)}</tr></thead><tbody>{''.join(rows)}</tbody></table>"

@@ -66,9 +66,9 @@ def _measure_notes(scores: pd.DataFrame) -> str:
             sentences.append(f"{measure} is exact (all {fmt(info.get('sources'))} sources)")
         else:
             err = info.get("relative_error")
+            error = f", expected relative error {float(err):.1%}" if err is not None else ""
             sentences.append(f"{measure} is estimated from {fmt(info.get('sources'))} sampled sources "
-                             f"(seed {fmt(info.get('seed'))}" + (f", expected relative error {float(err):.1%})"
-                                                                 if err is not None else ")"))
+                             f"(seed {fmt(info.get('seed'))}{error})")
     if sentences:
         out.append(f'<p class="note">{esc("; ".join(sentences))}.</p>')
     if scores.attrs.get("candidates") is not None:

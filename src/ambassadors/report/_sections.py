@@ -91,7 +91,8 @@ def coverage_section(ctx: ReportContext) -> str:
     d = len(cov)
     out = ["<h2>Coverage by department</h2>",
            figure_html(lambda ax: plot_coverage(ctx.plan, min_group_size=mgs, ax=ax),
-                       alt="Coverage by department", figsize=(10, max(3.0, 0.38 * d + 1.5)), css_class="half"),
+                       alt="Coverage by department", figsize=(10, max(3.0, 0.38 * d + 1.5)),
+                       css_class="half"),
            table(mask_frame(cov, "size", mgs), index_name="department")]
     if mgs > 1 and "size" in cov and (pd.to_numeric(cov["size"], errors="coerce") < mgs).any():
         out.append(f'<p class="note">Figures of departments with fewer than {mgs} people are shown '
@@ -157,7 +158,8 @@ def data_section(ctx: ReportContext) -> str:
             out.append(f"<h3>{esc(r.source)} ({esc(r.kind)})</h3>")
             out.append(table(r.to_frame().drop(columns=["source", "kind"]).set_index("unit")))
             if r.notes:
-                out.append('<ul class="notes">' + "".join(f"<li>{esc(note)}</li>" for note in r.notes) + "</ul>")
+                items = "".join(f"<li>{esc(note)}</li>" for note in r.notes)
+                out.append(f'<ul class="notes">{items}</ul>')
     else:
         out.append('<p class="note">No load reports were passed to the report.</p>')
     if ctx.graph.dropped:
