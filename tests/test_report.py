@@ -160,7 +160,8 @@ def test_report_refuses_things_that_are_not_a_plan():
 
 def test_plan_html_escapes_masks_and_lists_uncovered():
     graph, plan, _ = _org()
-    plan.uncovered = pd.DataFrame({"size": [2], "bridge": ["<Sa3>"]}, index=pd.Index(["Tiny"], name="department"))
+    plan.uncovered = pd.DataFrame({"size": [2], "bridge": ["<Sa3>"]},
+                                  index=pd.Index(["Tiny"], name="department"))
     out = render_plan_html(plan)
     assert out.startswith('<div class="ambassadors-plan">') and "<html" not in out
     assert "Plan: 4 ambassadors &lt;covering&gt; all" in out
