@@ -387,3 +387,23 @@ def test_map_text_is_readable_on_a_slide():
     assert min(t.get_fontsize() for t in ax.get_legend().get_texts()) >= 12
     footnote = [t for t in ax.texts if "dot size" in t.get_text()][0]
     assert footnote.get_fontsize() >= 11
+
+
+def test_department_matrix_colour_bar_label_fits_beside_its_bar():
+    """42 departments, collaboration mostly inside them (the diagonal saturates), the report's
+    9 x 7.5 in canvas: the colour bar's label stays within the bar's height and the figure."""
+    people = _people({f"Department with a long name {k}": 8 for k in range(42)})
+    ids = people.index.to_numpy()
+    rng = np.random.default_rng(13)
+    codes = np.repeat(np.arange(42), 8)
+    s = rng.integers(0, len(ids), 2000)
+    inside = codes[s] * 8 + rng.integers(0, 8, 2000)
+    t = np.where(rng.random(2000) < 0.9, inside, rng.integers(0, len(ids), 2000))
+    g = build_graph(people, pd.DataFrame({"source": ids[s[s != t]], "target": ids[t[s != t]]}))
+    fig, ax = plt.subplots(figsize=(9, 7.5), layout="constrained")
+    plot_department_matrix(g, ax=ax)
+    fig.canvas.draw()
+    colorbar = [a for a in fig.axes if a is not ax][0]
+    label, bar = colorbar.yaxis.label.get_window_extent(), colorbar.get_window_extent()
+    assert bar.y0 - 1 <= label.y0 and label.y1 <= bar.y1 + 1
+    assert fig.bbox.x0 <= label.x0 and label.x1 <= fig.bbox.x1

@@ -57,59 +57,20 @@ def plot_coverage(plan: Any, *, min_group_size: int = 5, sort: str = "share", ax
     >>> len(ax.patches)
     4
     """
-    cov = getattr(plan, "coverage", plan)
-    if not isinstance(cov, pd.DataFrame):
-        raise InputError("plot_coverage: expected a Plan or its coverage DataFrame")
-    missing = [c for c in ("size", "reached") if c not in cov.columns]
-    if missing:
-        raise InputError(
-            f"coverage: column {missing[0]!r} not found; columns are: {', '.join(map(str, cov.columns))}"
-        )
     color = style.pop("color", None)
     check_style("plot_coverage", style)
-    cov = cov.copy()
-    cov.index = cov.index.astype(str)
-    if "share_reached" not in cov.columns:
-        cov["share_reached"] = cov["reached"] / cov["size"].where(cov["size"] > 0)
-    if "ambassadors" not in cov.columns:
-        cov["ambassadors"] = np.nan
-    keys = {"share": ["share_reached", "size"], "size": ["size"], "name": []}
-    if sort not in keys:
-        raise InputError(f"sort: expected 'share', 'size' or 'name', got {sort!r}")
-    if sort == "share":
-        cov = cov.sort_values(["share_reached", "size"], ascending=[True, False], kind="stable")
-    elif sort == "size":
-        cov = cov.sort_values("size", ascending=False, kind="stable")
-    else:
-        cov = cov.sort_index()
-    d = len(cov)
-    styles = department_styles(cov.index)
-    colors = [color or styles.loc[k, "color"] for k in cov.index]
-    hatches = [styles.loc[k, "hatch"] for k in cov.index]
-    ax = new_axes(ax, figsize=(10, max(3.0, 0.38 * d + 1.5)))
-    y = np.arange(d)
+    cov = coverage_table(plan, sort=sort)
+    ax = new_axes(ax, figsize=(10, max(3.0, 0.38 * len(cov) + 1.5)))
     size = cov["size"].to_numpy(dtype=np.float64)
     reached = cov["reached"].to_numpy(dtype=np.float64)
     small = size < int(min_group_size)
     # small departments: no bars at all, so that neither size nor reach can be read off
     shown_size = np.where(small, np.nan, size)
-    ax.barh(y, np.nan_to_num(shown_size), color=colors, alpha=0.25, edgecolor="none")
-    fg = ax.barh(y, np.where(small, 0.0, reached), color=colors, hatch=None, edgecolor="white", linewidth=0.5)
-    for bar, h in zip(fg, hatches, strict=True):
-        bar.set_hatch(h or None)
+    _draw_coverage_bars(ax, cov.index, np.nan_to_num(shown_size), np.where(small, 0.0, reached), color)
     xmax = np.nanmax(shown_size) if np.isfinite(shown_size).any() else 1.0
-    label = mask_label(min_group_size)
-    for k in range(d):  # one text per department
-        if small[k]:
-            text = f"{label} people"
-        else:
-            share = cov["share_reached"].iloc[k]
-            amb = cov["ambassadors"].iloc[k]
-            text = f"{int(reached[k]):,} / {int(size[k]):,} ({share:.0%})"
-            if pd.notna(amb):
-                text += f" · {int(amb)} ambassador{'s' * (int(amb) != 1)}"
+    for k, text in enumerate(_coverage_texts(cov, small, mask_label(min_group_size))):  # one per department
         ax.text(np.nan_to_num(shown_size[k]) + 0.01 * xmax, k, text, va="center", fontsize=9)
-    ax.set_yticks(y, labels=list(cov.index))
+    ax.set_yticks(np.arange(len(cov)), labels=list(cov.index))
     ax.invert_yaxis()
     ax.set_xlim(0, xmax * 1.45)
     ax.set_xlabel("people")
@@ -123,12 +84,61 @@ def plot_coverage(plan: Any, *, min_group_size: int = 5, sort: str = "share", ax
     )
     from matplotlib.patches import Patch
 
-    ax.legend(
-        handles=[Patch(color="#777777", alpha=0.25, label="department size"),
-                 Patch(color="#777777", label="reached")],
-        loc="lower right", frameon=False, fontsize=9,
-    )
+    ax.legend(handles=[Patch(color="#777777", alpha=0.25, label="department size"),
+                       Patch(color="#777777", label="reached")], loc="lower right", frameon=False, fontsize=9)
     return ax
+
+
+def coverage_table(plan: Any, *, sort: str) -> pd.DataFrame:
+    """The plan's coverage table, checked, completed (``share_reached``, ``ambassadors``) and
+    sorted for the chart."""
+    cov = getattr(plan, "coverage", plan)
+    if not isinstance(cov, pd.DataFrame):
+        raise InputError("plot_coverage: expected a Plan or its coverage DataFrame")
+    missing = [c for c in ("size", "reached") if c not in cov.columns]
+    if missing:
+        raise InputError(
+            f"coverage: column {missing[0]!r} not found; columns are: {', '.join(map(str, cov.columns))}"
+        )
+    if sort not in ("share", "size", "name"):
+        raise InputError(f"sort: expected 'share', 'size' or 'name', got {sort!r}")
+    cov = cov.copy()
+    cov.index = cov.index.astype(str)
+    if "share_reached" not in cov.columns:
+        cov["share_reached"] = cov["reached"] / cov["size"].where(cov["size"] > 0)
+    if "ambassadors" not in cov.columns:
+        cov["ambassadors"] = np.nan
+    if sort == "share":
+        return cov.sort_values(["share_reached", "size"], ascending=[True, False], kind="stable")
+    if sort == "size":
+        return cov.sort_values("size", ascending=False, kind="stable")
+    return cov.sort_index()
+
+
+def _draw_coverage_bars(ax, departments: pd.Index, size: np.ndarray, reached: np.ndarray, color) -> None:
+    """A light bar for the size, a dark one for the people reached, in the department colour."""
+    styles = department_styles(departments)
+    colors = [color or styles.loc[k, "color"] for k in departments]
+    y = np.arange(len(departments))
+    ax.barh(y, size, color=colors, alpha=0.25, edgecolor="none")
+    fg = ax.barh(y, reached, color=colors, hatch=None, edgecolor="white", linewidth=0.5)
+    for bar, k in zip(fg, departments, strict=True):
+        bar.set_hatch(styles.loc[k, "hatch"] or None)
+
+
+def _coverage_texts(cov: pd.DataFrame, small: np.ndarray, label: str) -> list[str]:
+    """``reached / size (share) · k ambassadors`` per department, ``"< 5 people"`` when small."""
+    texts = []
+    for k in range(len(cov)):  # one per department
+        if small[k]:
+            texts.append(f"{label} people")
+            continue
+        share, amb = cov["share_reached"].iloc[k], cov["ambassadors"].iloc[k]
+        text = f"{int(cov['reached'].iloc[k]):,} / {int(cov['size'].iloc[k]):,} ({share:.0%})"
+        if pd.notna(amb):
+            text += f" · {int(amb)} ambassador{'s' * (int(amb) != 1)}"
+        texts.append(text)
+    return texts
 
 
 def plot_score_breakdown(
