@@ -1,6 +1,7 @@
 """The HTML report in a real browser: headless Chromium driven by Playwright.
 
-At 1280 and 1600 px nothing overflows the page horizontally, every image decodes, no request
+At 1280 and 1600 px nothing overflows the page horizontally, reasons wrap at a readable width,
+every image decodes, no request
 leaves the page and the console shows no error. One screenshot per run is kept as an artefact
 outside the repository: in ``$AMBASSADORS_ARTIFACTS`` when set, else in pytest's temporary
 folder (the path is printed).
@@ -46,8 +47,10 @@ _MEASURE = """async () => {
     const r = el.getBoundingClientRect();
     if (r.right > widest) { widest = r.right; culprit = el.tagName + "." + el.className; }
   }
+  const reasons = [...document.querySelectorAll("td.text")].map(td => td.getBoundingClientRect().width);
   return {scroll: document.documentElement.scrollWidth, inner: window.innerWidth,
-          widest, culprit, images: imgs.length, broken};
+          widest, culprit, images: imgs.length, broken,
+          narrowest_reason: reasons.length ? Math.min(...reasons) : null};
 }"""
 
 
@@ -62,7 +65,7 @@ def reports(tmp_path_factory) -> dict[str, Path]:
     base = tmp_path_factory.mktemp("browser")
     assert main(["demo", "--out-dir", str(base / "demo"), "-q", "--no-progress"]) == 0
     org_dir = base / "org42"
-    make_organization(600, 42, seed=5).write(org_dir)
+    make_organization(2000, 42, seed=1).write(org_dir)
     people = pd.read_csv(org_dir / "people.csv", dtype=str)
     guid = {d: str(uuid.uuid5(uuid.NAMESPACE_DNS, d)) for d in people["department"].unique()}
     people["department"] = people["department"].map(guid)
@@ -116,6 +119,8 @@ def test_report_in_headless_chromium(which, reports, browser_context, tmp_path_f
         assert m["images"] >= 3 and m["broken"] == [], m
         assert m["scroll"] <= m["inner"], f"{which} at {width}px: page scrolls sideways ({m})"
         assert m["widest"] <= m["inner"] + 0.5, f"{which} at {width}px: {m['culprit']} overflows ({m})"
+        # reasons wrap at a readable width: never squeezed to a word per line
+        assert m["narrowest_reason"] is not None and m["narrowest_reason"] >= 170, m
     outside = [u for u in requests if not u.startswith(("file:", "data:"))]
     assert outside == [] and problems == []
     if which == "demo":  # one screenshot per run, outside the repository

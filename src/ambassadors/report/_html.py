@@ -26,13 +26,14 @@ h3 { font-size: 1.05em; margin-top: 1.4em; }
 .card { border: 1px solid #ddd; border-radius: 6px; padding: 0.6em 1em; min-width: 8em; }
 .card .v { font-size: 1.5em; font-weight: 600; }
 .card .k { color: #555; font-size: 0.85em; }
-table { border-collapse: collapse; margin: 0.6em 0; font-size: 0.9em; max-width: 100%; }
+table { border-collapse: collapse; margin: 0.6em 0; font-size: 0.88em; max-width: 100%; }
+.scroll { max-width: 100%; overflow-x: auto; }
 table.wide { width: 100%; }
-th, td { border: 1px solid #ddd; padding: 0.25em 0.6em; text-align: left; vertical-align: top;
+th, td { border: 1px solid #ddd; padding: 0.25em 0.5em; text-align: left; vertical-align: top;
          overflow-wrap: break-word; }
 th { background: #f3f3f6; font-weight: 600; }
 td.num, th.num { text-align: right; white-space: nowrap; overflow-wrap: normal; }
-td.text { min-width: 18em; max-width: 40em; }
+td.text { min-width: 13em; max-width: 40em; }
 img { max-width: 100%; height: auto; border: 1px solid #eee; display: block; }
 img.half { max-width: min(100%, 900px); }
 .note { color: #555; font-size: 0.9em; max-width: 48em; }
@@ -121,7 +122,9 @@ def table(frame: pd.DataFrame, *, index_name: str | None = None, max_rows: int |
             if len(frame) else [])
     wide = has_text if wide is None else wide
     cls = ' class="wide"' if wide else ""
-    return f"<table{cls}><thead><tr>{''.join(head)}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    # the scrolling box is a safety net for unusually wide data; the columns are made to fit
+    return (f'<div class="scroll"><table{cls}><thead><tr>{"".join(head)}</tr></thead>'
+            f"<tbody>{''.join(rows)}</tbody></table></div>")
 
 
 def rows_table(rows: Iterable[tuple[str, Any]]) -> str:
