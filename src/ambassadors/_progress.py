@@ -52,8 +52,8 @@ def progress(
     desc: str = "",
     enabled: bool | None = None,
 ) -> Iterator[T]:
-    """Yield from ``iterable``, showing a tqdm bar ``desc: 3/10 [00:02<00:05]`` when someone
-    is watching.
+    """Yield from ``iterable``, showing a tqdm bar ``desc: 3/10 |###   | [00:02<00:05]`` when
+    someone is watching.
 
     Parameters
     ----------
@@ -77,5 +77,6 @@ def progress(
         return
     from tqdm.auto import tqdm
 
-    # leave=False: the bar disappears when the step is done, so logs keep only results
-    yield from tqdm(iterable, total=total, desc=desc, leave=False, file=sys.stderr, dynamic_ncols=True)
+    # the finished bar stays ("measures: 5/5 |####| [00:19<00:00]"): how long each step took
+    yield from tqdm(iterable, total=total, desc=desc, file=sys.stderr, dynamic_ncols=True,
+                    bar_format="{desc}: {n_fmt}/{total_fmt} |{bar}| [{elapsed}<{remaining}]")

@@ -318,6 +318,16 @@ class _MapPlotter:
         ax.scatter(self.pos[a, 0], self.pos[a, 1], s=self.ring[a], c=face, edgecolors="black",
                    linewidths=1.8, zorder=4, marker="o")
 
+    def label_colour(self, group: int) -> str:
+        """A cluster's name in a darkened shade of its colour (it reads as belonging to it),
+        near-black for the shared greys."""
+        from matplotlib.colors import to_hex, to_rgb
+
+        colour = self.colours[group]
+        if self.color_values is not None or colour in (OTHER_GREY, SMALL_GREY):
+            return "#222222"
+        return to_hex(np.asarray(to_rgb(colour)) * 0.55)
+
     def draw_labels(self, ax) -> int:
         """Cluster names, then people's names, inside the axes and never overlapping; returns
         how many did not fit."""
@@ -337,7 +347,7 @@ class _MapPlotter:
             radius_px = np.sqrt(count[k]) * self.pt_per_unit * px_per_pt
             items.append(Label(centre[k, 0], centre[k, 1], text, self.label_size + (1.5 if g <= 12 else 0),
                                gap_px=radius_px + 4,
-                               kwargs={"color": "#222222", "fontweight": "bold", "zorder": 5},
+                               kwargs={"color": self.label_colour(k), "fontweight": "bold", "zorder": 5},
                                offsets=_DEPARTMENT_OFFSETS))
         is_amb = np.zeros(self.graph.n_people, dtype=bool)
         is_amb[self.amb] = True
