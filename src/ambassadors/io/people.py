@@ -18,7 +18,7 @@ import pandas as pd
 from ambassadors.errors import InputError, describe_ids
 from ambassadors.io.load_report import Loaded
 from ambassadors.io.tables import (
-    _as_str_series,
+    as_str_series,
     parse_datetimes,
     read_raw,
     resolve_columns,
@@ -56,7 +56,7 @@ _TEXT_COLUMNS = {"person_id", "department", "email", "manager_id", "name", "titl
 
 def _numeric_attribute(col: pd.Series, *, decimal_comma: bool) -> pd.Series | None:
     """The column as numbers when every non-blank value is a number without a leading zero."""
-    s = _as_str_series(col)
+    s = as_str_series(col)
     nonblank = s[s != ""]
     if nonblank.empty:
         return None
@@ -130,7 +130,7 @@ def read_people(path_or_frame: str | PathLike | pd.DataFrame, *,
     frame = frame.rename(columns=mapping)
 
     for name in _TEXT_COLUMNS & set(frame.columns):
-        frame[name] = _as_str_series(frame[name]).to_numpy(dtype=object)
+        frame[name] = as_str_series(frame[name]).to_numpy(dtype=object)
     if "email" in frame:
         frame["email"] = frame["email"].str.lower()
 

@@ -3,7 +3,7 @@
 Every format reader opens its input through :func:`open_source` (a file, a folder or a zip
 archive, with the zip safety checks below), turns what it reads into raw *pairs*
 (``row, source, target, timestamp, weight, channel, event_id``) and hands them to
-:func:`finish`, which calls :func:`ambassadors.io.interactions.finalize_pairs` so that
+:func:`finish`, which calls :func:`ambassadors.io._pairs.finalize_pairs` so that
 resolution against the roster and the drop accounting live in one place.
 
 Zip safety
@@ -29,7 +29,10 @@ import numpy as np
 import pandas as pd
 
 from ambassadors.errors import InputError
+from ambassadors.io._pairs import finalize_pairs
 from ambassadors.io.load_report import Loaded, LoadReport, as_frame
+from ambassadors.io.people import read_people
+from ambassadors.io.tables import Roster
 
 __all__ = [
     "MAX_UNZIPPED_BYTES",
@@ -387,8 +390,6 @@ def finish(
     ``bot`` ...) must already be set; pairs dropped before this call are in
     ``report.pairs_dropped`` and are added to ``pairs_read`` here.
     """
-    from ambassadors.io.interactions import finalize_pairs
-
     pairs = pairs.copy()
     if "channel" not in pairs.columns or pairs["channel"].isna().all():
         pairs["channel"] = default_channel
@@ -405,8 +406,6 @@ def roster_frame(people: object) -> pd.DataFrame | None:
     if people is None:
         return None
     if isinstance(people, (str, os.PathLike)):
-        from ambassadors.io.people import read_people
-
         return read_people(people).table
     frame = as_frame(people)
     if not isinstance(frame, pd.DataFrame):
@@ -426,8 +425,6 @@ def resolve_people_keys(keys: pd.Series, people: pd.DataFrame | None) -> pd.Seri
         low = text.str.lower()
         out = low.where(text.str.contains("@", regex=False), text)
         return out.where(out != "", None).astype(object)
-    from ambassadors.io.tables import Roster
-
     roster = Roster(as_frame(people))
     pos = roster.resolve(text.reset_index(drop=True))
     ids = np.append(roster.ids.to_numpy(dtype=object), None)

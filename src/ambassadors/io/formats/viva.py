@@ -25,6 +25,8 @@ import pandas as pd
 
 from ambassadors.errors import InputError
 from ambassadors.io.load_report import Loaded, LoadReport
+from ambassadors.io.people import read_people
+from ambassadors.io.tables import parse_datetimes, to_number
 
 from ._common import (
     csv_header,
@@ -74,7 +76,6 @@ def parse_viva_p2p(
     path: str | os.PathLike[str], *, columns: dict[str, str] | None = None, score: str | None = None
 ) -> tuple[pd.DataFrame, LoadReport]:
     """Raw pairs (one per CSV row) and the report so far from a person-to-person query."""
-    from ambassadors.io.tables import to_number
 
     path = Path(path)
     report = new_report(path, fmt="viva_p2p")
@@ -192,8 +193,6 @@ def read_viva_person_query(path: str | os.PathLike[str]) -> Loaded:
     -----
     Vectorised; one sort by (PersonId, MetricDate).
     """
-    from ambassadors.io.people import read_people
-    from ambassadors.io.tables import parse_datetimes, to_number
 
     path = Path(path)
     header = csv_header(path)

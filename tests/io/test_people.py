@@ -12,7 +12,7 @@ import pytest
 from ambassadors.errors import InputError
 from ambassadors.io import read_people
 
-KRACKHARDT = Path(__file__).resolve().parents[1] / "data" / "real" / "krackhardt"
+KRACKHARDT = Path(__file__).resolve().parents[2] / "data" / "real" / "krackhardt"
 
 
 def write(tmp_path: Path, name: str, text: str, encoding: str = "utf-8") -> Path:
