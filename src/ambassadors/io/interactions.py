@@ -17,6 +17,7 @@ table handed on to :func:`ambassadors.graph.build_graph`.
 
 from __future__ import annotations
 
+import copy
 from os import PathLike
 from pathlib import Path
 
@@ -106,7 +107,7 @@ def _is_export(obj: object) -> bool:
     path = Path(obj).expanduser()
     if path.is_dir() or path.suffix.lower() in _EXPORT_SUFFIXES:
         return True
-    if path.is_file() and path.suffix.lower() in (".csv", ".tsv", ".txt", ".gz"):
+    if path.is_file() and path.suffix.lower() in (".csv", ".tsv", ".txt", ".gz", ""):
         # message traces, mail-log exports, meeting attendance and Viva queries are CSV too:
         # their headers tell them apart from a plain edge list or event log
         return detect_format(path) is not None
@@ -389,32 +390,7 @@ def _recode(cat: pd.Categorical, categories: pd.Index) -> np.ndarray:
     return mapping[np.asarray(cat.codes, dtype=np.int64)]
 
 
-def combine_interactions(*items: pd.DataFrame | Loaded) -> Loaded:
-    """Concatenate interactions tables (e.g. e-mail + chat + meetings) into one.
-
-    Parameters
-    ----------
-    *items : DataFrame or Loaded
-        Canonical interactions tables.
-
-    Returns
-    -------
-    Loaded
-        Rows of every input in order; ``source``/``target`` categories are the union (first
-        input's order, then new ids in order of appearance); ``channel`` kept per row;
-        ``event_id`` kept ("" for inputs without it). The report sums rows and pairs read, used
-        and dropped by reason; its notes are prefixed with each input's source.
-
-    Examples
-    --------
-    >>> a = pd.DataFrame({"source": ["1"], "target": ["2"], "weight": [1.0], "channel": ["email"]})
-    >>> b = pd.DataFrame({"source": ["3"], "target": ["1"], "weight": [0.5], "channel": ["chat"]})
-    >>> table, report = combine_interactions(a, b)
-    >>> list(table["source"].cat.categories), table["channel"].tolist(), report.rows_used
-    (['1', '2', '3'], ['email', 'chat'], 2)
-    """
-    if not items:
-        raise InputError("combine_interactions: nothing to combine")
+def _checked_frames(items: tuple) -> tuple[list[pd.DataFrame], list[LoadReport]]:
     frames, reports = [], []
     for i, item in enumerate(items):
         frame = as_frame(item)
@@ -431,29 +407,100 @@ def combine_interactions(*items: pd.DataFrame | Loaded) -> Loaded:
             reports.append(LoadReport(source=f"<DataFrame {i + 1}>", kind="interactions",
                                       rows_read=len(frame), rows_used=len(frame)))
         frames.append(frame)
+    return frames, reports
 
+
+def _part(frame: pd.DataFrame, cols: dict, categories: pd.Index, has_event: bool) -> dict:
+    """One input's columns, recoded to the union categories."""
+    n = len(frame)
+    part = {name: _recode(cols[name], categories) for name in ("source", "target")}
+    if "timestamp" in frame.columns:
+        part["timestamp"], _ = parse_datetimes(frame["timestamp"])
+    else:
+        part["timestamp"] = nat_series(n)
+    part["weight"] = pd.Series(frame["weight"].to_numpy(dtype=np.float64)) \
+        if "weight" in frame else pd.Series(np.ones(n))
+    chan = frame["channel"] if "channel" in frame else pd.Series(["unknown"] * n)
+    part["channel"] = _as_categorical(chan)
+    if has_event:
+        part["event_id"] = frame["event_id"].reset_index(drop=True).astype(str) \
+            if "event_id" in frame else pd.Series([""] * n, dtype=str)
+    return part
+
+
+def _repeated_messages(parts: list[dict], reports: list[LoadReport]) -> np.ndarray:
+    """Mask of the pairs whose (message id, sender, recipient) an earlier input already holds.
+
+    Overlapping exports (two mail logs of the same weeks) repeat messages: the later copies are
+    dropped and counted as ``duplicate_row`` -- rows by distinct message id, pairs one by one --
+    in that input's report. Rows without a message id are never duplicates.
+    """
+    ids = pd.concat([p["event_id"] for p in parts], ignore_index=True)
+    src = np.concatenate([p["source"] for p in parts])
+    tgt = np.concatenate([p["target"] for p in parts])
+    which = np.concatenate([np.full(len(p["source"]), i) for i, p in enumerate(parts)])
+    key = pd.DataFrame({"id": ids.to_numpy(dtype=object), "s": src, "t": tgt})
+    repeated = key.duplicated().to_numpy() & (ids != "").to_numpy()
+    # a repeat inside one input is that reader's business (e.g. a meeting's occurrences)
+    first_input = pd.Series(which).groupby([key["id"], key["s"], key["t"]]).transform("min")
+    repeated &= which != first_input.to_numpy()
+    for i in np.unique(which[repeated]):
+        mask = repeated & (which == i)
+        n_rows = int(ids[mask].nunique())
+        r = reports[i]
+        r.rows_used -= n_rows
+        r.drop("duplicate_row", n_rows)
+        if r.pairs_read is not None:
+            r.pairs_used = (r.pairs_used or 0) - int(mask.sum())
+            r.drop("duplicate_row", int(mask.sum()), unit="pairs")
+        r.notes.append(f"{int(mask.sum())} pairs of {n_rows} messages already read from an "
+                       "earlier input (same message id): dropped as duplicate_row")
+    return repeated
+
+
+def combine_interactions(*items: pd.DataFrame | Loaded) -> Loaded:
+    """Concatenate interactions tables (e.g. e-mail + chat + meetings) into one.
+
+    Parameters
+    ----------
+    *items : DataFrame or Loaded
+        Canonical interactions tables.
+
+    Returns
+    -------
+    Loaded
+        Rows of every input in order; ``source``/``target`` categories are the union (first
+        input's order, then new ids in order of appearance); ``channel`` kept per row;
+        ``event_id`` kept ("" for inputs without it). The report sums rows and pairs read, used
+        and dropped by reason (:meth:`LoadReport.merge`); its notes are prefixed with each
+        input's source.
+
+    Notes
+    -----
+    Overlapping exports are not counted twice: a pair whose message id (``event_id``), sender
+    and recipient an earlier input already holds is dropped as ``duplicate_row`` (the rows by
+    distinct message id, the pairs one by one), as the mbox reader does within one file. The
+    inputs' own reports are not changed.
+
+    Examples
+    --------
+    >>> a = pd.DataFrame({"source": ["1"], "target": ["2"], "weight": [1.0], "channel": ["email"]})
+    >>> b = pd.DataFrame({"source": ["3"], "target": ["1"], "weight": [0.5], "channel": ["chat"]})
+    >>> table, report = combine_interactions(a, b)
+    >>> list(table["source"].cat.categories), table["channel"].tolist(), report.rows_used
+    (['1', '2', '3'], ['email', 'chat'], 2)
+    """
+    if not items:
+        raise InputError("combine_interactions: nothing to combine")
+    frames, reports = _checked_frames(items)
+    reports = [copy.deepcopy(r) for r in reports]
     # Each column is recoded through its categories (distinct values), never row by row.
     coded = [{name: _as_categorical(frame[name]) for name in ("source", "target")}
              for frame in frames]
     categories = _union_categories(c[name] for c in coded for name in ("source", "target"))
     dtype = pd.CategoricalDtype(categories)
     has_event = any("event_id" in f.columns for f in frames)
-    parts = []
-    for frame, cols in zip(frames, coded):
-        n = len(frame)
-        part = {name: _recode(cols[name], categories) for name in ("source", "target")}
-        if "timestamp" in frame.columns:
-            part["timestamp"], _ = parse_datetimes(frame["timestamp"])
-        else:
-            part["timestamp"] = nat_series(n)
-        part["weight"] = pd.Series(frame["weight"].to_numpy(dtype=np.float64)) \
-            if "weight" in frame else pd.Series(np.ones(n))
-        chan = frame["channel"] if "channel" in frame else pd.Series(["unknown"] * n)
-        part["channel"] = _as_categorical(chan)
-        if has_event:
-            part["event_id"] = frame["event_id"].reset_index(drop=True).astype(str) \
-                if "event_id" in frame else pd.Series([""] * n, dtype=str)
-        parts.append(part)
+    parts = [_part(frame, cols, categories, has_event) for frame, cols in zip(frames, coded)]
     channels = _union_categories(p["channel"] for p in parts)
     table = pd.DataFrame({
         "source": pd.Categorical.from_codes(np.concatenate([p["source"] for p in parts]),
@@ -469,21 +516,14 @@ def combine_interactions(*items: pd.DataFrame | Loaded) -> Loaded:
     })
     if has_event:
         table["event_id"] = pd.concat([p["event_id"] for p in parts], ignore_index=True)
+        if len(parts) > 1:
+            repeated = _repeated_messages(parts, reports)
+            if repeated.any():
+                table = table[~repeated].reset_index(drop=True)
 
     report = LoadReport(source=" + ".join(r.source for r in reports), kind="interactions")
+    if any(r.pairs_read is not None for r in reports):
+        report.pairs_read, report.pairs_used = 0, 0
     for r in reports:
-        report.rows_read += r.rows_read
-        report.rows_used += r.rows_used
-        for reason, n in r.dropped.items():
-            report.drop(reason, n)
-        if r.pairs_read is not None:
-            report.pairs_read = (report.pairs_read or 0) + r.pairs_read
-            report.pairs_used = (report.pairs_used or 0) + (r.pairs_used or 0)
-            for reason, n in r.pairs_dropped.items():
-                report.drop(reason, n, unit="pairs")
-        elif any(x.pairs_read is not None for x in reports):
-            # an input without pair accounting: its rows are its pairs
-            report.pairs_read = (report.pairs_read or 0) + r.rows_used
-            report.pairs_used = (report.pairs_used or 0) + r.rows_used
-        report.notes += [f"{r.source}: {note}" for note in r.notes]
+        report.merge(r)
     return Loaded(table, report)

@@ -72,7 +72,12 @@ class Roster:
         self.email_pos: np.ndarray | None = None
         if "email" in people.columns:
             em = as_str_series(people["email"]).str.lower()
-            ok = (em != "").to_numpy() & ~em.duplicated().to_numpy()
+            shared = (em != "").to_numpy() & em.duplicated(keep=False).to_numpy()
+            if shared.any():
+                raise InputError(f"people: person_id {describe_ids(ids[shared])} share e-mail "
+                                 f"addresses (compared case-insensitively), e.g. "
+                                 f"{em[shared].iloc[0]!r}")
+            ok = (em != "").to_numpy()
             self.emails = pd.Index(em[ok].to_numpy())
             self.email_pos = np.flatnonzero(ok)
 
@@ -166,13 +171,24 @@ def resolve_columns(found: list[str], aliases: dict[str, list[str]], *,
     for canonical, names in aliases.items():
         if canonical in mapping.values():
             continue
+        # the canonical name itself, exactly, wins over any alias or case variant of it
+        match = canonical if canonical in keys and canonical not in mapping else None
         for alias in [normalize_name(canonical), *map(normalize_name, names)]:
-            match = next((f for f, k in keys.items() if k == alias and f not in mapping), None)
             if match is not None:
-                mapping[match] = canonical
-                if match != canonical:
-                    notes.append(f"column {match!r} read as {canonical!r}")
                 break
+            match = next((f for f, k in keys.items() if k == alias and f not in mapping), None)
+        if match is None:
+            continue
+        mapping[match] = canonical
+        if match != canonical:
+            notes.append(f"column {match!r} read as {canonical!r}")
+        # two columns that could both be this one: one is kept under the canonical name, the
+        # others under their own names (never two columns of one name)
+        wanted = {normalize_name(canonical), *map(normalize_name, names)}
+        rivals = [f for f, k in keys.items() if k in wanted and f not in mapping and f != match]
+        if rivals:
+            notes.append(f"{', '.join(map(repr, rivals))} could also be {canonical!r}: "
+                         f"{match!r} is used, the other kept under its own name")
     return mapping, notes
 
 
@@ -363,11 +379,50 @@ def _sniff_delimiter(text: str) -> str:
     return best
 
 
-def _read_csv_bytes(path: Path, head: bytes, source: str) -> RawTable:
-    import pyarrow as pa
-    import pyarrow.csv as pacsv
+def _comment_lines(text: str) -> tuple[int, bool, str]:
+    """Leading ``#`` lines of a CSV: (lines to skip, whether the last of them is the header,
+    the text the dialect is sniffed from).
 
-    notes: list[str] = []
+    Research data sets write their header as a comment (``#Sender<TAB>Recipient<TAB>time``) or
+    precede it with comment lines. The last ``#`` line is the header when, without its ``#``, it
+    has as many fields as the first data line; the others are comments.
+    """
+    lines = _LINE_BREAK.split(text)
+    k = 0
+    while k < len(lines) - 1 and lines[k].startswith("#"):
+        k += 1
+    if k == 0:
+        return 0, False, text
+    candidate, rest = lines[k - 1][1:].lstrip(), lines[k:]
+    delimiter = _sniff_delimiter("\n".join([candidate, *rest[:60]]))
+    fields = [len(r) for r in (_csv_rows([candidate, rest[0]], delimiter) or [[], []])]
+    if fields[0] > 1 and fields[0] == fields[1]:
+        return k - 1, True, "\n".join([candidate, *rest])
+    return k, False, "\n".join(rest)
+
+
+def _csv_notes(table, *, delimiter: str, bad_rows: int, swallowed: list, spanning_possible: bool,
+               notes: list[str]) -> None:
+    """What a user should know about how a CSV was parsed."""
+    import pyarrow.compute as pc
+
+    if delimiter != ",":
+        notes.append(f"delimiter {_DELIM_NAMES[delimiter]!s} detected")
+    if bad_rows:
+        notes.append(f"{bad_rows} rows with a wrong number of fields skipped (bad_row)")
+    if swallowed:
+        where = next((f" (row {n})" for n, _ in swallowed if n is not None), "")
+        notes.append(f"{sum(e for _, e in swallowed)} of them are lines swallowed by a quoted field "
+                     f"that never closes{where}: check the quotes (\") there")
+    if spanning_possible:
+        spanning = sum(int(pc.sum(pc.match_substring(col, "\n")).as_py() or 0) for col in table.columns)
+        if spanning:
+            notes.append(f"{spanning} values span several lines (a line break inside quotes); if "
+                         "that is not intended, an unclosed quote has merged the lines after it")
+
+
+def _text_head(path: Path, head: bytes, source: str, notes: list[str]) -> tuple[str, str]:
+    """(encoding, decoded first bytes) of a CSV file."""
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         encoding = "utf-16"
     elif b"\x00" in head[:8192]:
@@ -383,6 +438,20 @@ def _read_csv_bytes(path: Path, head: bytes, source: str) -> RawTable:
     text = text.lstrip("\ufeff")
     if not text.strip():
         raise InputError(f"{source}: the file is empty")
+    return encoding, text
+
+
+def _read_csv_bytes(path: Path, head: bytes, source: str) -> RawTable:
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    notes: list[str] = []
+    encoding, text = _text_head(path, head, source, notes)
+    skip, hash_header, text = _comment_lines(text)
+    if hash_header:
+        notes.append("header read from a line starting with '#'")
+    if skip:
+        notes.append(f"{skip} comment line{'s' if skip != 1 else ''} ('#') before the header skipped")
     delimiter = _sniff_delimiter(text)
     first = (_csv_rows(_lines(text)[:1], delimiter) or [[]])[0]
     n_guess = len(first)
@@ -399,7 +468,7 @@ def _read_csv_bytes(path: Path, head: bytes, source: str) -> RawTable:
         return "skip"
 
     read = pacsv.ReadOptions(autogenerate_column_names=True, encoding=encoding,
-                             block_size=16 << 20)
+                             block_size=16 << 20, skip_rows=skip)
     parse = pacsv.ParseOptions(delimiter=delimiter, newlines_in_values='"' in text,
                                invalid_row_handler=on_invalid)
     types = {f"f{i}": pa.string() for i in range(max(n_guess, 1) + 64)}
@@ -416,26 +485,16 @@ def _read_csv_bytes(path: Path, head: bytes, source: str) -> RawTable:
     for i, col in enumerate(table.columns):
         if col.type != pa.string():
             table = table.set_column(i, table.column_names[i], col.cast(pa.string()))
-    header = _check_header(table.slice(0, 1).to_pylist()[0].values(), source)
+    names = list(table.slice(0, 1).to_pylist()[0].values())
+    if hash_header:
+        names[0] = str(names[0]).lstrip("#").lstrip()
+    header = _check_header(names, source)
     table = table.slice(1).rename_columns(header)
     content = [c for c in header if is_content_column(c)]
     if content:
         table = table.drop_columns(content)
-    if delimiter != ",":
-        notes.append(f"delimiter {_DELIM_NAMES[delimiter]!s} detected")
-    if bad_rows[0]:
-        notes.append(f"{bad_rows[0]} rows with a wrong number of fields skipped (bad_row)")
-    if swallowed:
-        where = next((f" (row {n})" for n, _ in swallowed if n is not None), "")
-        notes.append(f"{sum(e for _, e in swallowed)} of them are lines swallowed by a quoted field "
-                     f"that never closes{where}: check the quotes (\") there")
-    if parse.newlines_in_values:
-        import pyarrow.compute as pc
-
-        spanning = sum(int(pc.sum(pc.match_substring(col, "\n")).as_py() or 0) for col in table.columns)
-        if spanning:
-            notes.append(f"{spanning} values span several lines (a line break inside quotes); if "
-                         "that is not intended, an unclosed quote has merged the lines after it")
+    _csv_notes(table, delimiter=delimiter, bad_rows=bad_rows[0], swallowed=swallowed,
+               spanning_possible=parse.newlines_in_values, notes=notes)
     return RawTable(table, source, delimiter, notes, bad_rows[0], content)
 
 

@@ -38,7 +38,7 @@ import pandas as pd
 from ambassadors.errors import InputError
 from ambassadors.io.load_report import Loaded
 
-from ._common import csv_header, norm_key, open_source, roster_frame
+from ._common import csv_header, norm_key, open_source, roster_frame, starts_like_mbox
 
 __all__ = [
     "FORMATS",
@@ -139,7 +139,7 @@ def detect_format(path: str | os.PathLike[str]) -> str | None:
 
     Decided by extension (``.mbox``, ``.eml``, ``.ics``, ``.json``), by the contents of a folder
     or zip (``users.json`` + ``channels.json`` -> Slack, ``*.eml``, ``*.ics`` ...), by the first
-    bytes (``From `` -> mbox) and by CSV header columns (``SenderAddress`` + ``RecipientAddress``
+    bytes (``From ``, after any blank lines -> mbox) and by CSV header columns (``SenderAddress`` + ``RecipientAddress``
     -> m365_trace, ``PrimaryCollaborator_PersonId`` -> viva_p2p, ``Organizer`` + ``Attendees``
     -> meetings_csv, ``Message ID`` + ``Sender`` + ``Recipient`` -> google_email_log).
 
@@ -186,7 +186,7 @@ def detect_format(path: str | os.PathLike[str]) -> str | None:
             suffix = p.suffix.lower()
             with open(p, "rb") as fh:
                 head = fh.read(4096)
-            if suffix in (".mbox", ".mbx") or head.startswith(b"From "):
+            if suffix in (".mbox", ".mbx") or starts_like_mbox(head):
                 found = {"mbox"}
             elif suffix == ".eml":
                 found = {"eml"}

@@ -21,6 +21,7 @@ import io
 import os
 import re
 import zipfile
+import zlib
 from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 from typing import IO
@@ -49,6 +50,7 @@ __all__ = [
     "roster_frame",
     "empty_pairs",
     "slug",
+    "starts_like_mbox",
 ]
 
 MAX_UNZIPPED_BYTES = 2 * 1024**3
@@ -58,6 +60,12 @@ MAX_COMPRESSION_RATIO = 200
 _RATIO_MIN_SIZE = 1024**2
 
 PAIR_COLUMNS = ["row", "source", "target", "timestamp", "weight", "channel", "event_id"]
+
+
+def starts_like_mbox(head: bytes) -> bool:
+    """True when ``head`` (the first bytes of a file) opens an mbox: a ``From `` line, after any
+    blank lines (real archives often begin with one)."""
+    return head.lstrip(b"\r\n").startswith(b"From ")
 
 
 def norm_key(name: object) -> str:
@@ -177,7 +185,11 @@ class _BoundedReader(io.RawIOBase):
         return True
 
     def readinto(self, buffer) -> int:  # type: ignore[no-untyped-def]
-        data = self._raw.read(len(buffer))
+        try:
+            data = self._raw.read(len(buffer))
+        except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+            # a header that lies about the entry (size, CRC) is bad input, not an internal error
+            raise InputError(f"{self._label}: damaged zip entry ({exc}); refusing it") from None
         n = len(data)
         self._left -= n
         self._source._budget -= n

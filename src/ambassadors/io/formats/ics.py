@@ -15,8 +15,11 @@ pandas already depends on) count once per occurrence, at the same wall-clock tim
 daylight-saving changes: series with ``COUNT``/``UNTIL`` in full, open-ended ones up to the latest
 ``DTSTART`` found in the input, at most :data:`MAX_OCCURRENCES`; ``EXDATE`` dates and instances
 moved or cancelled by a ``RECURRENCE-ID`` event are left out. One ``VEVENT`` stays one report
-row. The same event (``UID`` + ``RECURRENCE-ID``) found in several calendars is
-counted once (``duplicate_row``).
+row. The same event (``UID`` + ``RECURRENCE-ID``, with the same start, organizer and attendees)
+found in several calendars is counted once (``duplicate_row``); events that share a UID but not
+their times or attendees are different meetings and are all kept. In a folder or zip, files
+that are not calendars (other names, or no ``BEGIN:VCALENDAR``) are skipped and counted by
+reason in ``report.skipped_files``.
 
 Participants: the organizer and every ``ATTENDEE`` (``mailto:`` address) except rooms and
 resources (``CUTYPE=ROOM|RESOURCE``) and attendees who declined (``PARTSTAT=DECLINED``). Weight
@@ -297,6 +300,11 @@ def _occurrences(
     return out
 
 
+def _people_key(attendees: str) -> str:
+    """Attendees in a canonical order (calendars list them in any order); one call per event."""
+    return ";".join(sorted(set(attendees.split(";")))) if attendees else ""
+
+
 def parse_ics(
     path: str | os.PathLike[str], *, people: pd.DataFrame | Loaded | None = None
 ) -> tuple[pd.DataFrame, LoadReport]:
@@ -306,18 +314,32 @@ def parse_ics(
     with open_source(path) as src:
         names = src.names if src.kind == "file" else [
             n for n in src.names if n.lower().endswith((".ics", ".ical"))]
+        report.skip_file("not an .ics file", len(src.names) - len(names))
         if not names:
             raise InputError(f"{Path(path).name}: no .ics file found")
+        read = 0
         for name in names:
             with src.open(name) as fh:
                 head = fh.read(4096).decode("utf-8-sig", errors="replace").upper()
             if "BEGIN:VCALENDAR" not in head and "BEGIN:VEVENT" not in head:
-                raise InputError(f"{src.label(name)}: not an iCalendar file (no BEGIN:VCALENDAR)")
+                if src.kind == "file" or len(names) == 1:
+                    raise InputError(f"{src.label(name)}: not an iCalendar file (no BEGIN:VCALENDAR)")
+                # one broken calendar in a folder does not stop the others from being read
+                report.skip_file("not an iCalendar file (no BEGIN:VCALENDAR)")
+                continue
             with src.open(name) as fh:  # streamed line by line
                 acc.add_calendar(io.TextIOWrapper(fh, encoding="utf-8-sig", errors="replace", newline=""))
+            read += 1
+        if not read:
+            raise InputError(f"{Path(path).name}: no readable iCalendar file "
+                             f"({', '.join(report.skipped_files)})")
     ev = pd.DataFrame({k: pd.Series(v, dtype=float if k == "hours" else object) for k, v in acc.cols.items()})
     report.rows_read += len(ev)
-    dup = ev["uid"].notna() & ev["uid"].duplicated(keep="first")
+    # the same event in several calendars: same UID (+ RECURRENCE-ID), same start, same people.
+    # Two events sharing a UID but not their times or attendees are two meetings.
+    same = ev[["uid", "start", "organizer", "attendees"]].astype(str)
+    same["attendees"] = ev["attendees"].map(_people_key)
+    dup = ev["uid"].notna() & same.duplicated(keep="first")
     all_day = ~dup & (ev["kind"] == "date")
     bad = ~dup & (ev["kind"] == "bad")
     cancelled = ~dup & ~all_day & ~bad & ev["cancelled"].astype(bool)
