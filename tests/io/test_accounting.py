@@ -103,3 +103,52 @@ def test_a_format_log_matching_nobody_is_refused_by_read_interactions(tmp_path):
                  "a@y.com,b@y.com;c@y.com,2025-11-03 09:00,2025-11-03 10:00\n")
     with pytest.raises(InputError, match=r"meet\.csv: none of the 6 .*matches the roster.*'p0', 'p1', 'p2'"):
         read_interactions(path, people=people)
+
+
+@pytest.mark.parametrize("window", ["-5D", "", "0D"])
+def test_a_window_that_is_not_a_positive_duration_is_an_error_naming_it(tmp_path, window):
+    from ambassadors.graph import build_graph
+
+    people = people_file(tmp_path)
+    log = read_interactions(write(tmp_path, "log.csv", "source,target,time\np0,p1,2025-11-03\n"),
+                            people=people)
+    with pytest.raises(InputError, match=r"^window must be a positive duration such as '90D', got"):
+        build_graph(people, log, window=window)
+
+
+def test_negative_channel_weights_are_an_error_naming_the_option(tmp_path):
+    from ambassadors.graph import build_graph
+
+    people = people_file(tmp_path)
+    log = read_interactions(write(tmp_path, "log.csv", "source,target\np0,p1\n"), people=people,
+                            channel="email")
+    with pytest.raises(InputError, match=r"channel_weights\['email'\] must be >= 0, got -1"):
+        build_graph(people, log, channel_weights={"email": -1.0})
+
+
+def test_the_window_ends_at_the_last_plausible_date(tmp_path):
+    """Rows dated 2099 in a DataFrame handed over directly do not cut away every other row."""
+    from ambassadors.graph import build_graph
+
+    people = people_file(tmp_path).table
+    log = pd.DataFrame({"source": ["p0", "p1", "p2", "p3"], "target": ["p1", "p2", "p3", "p4"],
+                        "timestamp": pd.to_datetime(["2025-10-01", "2025-11-01", "2025-11-03",
+                                                     "2099-01-01"], utc=True)})
+    graph = build_graph(people, log, window="90D")
+    # the three 2025 rows are inside 90 days of 2025-11-03; only the 2099 row is outside
+    assert graph.dropped.get("outside_window") == 1
+    assert int(graph.counts.sum()) == 3
+
+
+def test_the_cli_refuses_a_bad_window_and_negative_channel_weights(tmp_path, capsys):
+    from ambassadors.cli import main
+
+    people = write(tmp_path, "people.csv", "person_id,department\np0,A\np1,B\n")
+    log = write(tmp_path, "log.csv", "source,target,time,channel\np0,p1,2025-11-03,email\n")
+    base = ["shortlist", "--people", str(people), "--interactions", str(log)]
+    out = tmp_path / "out.csv"
+    for extra, message in ((["--window=-5D"], "window must be a positive duration"),
+                           (["--window="], "window must be a positive duration"),
+                           (["--channel-weights", "email=-1"], "channel_weights['email'] must be >= 0")):
+        assert main(base + extra + ["--out", str(out)]) == 2
+        assert message in capsys.readouterr().err and not out.exists()

@@ -18,6 +18,7 @@ import pandas as pd
 from ambassadors.errors import InputError, describe_ids
 from ambassadors.io.load_report import LoadReport
 from ambassadors.io.people import as_roster
+from ambassadors.io.convert import FUTURE_TOLERANCE, plausible_until
 from ambassadors.io.tables import Roster, as_str_series, parse_datetimes, to_number
 
 __all__ = [
@@ -37,10 +38,6 @@ __all__ = [
 #: no usable pair is dropped for the first reason among its pairs (``unknown_sender`` first).
 PAIR_REASONS = ["unknown_sender", "bad_timestamp", "future_timestamp", "unknown_recipient",
                 "bad_value", "zero_weight", "self_pair"]
-
-#: A timestamp later than the moment of reading plus this is not plausible: the pair is dropped
-#: as ``future_timestamp`` (a clock set wrong, a placeholder year such as 2099).
-FUTURE_TOLERANCE = pd.Timedelta(days=1)
 
 #: How many of the most frequent unknown senders / recipients a report lists.
 TOP_UNKNOWN = 5
@@ -159,7 +156,7 @@ def _reasons(p: PairArrays, src: np.ndarray, tgt: np.ndarray) -> np.ndarray:
         values, bad = p.timestamp
         if bad.any():
             mark(p.take(bad), "bad_timestamp")
-        latest = (pd.Timestamp.now(tz="UTC") + FUTURE_TOLERANCE).tz_localize(None).to_datetime64()
+        latest = plausible_until().tz_localize(None).to_datetime64()
         future = ~np.isnat(values) & (values > latest)
         if future.any():
             mark(p.take(future), "future_timestamp")
@@ -338,7 +335,7 @@ def finalize_pairs(pairs: pd.DataFrame, *, people: pd.DataFrame | object | None,
     repeats are merged before counting (noted in the report).
     Pairs are dropped for the first reason that applies, in this order: ``unknown_sender``,
     ``bad_timestamp`` (non-blank but unparseable; a blank timestamp is NaT, not a drop),
-    ``future_timestamp`` (later than the moment of reading plus :data:`FUTURE_TOLERANCE`),
+    ``future_timestamp`` (later than the moment of reading plus :data:`~ambassadors.io.convert.FUTURE_TOLERANCE`, one day),
     ``unknown_recipient``, ``bad_value`` (weight not a finite number >= 0), ``zero_weight``
     (weight 0: not a tie), ``self_pair`` (after resolution, so an e-mail and the id of the same
     person are a self-pair).

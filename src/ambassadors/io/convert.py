@@ -15,7 +15,18 @@ import pandas as pd
 
 from ambassadors._text import FALSE_WORDS, TRUE_WORDS
 
-__all__ = ["as_str_series", "parse_datetimes", "to_number", "to_bool", "HAS_OFFSET"]
+__all__ = ["as_str_series", "parse_datetimes", "to_number", "to_bool", "HAS_OFFSET",
+           "FUTURE_TOLERANCE", "plausible_until"]
+
+#: A timestamp later than the moment of reading plus this is not plausible (a clock set wrong, a
+#: placeholder year such as 2099): readers drop it as ``future_timestamp``, and windows and
+#: half-lives are measured back from the latest plausible timestamp.
+FUTURE_TOLERANCE = pd.Timedelta(days=1)
+
+
+def plausible_until() -> pd.Timestamp:
+    """The latest plausible timestamp (UTC): now plus :data:`FUTURE_TOLERANCE`."""
+    return pd.Timestamp.now(tz="UTC") + FUTURE_TOLERANCE
 
 
 def as_str_series(values: object) -> pd.Series:
