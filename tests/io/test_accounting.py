@@ -152,3 +152,18 @@ def test_the_cli_refuses_a_bad_window_and_negative_channel_weights(tmp_path, cap
                            (["--channel-weights", "email=-1"], "channel_weights['email'] must be >= 0")):
         assert main(base + extra + ["--out", str(out)]) == 2
         assert message in capsys.readouterr().err and not out.exists()
+
+
+def test_low_match_warning_opens_the_cli_output_and_the_report(tmp_path, capsys):
+    from ambassadors.cli import main
+
+    people = write(tmp_path, "people.csv", "person_id,department\n" +
+                   "".join(f"p{i},D{i % 3}\n" for i in range(12)))
+    rows = [f"p{i},p{(i + 1) % 12}" for i in range(12)] + [f"x{i},y{i}" for i in range(60)]
+    log = write(tmp_path, "log.csv", "source,target\n" + "\n".join(rows) + "\n")
+    html = tmp_path / "r.html"
+    assert main(["report", "--people", str(people), "--interactions", str(log), "--out", str(html)]) == 0
+    err = capsys.readouterr().err
+    assert err.startswith("warning: only 17 % of the 72 sender->recipient pairs of log.csv match")
+    text = html.read_text()
+    assert text.index('class="warning"') < text.index("Data read")

@@ -318,6 +318,11 @@ def render_report(
     d = len(graph.department_names)
 
     body: list[str] = [f"<h1>{_esc(title)}</h1>"]
+    # a log that hardly matches the roster opens the report, not a footnote (io: issue 14)
+    load_reports = list(load_reports)
+    body += [f'<p class="warning"><strong>{_esc(w)}</strong></p>' for w in
+             filter(None, ((r.report if isinstance(r, Loaded) else r).low_match_warning()
+                           for r in load_reports))]
     body.append(
         f'<p class="subtitle">{n:,} people in {d:,} departments · {graph.n_ties:,} ties · '
         f"made with ambassadors {_esc(__version__)}; computed locally, no message content read</p>"
