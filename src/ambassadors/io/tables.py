@@ -293,10 +293,27 @@ def _stringify_frame(frame: pd.DataFrame) -> pd.DataFrame:
         elif pd.api.types.is_numeric_dtype(col.dtype) or pd.api.types.is_bool_dtype(col.dtype):
             out[name] = col.astype(object).where(col.notna(), "").astype(str)
         else:
-            out[name] = col.map(_cell_to_str, na_action=None)
+            out[name] = _mixed_to_str(col)
     result = pd.DataFrame(out, index=frame.index)
     result.columns = [str(c) for c in frame.columns]
     return result.reset_index(drop=True)
+
+
+def _mixed_to_str(col: pd.Series) -> pd.Series:
+    """Strings of a column of mixed Python objects (Excel and JSON cells), one conversion per
+    *distinct* value: the column is factorised (unhashable cells -- JSON lists -- by their text)
+    and only its distinct values go through :func:`_cell_to_str`."""
+    try:
+        codes, uniques = pd.factorize(col, use_na_sentinel=True)
+        firsts = np.asarray(uniques, dtype=object)
+    except TypeError:  # lists / dicts: group by their text, convert one cell of each group
+        codes, keys = pd.factorize(col.astype(str), use_na_sentinel=True)
+        at = np.flatnonzero(codes >= 0)  # missing cells (code -1) stay blank
+        first_at = np.zeros(len(keys), dtype=np.int64)
+        first_at[codes[at][::-1]] = at[::-1]  # the first cell of each distinct text
+        firsts = col.to_numpy(dtype=object)[first_at]
+    text = np.array([_cell_to_str(v) for v in firsts] + [""], dtype=object)
+    return pd.Series(text[codes], index=col.index, dtype=object)
 
 
 def _cell_to_str(value: object) -> str:
@@ -310,6 +327,8 @@ def _cell_to_str(value: object) -> str:
         return value.isoformat()
     if isinstance(value, bytes):
         return value.decode("utf-8", errors="replace")
+    if isinstance(value, (list, tuple)):  # a JSON list of recipients
+        return ";".join(_cell_to_str(v) for v in value)
     try:
         if pd.isna(value):
             return ""
