@@ -53,6 +53,7 @@ __all__ = [
     "read_teams_chats",
     "read_viva_p2p",
     "read_viva_person_query",
+    "read_viva_person_signals",
     "read_ics",
     "read_meetings_csv",
     "read_engage_activity",
@@ -73,6 +74,7 @@ FORMATS: dict[str, tuple[str, str, bool]] = {
 _OTHER = {
     "read_slack_channel_activity": "slack",
     "read_viva_person_query": "viva",
+    "read_viva_person_signals": "viva",
     "read_engage_activity": "engage",
 }
 

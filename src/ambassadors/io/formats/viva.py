@@ -30,7 +30,8 @@ from ambassadors._validation import check_choice
 from ambassadors.errors import InputError
 from ambassadors.io.load_report import Loaded, LoadReport
 from ambassadors.io.people import latest_snapshot, read_people
-from ambassadors.io.tables import to_number
+from ambassadors._text import snake_name
+from ambassadors.io.tables import parse_datetimes, to_number
 
 from ._common import (
     csv_header,
@@ -42,7 +43,17 @@ from ._common import (
     resolve_roles,
 )
 
-__all__ = ["read_viva_p2p", "parse_viva_p2p", "read_viva_person_query", "ROLES", "PERSON_ATTRIBUTES"]
+__all__ = ["read_viva_p2p", "parse_viva_p2p", "read_viva_person_query", "read_viva_person_signals",
+           "ROLES", "PERSON_ATTRIBUTES", "SURVEY_ITEMS", "ACTIVITY_COUNTS"]
+
+#: Survey items of Viva Glint / pulse answers carried in a person query (Microsoft's sample has
+#: these), read as ``survey_<name>`` signals: the latest answer of each person.
+SURVEY_ITEMS = ("eSat", "Wellbeing", "Manager_Recommend", "Speak_My_Mind", "Initiative",
+                "Change_Adaptation", "Collaboration", "Communication_Flow", "Continuous_Improvement",
+                "Barriers_to_Execution", "Resources", "Work_Life_Balance", "Workload")
+#: Weekly counts that show visible, voluntary activity, read as ``activity_<name>`` signals:
+#: summed over the weeks. (Meeting hours or e-mails sent measure workload, not enthusiasm.)
+ACTIVITY_COUNTS = ("Channel_message_posts",)
 
 ROLES: dict[str, tuple[str, ...]] = {
     "source": ("PrimaryCollaborator_PersonId", "Primary_PersonId", "PersonId"),
@@ -282,3 +293,71 @@ def read_viva_person_query(path: str | os.PathLike[str]) -> Loaded:
         report.notes.append(f"{len(latest) - len(people.index)} people refused by read_people")
 
     return Loaded(people, report)
+
+
+def read_viva_person_signals(path: str | os.PathLike[str]) -> Loaded:
+    """The survey answers and activity counts of a Viva Insights person query, as signals.
+
+    A person query carries, besides HR attributes and workload metrics, pulse-survey items
+    (:data:`SURVEY_ITEMS`: ``eSat``, ``Wellbeing`` ...) and voluntary activity
+    (:data:`ACTIVITY_COUNTS`: ``Channel_message_posts``). They become one row per person:
+    ``survey_<item>`` = the latest non-blank answer, ``activity_<count>`` = the sum over the
+    weeks; the table plugs into :func:`ambassadors.read_signals` (and
+    :func:`~ambassadors.enthusiasm.enthusiasm_scores` tells survey from activity columns by
+    these prefixes). Columns of the query that are neither are left out (named in the report).
+
+    Returns
+    -------
+    Loaded
+        ``(signals, report)``: index ``person_id`` (the query's ``PersonId``), float columns;
+        ``report`` counts the weekly rows (rows without ``PersonId``: ``missing_id``).
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> p = os.path.join(tempfile.mkdtemp(), "pq.csv")
+    >>> with open(p, "w") as fh:
+    ...     _ = fh.write("PersonId,MetricDate,Channel_message_posts,eSat,Organization\\n"
+    ...                  "P1,10/05/2025,2,4,Sales\\nP1,10/12/2025,3,,Sales\\nP2,10/12/2025,0,2,IT\\n")
+    >>> signals, report = read_viva_person_signals(p)
+    >>> signals.to_dict("index")
+    {'P1': {'survey_esat': 4.0, 'activity_channel_message_posts': 5.0}, 'P2': {'survey_esat': 2.0, 'activity_channel_message_posts': 0.0}}
+    """
+    path = Path(path)
+    header = csv_header(path)
+    pid = pick_column(header, ["PersonId", "Person_Id", "HashedId"])
+    if pid is None:
+        raise InputError(f"{path.name}: column 'PersonId' not found; columns are: {', '.join(header)}")
+    date_col = pick_column(header, ["MetricDate", "Date"])
+    survey = [c for c in (pick_column(header, [s]) for s in SURVEY_ITEMS) if c]
+    activity = [c for c in (pick_column(header, [a]) for a in ACTIVITY_COUNTS) if c]
+    if not survey and not activity:
+        raise InputError(f"{path.name}: no survey ({', '.join(SURVEY_ITEMS[:3])} ...) or activity "
+                         f"({', '.join(ACTIVITY_COUNTS)}) columns in this person query")
+    frame = read_csv_columns(path, [pid, *([date_col] if date_col else []), *survey, *activity])
+    report = new_report(path, kind="signals", fmt="viva_person_query")
+    report.rows_read = len(frame)
+    blank = frame[pid].isna().to_numpy()
+    report.drop("missing_id", int(blank.sum()))
+    frame = frame[~blank]
+    if date_col is not None:
+        when, _ = parse_datetimes(frame[date_col], notes=report.notes)
+        frame = frame.assign(_when=when.to_numpy()).sort_values([pid, "_when"], kind="stable",
+                                                                na_position="first")
+    decimal_comma = frame.attrs.get("sep", ",") != ","
+    values = {c: to_number(frame[c], decimal_comma=decimal_comma)[0].to_numpy() for c in survey + activity}
+    numbers = pd.DataFrame(values, index=frame[pid].to_numpy())
+    grouped = numbers.groupby(level=0, sort=False)
+    parts = []
+    if survey:
+        parts.append(grouped[survey].last().add_prefix("survey_"))  # last() skips blanks
+    if activity:
+        parts.append(grouped[activity].sum(min_count=1).add_prefix("activity_"))
+    out = pd.concat(parts, axis=1)
+    out.columns = [snake_name(c) for c in out.columns]
+    out.index = pd.Index(out.index.astype(str), name="person_id")
+    report.rows_used = len(frame)
+    left_out = [c for c in header if c not in (pid, date_col, *survey, *activity)]
+    report.notes.append(f"{len(survey)} survey and {len(activity)} activity columns read as signals; "
+                        f"{len(left_out)} other columns left out")
+    return Loaded(out, report)
