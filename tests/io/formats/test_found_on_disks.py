@@ -128,3 +128,25 @@ def test_the_cli_exits_2_on_a_damaged_zip_entry(tmp_path, capsys):
     people.write_text("person_id,department,email\n001,Sales,ann@x.org\n002,IT,bob@x.org\n")
     code = main(["shortlist", "--people", str(people), "--interactions", str(z)])
     assert code == 2 and "inbox.mbox: damaged zip entry" in capsys.readouterr().err
+
+
+def test_recurrences_rdate_exdate_and_the_cap_through_the_calendar_libraries(tmp_path):
+    from ambassadors.io.formats.ics import MAX_OCCURRENCES
+
+    cal = calendar(
+        vevent("UID:r", "DTSTART;TZID=Europe/Berlin:20251013T100000", "DURATION:PT1H",
+               "RRULE:FREQ=WEEKLY;COUNT=3", "EXDATE;TZID=Europe/Berlin:20251020T100000",
+               "RDATE;TZID=Europe/Berlin:20251201T100000",
+               "ORGANIZER:mailto:ann@x.org", "ATTENDEE:mailto:bob@x.org"),
+        vevent("UID:d", "DTSTART:20200101T090000Z", "DURATION:PT30M", "RRULE:FREQ=DAILY;UNTIL=20991231T000000Z",
+               "ORGANIZER:mailto:cy@x.org", "ATTENDEE:mailto:di@x.org"),
+    )
+    p = tmp_path / "rec.ics"
+    p.write_text(cal)
+    table, report = read_format(p, people=roster())
+    weekly = table[table["source"].astype(str) == "001"]["timestamp"].dt.strftime("%Y-%m-%d %H:%M")
+    # 13 Oct, (20 Oct excluded), 27 Oct, and the extra RDATE 1 Dec: 10:00 Berlin = 08:00 / 09:00 UTC
+    assert weekly.tolist() == ["2025-10-13 08:00", "2025-10-27 09:00", "2025-12-01 09:00"]
+    daily = table[table["source"].astype(str) == "003"]
+    assert len(daily) == MAX_OCCURRENCES  # a series to 2099 is capped
+    assert report.rows_read == 2 and report.rows_used == 2 and report.balanced
