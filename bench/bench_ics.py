@@ -88,7 +88,8 @@ def main() -> None:
             pairs[name] = (len(table), report.rows_read)
     b, a = statistics.median(times["before"]), statistics.median(times["after"])
     print(f"{args.series} recurring series + {args.singles} single events in {args.files} files")
-    print(f"pairs (occurrence x participant pairs), VEVENT rows: before {pairs['before']}, after {pairs['after']}")
+    print(f"pairs (occurrence x participant pairs), VEVENT rows: before {pairs['before']}, "
+          f"after {pairs['after']}")
     print(f"parse_ics median of {args.repeat}: before {b:.2f} s, after {a:.2f} s (after/before {a / b:.2f})")
 
 

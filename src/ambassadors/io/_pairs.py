@@ -16,9 +16,9 @@ import numpy as np
 import pandas as pd
 
 from ambassadors.errors import InputError, describe_ids
+from ambassadors.io.convert import FUTURE_TOLERANCE, plausible_until
 from ambassadors.io.load_report import LoadReport
 from ambassadors.io.people import as_roster
-from ambassadors.io.convert import FUTURE_TOLERANCE, plausible_until
 from ambassadors.io.tables import Roster, as_str_series, parse_datetimes, to_number
 
 __all__ = [
@@ -218,10 +218,14 @@ def require_matches(report: LoadReport, roster_ids: pd.Index) -> None:
     >>> r = LoadReport("p2p.csv", "interactions", rows_read=2, pairs_read=2, pairs_used=0,
     ...                dropped={"unknown_sender": 2}, pairs_dropped={"unknown_sender": 2},
     ...                unknown={"sender": {"8c1e": 2}})
-    >>> require_matches(r, pd.Index(["a1", "b2"]))
-    Traceback (most recent call last):
-    ...
-    ambassadors.errors.InputError: p2p.csv: none of the 2 sender->recipient pairs read (2 rows) matches the roster: ids in the log such as '8c1e'; in the roster such as 'a1', 'b2' (2 people). Do both files use the same ids (or e-mail addresses)?
+    >>> try:
+    ...     require_matches(r, pd.Index(["a1", "b2"]))
+    ... except InputError as err:
+    ...     print(str(err).replace(": ", ":\\n").replace("; ", ";\\n"))
+    p2p.csv:
+    none of the 2 sender->recipient pairs read (2 rows) matches the roster:
+    ids in the log such as '8c1e';
+    in the roster such as 'a1', 'b2' (2 people). Do both files use the same ids (or e-mail addresses)?
     """
     read = report.pairs_read or 0
     unknown = sum(report.pairs_dropped.get(r, 0) for r in ("unknown_sender", "unknown_recipient"))
@@ -335,7 +339,8 @@ def finalize_pairs(pairs: pd.DataFrame, *, people: pd.DataFrame | object | None,
     repeats are merged before counting (noted in the report).
     Pairs are dropped for the first reason that applies, in this order: ``unknown_sender``,
     ``bad_timestamp`` (non-blank but unparseable; a blank timestamp is NaT, not a drop),
-    ``future_timestamp`` (later than the moment of reading plus :data:`~ambassadors.io.convert.FUTURE_TOLERANCE`, one day),
+    ``future_timestamp`` (later than the moment of reading plus one day:
+    :data:`~ambassadors.io.convert.FUTURE_TOLERANCE`),
     ``unknown_recipient``, ``bad_value`` (weight not a finite number >= 0), ``zero_weight``
     (weight 0: not a tie), ``self_pair`` (after resolution, so an e-mail and the id of the same
     person are a self-pair).

@@ -36,7 +36,7 @@ from ambassadors.io._pairs import (
     require_matches,
 )
 from ambassadors.io.formats import detect_format, read_format
-from ambassadors.io.load_report import LoadReport, Loaded, as_frame
+from ambassadors.io.load_report import Loaded, LoadReport, as_frame
 from ambassadors.io.people import as_roster
 from ambassadors.io.tables import (
     HAS_OFFSET,
@@ -500,7 +500,7 @@ def combine_interactions(*items: pd.DataFrame | Loaded) -> Loaded:
     categories = _union_categories(c[name] for c in coded for name in ("source", "target"))
     dtype = pd.CategoricalDtype(categories)
     has_event = any("event_id" in f.columns for f in frames)
-    parts = [_part(frame, cols, categories, has_event) for frame, cols in zip(frames, coded)]
+    parts = [_part(frame, cols, categories, has_event) for frame, cols in zip(frames, coded, strict=True)]
     channels = _union_categories(p["channel"] for p in parts)
     table = pd.DataFrame({
         "source": pd.Categorical.from_codes(np.concatenate([p["source"] for p in parts]),

@@ -143,8 +143,10 @@ class LoadReport:
         --------
         >>> r = LoadReport("log.csv", "interactions", rows_read=100, rows_used=10,
         ...                dropped={"unknown_sender": 90})
-        >>> r.low_match_warning()
-        'warning: only 10 % of the 100 rows of log.csv match the roster (below 20 %): check that the log and the roster use the same ids'
+        >>> print(r.low_match_warning().replace(": ", ":\\n"))
+        warning:
+        only 10 % of the 100 rows of log.csv match the roster (below 20 %):
+        check that the log and the roster use the same ids
         """
         share = self.match_share
         if share is None or share >= threshold:

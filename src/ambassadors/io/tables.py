@@ -15,7 +15,6 @@ import csv
 import gzip
 import json
 import re
-import warnings
 from dataclasses import dataclass, field
 from os import PathLike
 from pathlib import Path

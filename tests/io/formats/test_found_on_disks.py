@@ -7,11 +7,11 @@ import struct
 import zipfile
 
 import pytest
+from formats_fixtures import mail_bytes, roster, write_mbox, write_tree, write_zip
 
 from ambassadors.errors import InputError
 from ambassadors.io import read_interactions
 from ambassadors.io.formats import detect_format, read_format
-from formats_fixtures import mail_bytes, roster, write_mbox, write_tree, write_zip
 
 DATE = "Mon, 03 Nov 2025 10:00:00 +0100"
 
@@ -138,7 +138,8 @@ def test_recurrences_rdate_exdate_and_the_cap_through_the_calendar_libraries(tmp
                "RRULE:FREQ=WEEKLY;COUNT=3", "EXDATE;TZID=Europe/Berlin:20251020T100000",
                "RDATE;TZID=Europe/Berlin:20251201T100000",
                "ORGANIZER:mailto:ann@x.org", "ATTENDEE:mailto:bob@x.org"),
-        vevent("UID:d", "DTSTART:20200101T090000Z", "DURATION:PT30M", "RRULE:FREQ=DAILY;UNTIL=20991231T000000Z",
+        vevent("UID:d", "DTSTART:20200101T090000Z", "DURATION:PT30M",
+               "RRULE:FREQ=DAILY;UNTIL=20991231T000000Z",
                "ORGANIZER:mailto:cy@x.org", "ATTENDEE:mailto:di@x.org"),
     )
     p = tmp_path / "rec.ics"

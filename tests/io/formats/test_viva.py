@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from formats_fixtures import SECRET, no_content, roster, write_zip
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import ambassadors
 from ambassadors.errors import InputError
 from ambassadors.io.formats import detect_format, read_engage_activity, read_format, read_viva_person_query
-from formats_fixtures import SECRET, no_content, roster, write_zip
 
 P2P = (
     "PrimaryCollaborator_PersonId,SecondaryCollaborator_PersonId,MetricDate,"

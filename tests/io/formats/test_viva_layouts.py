@@ -6,13 +6,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from formats_fixtures import WEEKS, viva_ids, viva_p2p, viva_person_query
 
 from ambassadors.errors import InputError
 from ambassadors.graph import build_graph
 from ambassadors.io import read_interactions, read_people, read_signals
 from ambassadors.io.formats import detect_format, read_viva_person_query, read_viva_person_signals
 from ambassadors.io.formats.viva import read_viva_p2p
-from formats_fixtures import WEEKS, viva_ids, viva_p2p, viva_person_query
 
 IDS = viva_ids(12)
 RING = [(i, (i + 1) % 12) for i in range(12)] + [(0, 6), (3, 9)]

@@ -5,7 +5,8 @@ The facts of each ``VEVENT`` are read by a small, tolerant line reader that stre
 ``ORGANIZER``, ``ATTENDEE``, ``DTSTART``, ``DTEND``, ``DURATION``, ``STATUS`` and the presence of
 ``RRULE``/``RDATE``; recurring series are expanded by ``recurring-ical-events`` over the
 ``icalendar`` parse of their calendar (only calendars holding a recurring event are parsed
-twice). ``bench/bench_ics.py`` compares this with the hand-written expansion it replaced. ``SUMMARY``, ``DESCRIPTION``, ``LOCATION``, attachments and
+twice). ``bench/bench_ics.py`` compares this with the hand-written expansion it replaced.
+``SUMMARY``, ``DESCRIPTION``, ``LOCATION``, attachments and
 alarms are skipped without being stored.
 
 Times: ``...Z`` is UTC; ``TZID=`` is converted with :mod:`zoneinfo` (IANA names, and common
@@ -13,7 +14,8 @@ Windows names written by Outlook such as ``W. Europe Standard Time``); an unknow
 floating time (no zone) is taken as UTC, with a note. All-day events (``VALUE=DATE``) are
 absences and holidays rather than meetings and are dropped as ``bad_value``; so are cancelled
 events (``STATUS:CANCELLED``). Recurring events (``RRULE``, ``RDATE``, ``EXDATE``, expanded by
-the ``icalendar`` and ``recurring-ical-events`` libraries) count once per occurrence, at the same wall-clock time across
+the ``icalendar`` and ``recurring-ical-events`` libraries) count once per occurrence, at the
+same wall-clock time across
 daylight-saving changes: series with ``COUNT``/``UNTIL`` in full, open-ended ones up to the latest
 ``DTSTART`` found in the input, at most :data:`MAX_OCCURRENCES`; ``EXDATE`` dates and instances
 moved or cancelled by a ``RECURRENCE-ID`` event are left out. One ``VEVENT`` stays one report
@@ -160,7 +162,8 @@ def _when(value: str, params: dict[str, str], notes: dict[str, int]) -> tuple[dt
     if tzid:
         zone = _zone(tzid)
         if zone is None:
-            notes[f"unknown TZID {tzid!r} taken as UTC"] = notes.get(f"unknown TZID {tzid!r} taken as UTC", 0) + 1
+            note = f"unknown TZID {tzid!r} taken as UTC"
+            notes[note] = notes.get(note, 0) + 1
             return naive.replace(tzinfo=dt.timezone.utc), "ok"
         return naive.replace(tzinfo=zone), "ok"
     notes["floating times (no zone) taken as UTC"] = notes.get("floating times (no zone) taken as UTC", 0) + 1
@@ -451,7 +454,7 @@ def parse_ics(
     starts = [s.astimezone(dt.timezone.utc) if s is not None else None for s in ev["start"]]
     horizon = max((s for s in starts if s is not None), default=None)
     moved: dict[str, set[dt.datetime]] = {}
-    for uid, rid in zip(ev.loc[~dup, "base_uid"], ev.loc[~dup, "rid"]):
+    for uid, rid in zip(ev.loc[~dup, "base_uid"], ev.loc[~dup, "rid"], strict=True):
         if uid is not None and rid is not None:
             moved.setdefault(uid, set()).add(rid)
     recurring = [i for i in range(len(ev)) if ev.at[i, "rrule"] is not None and starts[i] is not None

@@ -52,7 +52,8 @@ def parse_mbox(path: str | os.PathLike[str]) -> tuple[pd.DataFrame, LoadReport]:
         names = [n for n in src.names if _is_mbox_entry(src, n)] if src.kind != "file" else src.names
         report.skip_file("not an mbox file", len(src.names) - len(names))
         if not names:
-            raise InputError(f"{Path(path).name}: no mbox file found (expected *.mbox or files starting 'From ')")
+            raise InputError(f"{Path(path).name}: no mbox file found (expected *.mbox or files "
+                             "starting 'From ')")
         read = 0
         for name in names:
             before = len(collector)

@@ -36,8 +36,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ambassadors.io.load_report import Loaded, LoadReport, as_frame
 from ambassadors.io._pairs import finalize_pairs
+from ambassadors.io.load_report import Loaded, LoadReport, as_frame
 from ambassadors.io.tables import parse_datetimes, to_number
 
 from ._common import new_report, read_role_columns, resolve_people_keys, roster_frame

@@ -26,11 +26,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ambassadors._text import snake_name
 from ambassadors._validation import check_choice
 from ambassadors.errors import InputError
 from ambassadors.io.load_report import Loaded, LoadReport
 from ambassadors.io.people import latest_snapshot, read_people
-from ambassadors._text import snake_name
 from ambassadors.io.tables import parse_datetimes, to_number
 
 from ._common import (
@@ -320,8 +320,8 @@ def read_viva_person_signals(path: str | os.PathLike[str]) -> Loaded:
     ...     _ = fh.write("PersonId,MetricDate,Channel_message_posts,eSat,Organization\\n"
     ...                  "P1,10/05/2025,2,4,Sales\\nP1,10/12/2025,3,,Sales\\nP2,10/12/2025,0,2,IT\\n")
     >>> signals, report = read_viva_person_signals(p)
-    >>> signals.to_dict("index")
-    {'P1': {'survey_esat': 4.0, 'activity_channel_message_posts': 5.0}, 'P2': {'survey_esat': 2.0, 'activity_channel_message_posts': 0.0}}
+    >>> signals.rename(columns=lambda c: c[:10]).to_dict("index")
+    {'P1': {'survey_esa': 4.0, 'activity_c': 5.0}, 'P2': {'survey_esa': 2.0, 'activity_c': 0.0}}
     """
     path = Path(path)
     header = csv_header(path)
