@@ -104,13 +104,18 @@ def _break_crc(path):
     path.write_bytes(bytes(data))
 
 
-def test_a_zip_entry_that_lies_is_bad_input_naming_the_entry(tmp_path):
+def _damaged_zip(tmp_path):
     box = write_mbox(tmp_path / "a.mbox", [mail_bytes({"From": "ann@x.org", "To": "bob@x.org",
                                                        "Date": DATE})]).read_bytes()
     z = tmp_path / "mail.zip"
     with zipfile.ZipFile(z, "w", compression=zipfile.ZIP_STORED) as zf:
         zf.writestr("inbox.mbox", box)
     _break_crc(z)
+    return z
+
+
+def test_a_zip_entry_that_lies_is_bad_input_naming_the_entry(tmp_path):
+    z = _damaged_zip(tmp_path)
     with pytest.raises(InputError, match=r"mail\.zip:inbox\.mbox: damaged zip entry"):
         read_format(z)
 
@@ -118,12 +123,7 @@ def test_a_zip_entry_that_lies_is_bad_input_naming_the_entry(tmp_path):
 def test_the_cli_exits_2_on_a_damaged_zip_entry(tmp_path, capsys):
     from ambassadors.cli import main
 
-    box = write_mbox(tmp_path / "a.mbox", [mail_bytes({"From": "ann@x.org", "To": "bob@x.org",
-                                                       "Date": DATE})]).read_bytes()
-    z = tmp_path / "mail.zip"
-    with zipfile.ZipFile(z, "w", compression=zipfile.ZIP_STORED) as zf:
-        zf.writestr("inbox.mbox", box)
-    _break_crc(z)
+    z = _damaged_zip(tmp_path)
     people = tmp_path / "people.csv"
     people.write_text("person_id,department,email\n001,Sales,ann@x.org\n002,IT,bob@x.org\n")
     code = main(["shortlist", "--people", str(people), "--interactions", str(z)])
