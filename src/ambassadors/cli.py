@@ -306,6 +306,8 @@ def _run(args, *, select: bool):
         select=select, samples=args.samples, seed=args.seed,
         progress=False if (args.no_progress or args.quiet) else None,
     )
+    for warning in filter(None, (r.low_match_warning() for r in analysis.load_reports)):
+        _eprint(warning)  # first, and even with --quiet: the rest rests on it
     if not args.quiet:
         for report in analysis.load_reports:
             _eprint(str(report))
@@ -435,6 +437,8 @@ def cmd_demo(args) -> int:
         samples=args.samples, seed=args.seed,
         progress=False if (args.no_progress or args.quiet) else None,
     )
+    for warning in filter(None, (r.low_match_warning() for r in analysis.load_reports)):
+        _eprint(warning)  # first, and even with --quiet: the rest rests on it
     if not args.quiet:
         for report in analysis.load_reports:
             _eprint(str(report))

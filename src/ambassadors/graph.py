@@ -27,7 +27,9 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from ambassadors._validation import check_number
 from ambassadors.errors import InputError, describe_ids
+from ambassadors.io.convert import plausible_until
 from ambassadors.io.load_report import Loaded, as_frame
 
 __all__ = ["CollaborationGraph", "DepartmentMatrix", "build_graph", "department_matrix"]
@@ -296,6 +298,8 @@ def _parse_window(window: Any, timestamps: pd.Series, reference_time: Any) -> tu
         raise InputError(
             f"window: expected (start, end) or a duration such as '90D', got {window!r}"
         ) from None
+    if pd.isna(length) or length <= pd.Timedelta(0):
+        raise InputError(f"window must be a positive duration such as '90D', got {window!r}")
     end = _reference_time(timestamps, reference_time)
     return end - length, end
 
@@ -304,7 +308,8 @@ def _reference_time(timestamps: pd.Series, reference_time: Any) -> pd.Timestamp:
     if reference_time is not None:
         ref = pd.Timestamp(reference_time)
         return ref.tz_localize("UTC") if ref.tzinfo is None else ref.tz_convert("UTC")
-    latest = timestamps.max()
+    # from the last *plausible* date: three rows dated 2099 must not cut away every other row
+    latest = timestamps[timestamps <= plausible_until()].max()
     if pd.isna(latest):
         raise InputError("interactions: no timestamps, so a window or half-life needs reference_time")
     return latest
@@ -456,6 +461,8 @@ def build_graph(
     if channel_weights:
         if channel is None:
             raise InputError("channel_weights given but the interactions have no 'channel' column")
+        for k, v in channel_weights.items():
+            check_number(v, f"channel_weights[{str(k)!r}]", min_val=0)
         mult = pd.Series(channel).map({str(k): float(v) for k, v in channel_weights.items()})
         weight = weight * mult.fillna(1.0).to_numpy()
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from formats_fixtures import SECRET, no_content, roster, write_tree, write_zip
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import ambassadors
 from ambassadors.errors import InputError
 from ambassadors.io.formats import detect_format, read_format, read_slack_channel_activity
-from formats_fixtures import SECRET, no_content, roster, write_tree, write_zip
 
 USERS = [
     {"id": "UA", "name": "ann", "profile": {"email": "ANN@x.org"}},

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from formats_fixtures import SECRET, no_content, roster, write_zip
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import ambassadors
 from ambassadors.errors import InputError
 from ambassadors.io.formats import detect_format, read_engage_activity, read_format, read_viva_person_query
-from formats_fixtures import SECRET, no_content, roster, write_zip
 
 P2P = (
     "PrimaryCollaborator_PersonId,SecondaryCollaborator_PersonId,MetricDate,"
@@ -54,9 +54,11 @@ def test_viva_p2p_with_person_query(tmp_path):
     people = read_viva_person_query(q)
     table, report = read_format(p, people=people)
     got = sorted(zip(table["source"].astype(str), table["target"].astype(str), table["weight"]))
-    assert got == [("P1", "P2", 0.5), ("P1", "P2", 1.75)]
+    # a p2p row is an undirected tie: half its weight each way
+    assert got == [("P1", "P2", 0.25), ("P1", "P2", 0.875), ("P2", "P1", 0.25), ("P2", "P1", 0.875)]
     assert set(table["channel"].astype(str)) == {"viva"}
-    assert report.dropped == {"zero_weight": 1, "unknown_recipient": 1, "bad_value": 1, "unknown_sender": 1}
+    # P3 -> P9 read both ways: the row's first reason is its unknown sender (P9 -> P3)
+    assert report.dropped == {"zero_weight": 1, "bad_value": 1, "unknown_sender": 2}
     assert report.balanced
     assert any("sum of" in n for n in report.notes)
 
@@ -66,12 +68,16 @@ def test_viva_p2p_explicit_score_and_read_interactions(tmp_path):
     p.write_text(P2P)
     from ambassadors.io.formats.viva import read_viva_p2p
 
-    table, _ = read_viva_p2p(p, score="Meeting_hours")
+    table, _ = read_viva_p2p(p, score="Meeting_hours", direction="as_given")
     assert sorted(table["weight"].tolist()) == [0.5, 1.0, 1.5]
+    table, _ = read_viva_p2p(p, score="Meeting_hours")
+    assert sorted(table["weight"].tolist()) == [0.25, 0.25, 0.5, 0.5, 0.75, 0.75]
+    with pytest.raises(InputError, match="direction must be one of"):
+        read_viva_p2p(p, direction="both")
     with pytest.raises(InputError, match="score column 'nope'"):
         read_viva_p2p(p, score="nope")
     table, report = ambassadors.read_interactions(p, format="viva_p2p")
-    assert report.balanced and len(table) == 3
+    assert report.balanced and len(table) == 6 and report.rows_used == 3
 
 
 def test_viva_p2p_semicolon_decimal_comma(tmp_path):
@@ -79,7 +85,7 @@ def test_viva_p2p_semicolon_decimal_comma(tmp_path):
     p.write_text("PrimaryCollaborator_PersonId;SecondaryCollaborator_PersonId;MetricDate;Collaboration_hours\n"
                  "P1;P2;2025-11-02;1,25\n")
     table, report = read_format(p)
-    assert table["weight"].tolist() == [1.25] and report.balanced
+    assert table["weight"].tolist() == [0.625, 0.625] and report.balanced
 
 
 ENGAGE_MESSAGES = (

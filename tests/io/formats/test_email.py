@@ -7,12 +7,12 @@ import zipfile
 
 import pandas as pd
 import pytest
+from formats_fixtures import SECRET, mail_bytes, no_content, roster, write_mbox, write_tree, write_zip
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ambassadors.errors import InputError
 from ambassadors.io.formats import _common, detect_format, read_format
-from formats_fixtures import SECRET, mail_bytes, no_content, roster, write_mbox, write_tree, write_zip
 
 DATE = "Mon, 03 Nov 2025 10:00:00 +0100"
 

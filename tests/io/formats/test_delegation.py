@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from formats_fixtures import mail_bytes, roster, write_mbox, write_tree, write_zip
 
 import ambassadors
 from ambassadors.io.formats import FORMATS, detect_format, read_format
-from formats_fixtures import mail_bytes, roster, write_mbox, write_tree, write_zip
 
 MAIL = {"From": "ann@x.org", "To": "bob@x.org, cy@x.org", "Date": "Mon, 03 Nov 2025 10:00:00 +0100"}
 

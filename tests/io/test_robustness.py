@@ -305,3 +305,20 @@ def test_an_assumed_day_month_order_is_reported(values, note):
         assert notes == []
     else:
         assert len(notes) == 1 and notes[0].startswith(note)
+
+
+def test_mixed_object_cells_are_converted_once_per_distinct_value(tmp_path, monkeypatch):
+    """Excel and JSON cells of mixed types: strings as before, each distinct value converted once."""
+    import ambassadors.io.tables as tables
+
+    seen = []
+    original = tables._cell_to_str
+    monkeypatch.setattr(tables, "_cell_to_str", lambda v: seen.append(v) or original(v))
+    frame = pd.DataFrame({"x": [1.0, "007", None, pd.Timestamp("2025-11-03"), 1.0, "007", b"b"] * 500,
+                          "to": [["b@x.org", "c@x.org"], "d@x.org", ["b@x.org", "c@x.org"], None,
+                                 "d@x.org", ["e@x.org"], "f"] * 500})
+    out = tables.read_table(frame)
+    assert out["x"].tolist()[:7] == ["1", "007", "", "2025-11-03T00:00:00", "1", "007", "b"]
+    assert out["to"].tolist()[:7] == ["b@x.org;c@x.org", "d@x.org", "b@x.org;c@x.org", "", "d@x.org",
+                                      "e@x.org", "f"]
+    assert len(seen) <= 12  # distinct values, not 7,000 cells

@@ -12,7 +12,7 @@ import pytest
 from ambassadors.errors import InputError
 from ambassadors.io import read_people
 
-KRACKHARDT = Path(__file__).resolve().parents[1] / "data" / "real" / "krackhardt"
+KRACKHARDT = Path(__file__).resolve().parents[2] / "data" / "real" / "krackhardt"
 
 
 def write(tmp_path: Path, name: str, text: str, encoding: str = "utf-8") -> Path:
@@ -181,3 +181,29 @@ def test_a_filtered_frame_index_is_not_an_attribute():
     frame = pd.DataFrame({"id": ["1", "2", "3"], "dept": ["A", "B", "A"]})
     people, _ = read_people(frame[frame["dept"] == "A"])
     assert people.index.tolist() == ["1", "3"] and list(people.columns) == ["department"]
+
+
+def test_blank_department_is_an_error_naming_the_people(tmp_path):
+    path = tmp_path / "people.csv"
+    path.write_text("person_id,department\n1,Sales\n2,  \n3,\n4,IT\n")
+    with pytest.raises(InputError, match=r"people\.csv: blank department for person_id '2', '3'"):
+        read_people(path)
+    path.write_text("person_id,department\n1,Sales\n2,Unassigned\n")
+    assert read_people(path).table["department"].tolist() == ["Sales", "Unassigned"]
+
+
+def test_one_email_in_two_cases_is_an_error_naming_both_ids(tmp_path):
+    path = tmp_path / "people.csv"
+    path.write_text("person_id,department,email\n1,A,Ann@X.org\n2,B,bo@x.org\n3,B,ann@x.org\n")
+    with pytest.raises(InputError, match=r"people\.csv: person_id '1', '3' share the e-mail "
+                                         r"address 'ann@x.org'"):
+        read_people(path)
+
+
+def test_a_roster_frame_with_one_email_twice_is_refused_when_resolving():
+    from ambassadors.io.tables import Roster
+
+    frame = pd.DataFrame({"department": ["A", "B"], "email": ["Ann@x.org", "ann@X.org"]},
+                         index=pd.Index(["1", "2"], name="person_id"))
+    with pytest.raises(InputError, match=r"person_id '1', '2' share e-mail addresses"):
+        Roster(frame)

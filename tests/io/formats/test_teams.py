@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from formats_fixtures import SECRET, mail_bytes, no_content, roster, write_tree, write_zip
 
 import ambassadors
 from ambassadors.errors import InputError
 from ambassadors.io.formats import detect_format, read_format
-from formats_fixtures import SECRET, mail_bytes, no_content, roster, write_tree, write_zip
 
 MEMBERS = {"a": "ann@x.org", "b": "BOB@x.org", "c": "cy@x.org", "d": "di@x.org"}
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from formats_fixtures import SECRET, no_content, roster, write_tree, write_zip
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -11,7 +12,6 @@ from ambassadors.errors import InputError
 from ambassadors.io.formats import detect_format, read_format
 from ambassadors.io.formats.ics import _split, _unfold
 from ambassadors.io.formats.meetings import MAX_MEETING_SIZE
-from formats_fixtures import SECRET, no_content, roster, write_tree, write_zip
 
 
 def vevent(*lines: str) -> str:
