@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from ambassadors.enthusiasm import detect_kind, enthusiasm_scores
 from ambassadors.errors import InputError
-from ambassadors.io.load_report import LoadReport, Loaded
+from ambassadors.io.load_report import Loaded, LoadReport
 
 
 def ids(*names: str) -> pd.Index:
@@ -169,7 +169,8 @@ def test_missing_mode_and_weights_are_validated():
 def test_one_row_per_roster_person_ids_kept_as_text():
     sig = pd.DataFrame({"survey_q1": [4, 2]}, index=ids("007", "x"))
     people = roster("007", "008", "009")
-    e = enthusiasm_scores(Loaded(sig, LoadReport("s.csv", "signals")), Loaded(people, LoadReport("p", "people")))
+    e = enthusiasm_scores(Loaded(sig, LoadReport("s.csv", "signals")),
+                          Loaded(people, LoadReport("p", "people")))
     assert e.index.tolist() == ["007", "008", "009"]
     assert e.attrs["not_in_roster"] == 1
     assert e["enthusiasm_known"].tolist() == [True, False, False]

@@ -92,7 +92,7 @@ def test_invariant_under_relabelling_ids(rows, rnd):
     r1 = ranked(pr, en)
     old = list(r1.sort_index().index)
     new = [f"x{v}" for v in rnd.sample(range(1000), len(old))]
-    mapping = dict(zip(old, new))
+    mapping = dict(zip(old, new, strict=True))
     infl = make_influence(pr, ids=new)
     r2 = rank_candidates(infl, make_enthusiasm(en, new))
     # same scores under the new names; ranks equal wherever the tie-break is not needed

@@ -10,25 +10,13 @@ It hands a DataFrame indexed by ``person_id`` to :func:`ambassadors.ranking.rank
 activity_total, activity_detail`` and the enthusiast pool ``enthusiast, reluctant,
 enthusiasm_basis`` (thresholds in :data:`POOL_DEFAULTS`, changed with ``min_enthusiasm=``).
 
-Column kinds are detected from the column names (rules in :data:`KIND_RULES`, applied to the
-lower-cased name with every run of non-alphanumerics turned into ``_``; the first rule that
-matches wins):
-
-=========  ==================================================================================
-kind       names
-=========  ==================================================================================
-opt_out    a word ``opt_out``/``optout``/``opted_out``/``unsubscribed``/``do_not_contact``/
-           ``do_not_ask``/``no_ambassador``
-opt_in     a word ``opt_in``/``optin``/``opted_in``/``volunteer(s/ed)``/``interested``/
-           ``sign_up``/``signed_up``
-survey     starts with ``survey``, ``likert``, ``pulse``, ``enps`` or ``q<digits>``
-activity   a word ``activity``, ``post(s)``, ``comment(s)``, ``reply``/``replies``,
-           ``reaction(s)``, ``like(s)``, ``share(s)``, ``mention(s)``
-ignore     anything else (listed in ``result.attrs["kinds"]``)
-=========  ==================================================================================
-
-``kinds={"column": kind}`` overrides the detection; a survey column may state its scale as
-``"survey:1-5"``, ``"survey:1-7"``, ``"survey:0-10"`` (or any ``"survey:LO-HI"``).
+What each column is (survey answer, activity count, opt-in, opt-out or unused) is decided by
+:func:`ambassadors.io.signal_columns.classify_columns` -- from the column name, the values and the
+question text --, the same rules :func:`ambassadors.io.read_signals` reports in its load report;
+a table from ``read_signals`` carries the decisions in ``attrs["kinds"]``. ``kinds={"column":
+kind}`` overrides them; a survey column may state its scale as ``"survey:1-5"``, ``"survey:1-7"``,
+``"survey:0-10"`` (or any ``"survey:LO-HI"``). A table with columns none of which is a signal is an
+error naming them.
 """
 
 from __future__ import annotations
@@ -217,7 +205,7 @@ def _activity_part(table: pd.DataFrame, columns: list[object]) -> _Activity:
         return _Activity(nan, nan.copy(), pd.Series(pd.NA, index=table.index, dtype="string"))
     counts = [parse_count(table[c], c) for c in columns]
     detail = join_phrases([(format_numbers(c) + _count_label(c, col)).where(c.notna())
-                           for c, col in zip(counts, columns)], ", ")
+                           for c, col in zip(counts, columns, strict=True)], ", ")
     return _Activity(pd.concat([_scale_activity(c) for c in counts], axis=1).mean(axis=1, skipna=True),
                      pd.concat(counts, axis=1).sum(axis=1, min_count=1), detail.astype("string"))
 

@@ -601,7 +601,7 @@ class _Eligibility:
     def exclude(self, excl: list[str]) -> tuple[int, list[str]]:
         """Exclude ``excl``; return how many of them are candidates and the ids that are not."""
         self.add(isin_ids(self.ids, excl), "excluded")
-        not_found = [i for i, ok in zip(excl, isin_ids(excl, self.ids)) if not ok]
+        not_found = [i for i, ok in zip(excl, isin_ids(excl, self.ids), strict=True) if not ok]
         return len(set(excl)) - len(set(not_found)), not_found
 
     def levels(self, pe: pd.DataFrame | None, levels: list[object]) -> None:

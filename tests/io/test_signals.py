@@ -15,6 +15,7 @@ from ambassadors.datasets import LIKERT, make_organization
 from ambassadors.enthusiasm import enthusiasm_scores
 from ambassadors.errors import InputError
 from ambassadors.io import combine_signals, read_signals
+from ambassadors.io.signals import read_signal_files
 
 
 def write(tmp_path: Path, name: str, text: str) -> Path:
@@ -273,7 +274,8 @@ QUALTRICS = (
     "External Data Reference,Location Latitude,Location Longitude,Distribution Channel,"
     "User Language,How enthusiastic are you about the programme? (1-7),"
     "I am willing to be an ambassador,May we contact you about the network?\n"
-    + ",".join(['"{""ImportId"":""startDate"",""timeZone"":""Europe/London""}"'] + ['"{""ImportId"":""x""}"'] * 19)
+    + ",".join(['"{""ImportId"":""startDate"",""timeZone"":""Europe/London""}"']
+               + ['"{""ImportId"":""x""}"'] * 19)
     + "\n"
     "2025-03-04 09:00:00,2025-03-04 09:04:00,IP Address,100,240,True,2025-03-04 09:04:01,"
     "10.0.0.1,R_1a,Smith,Ann,ann@x.org,007,51.5,-0.1,email,EN,6,Strongly agree,Yes\n"
@@ -321,8 +323,8 @@ def test_surveymonkey_export_with_a_second_header_row(tmp_path):
     notes = column_notes(report)
     assert notes["Email Address"] == "person id"
     assert notes["How enthusiastic are you about becoming an ambassador?"] == "survey answer (Likert answers)"
-    assert notes["Please rate each statement - I enjoy explaining new tools"] == "survey answer (Likert answers)"
-    assert notes["Please rate each statement - I would host a session"] == "survey answer (Likert answers)"
+    for statement in ("I enjoy explaining new tools", "I would host a session"):
+        assert notes[f"Please rate each statement - {statement}"] == "survey answer (Likert answers)"
     for unused in ("Respondent ID", "Collector ID", "IP Address", "First Name", "Custom Data 1",
                    "What is your department?"):
         assert notes[unused].startswith("not used")
@@ -377,3 +379,33 @@ def test_unknown_opt_out_values_never_let_a_person_through(values):
     says_out = [v.lower() in ("yes", "opted out", "y", "1") for v in values]
     assert e["opted_out"].tolist() == says_out
     assert not (e["opted_out"] & e["enthusiast"]).any()
+
+
+# ---------------------------------------------------------------- the command line
+
+def test_cli_survey_column_maps_a_column_the_rules_do_not_know(tmp_path, capsys):
+    from ambassadors.cli import main
+
+    write(tmp_path, "people.csv", "person_id,department\na,X\nb,X\nc,Y\nd,Y\n")
+    write(tmp_path, "mail.csv", "source,target\na,b\nb,c\nc,d\nd,a\na,c\n")
+    write(tmp_path, "survey.csv", "person_id,Feeling score,colour\na,5,red\nb,1,red\n"
+                                  "c,4,blue\nd,2,blue\n")
+    common = ["rank", "--people", str(tmp_path / "people.csv"), "--interactions",
+              str(tmp_path / "mail.csv"), "--signals", str(tmp_path / "survey.csv")]
+    assert main([*common, "--out", str(tmp_path / "r0.csv")]) != 0
+    err = capsys.readouterr().err
+    assert "no column is a survey answer" in err and "--survey-column" in err
+    out = tmp_path / "r.csv"
+    assert main([*common, "--survey-column", "Feeling score", "--out", str(out)]) == 0
+    ranking = pd.read_csv(out, dtype={"person_id": str}).set_index("person_id")
+    assert ranking.loc[["a", "b", "c", "d"], "enthusiast"].tolist() == [True, False, True, False]
+    assert ranking.loc[["a", "b", "c", "d"], "reluctant"].tolist() == [False, True, False, True]
+    assert main([*common, "--survey-column", "mood", "--out", str(out)]) != 0
+    assert "--survey-column 'mood' is not one of them" in capsys.readouterr().err
+    with pytest.raises(InputError, match=r"--survey-column: 'mood' not in any signals file"):
+        read_signal_files([tmp_path / "survey.csv", write(tmp_path, "act.csv", "person_id,posts\na,3\n")],
+                          survey_columns=["Feeling score", "mood"])
+    assert main([*common, "--survey-column", "Feeling score", "--min-enthusiasm", "1",
+                 "--out", str(out)]) == 0
+    strict = pd.read_csv(out, dtype={"person_id": str}).set_index("person_id")
+    assert strict.loc[["a", "b", "c", "d"], "enthusiast"].tolist() == [True, False, False, False]

@@ -267,10 +267,10 @@ def likert_mapping(texts: list[str]) -> tuple[dict[str, float], tuple[float, flo
             return {t: float(table[t]) for t in texts}, (1.0, top)
     intensity = [_INTENSITY_RE.match(t) for t in texts]
     if all(intensity) and len({m[2] for m in intensity if m[2]}) <= 1:
-        return {t: float(_INTENSITY[m[1]]) for t, m in zip(texts, intensity)}, (1.0, 5.0)
+        return {t: float(_INTENSITY[m[1]]) for t, m in zip(texts, intensity, strict=True)}, (1.0, 5.0)
     numbered = [_NUMBERED_RE.match(t) for t in texts]
     if all(numbered):
-        points = {t: float(m[1]) for t, m in zip(texts, numbered)}
+        points = {t: float(m[1]) for t, m in zip(texts, numbered, strict=True)}
         low, high = min(points.values()), max(points.values())
         scale = (0.0, 10.0) if high > 7 or low == 0 else (1.0, 7.0) if high > 5 else (1.0, 5.0)
         return points, scale

@@ -21,7 +21,7 @@ import pandas as pd
 from ambassadors._text import normalize_name
 from ambassadors._validation import check_unique_ids
 from ambassadors.errors import InputError, describe_ids
-from ambassadors.io.load_report import LoadReport, Loaded, as_frame
+from ambassadors.io.load_report import Loaded, LoadReport, as_frame
 from ambassadors.io.people import PERSON_ID_ALIASES, as_roster
 from ambassadors.io.signal_columns import (
     KINDS,
@@ -255,16 +255,19 @@ def _checked(table: pd.DataFrame, uses: Mapping[object, ColumnUse], source: str)
 
 
 def _account(report: LoadReport, uses: Mapping[object, ColumnUse], person: str,
-             questions: Mapping[str, str], source: str) -> None:
+             questions: Mapping[str, str], source: str, absent: list[str]) -> None:
     """One note per column of the file, and an error when nothing is a signal."""
+    if absent:
+        report.notes.append(f"--survey-column {describe_ids(absent)}: not a column of this file")
     report.notes.append(f"column {person!r}: person id")
     for col, use in uses.items():
         asked = f" ({questions[col]!r})" if col in questions else ""
         report.notes.append(f"column {col!r}{asked}: {use.describe()}")
     if all(u.kind == "ignore" for u in uses.values()):
         found = "; ".join(f"{c!r}: {u.why}" for c, u in uses.items())
+        also = f"; --survey-column {describe_ids(absent)} is not one of them" if absent else ""
         raise InputError(f"{source}: no column is a survey answer, activity count, opt-in or opt-out "
-                         f"(columns: {found}); name them with columns={{'<column>': 'survey'}} "
+                         f"(columns: {found}{also}); name them with columns={{'<column>': 'survey'}} "
                          "(or 'activity', 'opt_in', 'opt_out'), or --survey-column NAME")
 
 
@@ -348,7 +351,9 @@ def read_signals(path_or_frame: str | PathLike | pd.DataFrame, *,
     source, report = raw.source, raw.new_report("signals")
     renames, kinds = _split_columns(columns)
     frame, questions = _survey_layout(raw.to_pandas(), report)
-    kinds = _present({c: "survey" for c in survey_columns}, frame.columns) | kinds
+    named = _present({c: "survey" for c in survey_columns}, frame.columns)
+    absent = [c for c in survey_columns if c not in named]
+    kinds = named | kinds
     mapping, long = _person_column(frame, renames, source, report)
     person = next(c for c, o in mapping.items() if o == "person_id")
     frame = _known_people(frame.rename(columns=mapping), people, report)
@@ -361,9 +366,9 @@ def read_signals(path_or_frame: str | PathLike | pd.DataFrame, *,
     table.index = pd.Index(np.asarray(frame.index, dtype=object), dtype=str, name="person_id")
     uses = classify_columns(table, _match_kinds(table, kinds, source), headers=questions,
                             option="columns")
-    _account(report, uses, person, questions, source)
+    _account(report, uses, person, questions, source, absent)
     table = _checked(table, uses, source)
-    names = dict(zip(uses, table.columns))
+    names = dict(zip(uses, table.columns, strict=True))
     table.attrs["kinds"] = {names[c]: _spec(u) for c, u in uses.items()}
     return Loaded(table, report)
 
