@@ -175,14 +175,25 @@ def test_columns_mapping_is_matched_like_aliases_and_unknown_names_refused(tmp_p
         read_signals(path, columns={"Mood Score": "sentiment"})
 
 
-def test_the_2000_person_survey_column_enthusiasm_is_read_not_ignored(tmp_path):
-    org = make_organization(2000, seed=3)
+@pytest.fixture(scope="module")
+def org_2000():
+    return make_organization(2000, seed=3)
+
+
+@pytest.mark.parametrize("header, as_text", [
+    ("enthusiasm", False),                                   # the case of issue 12
+    ("How enthusiastic are you about becoming an ambassador? (1-5)", False),
+    ("I would like to help my colleagues with the new way of working", True),
+])
+def test_the_2000_person_survey_column_is_read_not_ignored(tmp_path, org_2000, header, as_text):
+    org = org_2000
     positions = {text: i + 1 for i, text in enumerate(LIKERT)}
     answers = org.survey["survey_enthusiasm"].map(positions)
-    survey = pd.DataFrame({"person_id": org.survey["person_id"], "enthusiasm": answers})
-    survey.to_csv(tmp_path / "survey.csv", index=False)
+    written = org.survey["survey_enthusiasm"] if as_text else answers
+    pd.DataFrame({"Employee ID": org.survey["person_id"], header: written}).to_csv(
+        tmp_path / "survey.csv", index=False)
     signals = read_signals(tmp_path / "survey.csv", people=org.people)
-    assert column_notes(signals.report)["enthusiasm"].startswith("survey answer")
+    assert column_notes(signals.report)[header].startswith("survey answer")
     e = enthusiasm_scores(signals, org.people)
     answered = answers.set_axis(org.survey["person_id"]).reindex(e.index)
     assert e["survey"].notna().sum() == answered.notna().sum() > 1000
