@@ -367,3 +367,31 @@ def test_markdown_export_top_rows():
     assert "007" in lines[2] and "0.90" in lines[2]
     assert "ineligible_reason" not in lines[0]
     assert "opted out" in ranking_to_markdown(r)
+
+
+# ---------------------------------------------------------------- the enthusiast pool columns
+
+def test_pool_columns_carried_as_explicit_booleans():
+    ids = ["a", "b", "c", "d"]
+    infl = make_influence([90.0, 80.0, 70.0, 60.0], ids=ids)
+    sig = pd.DataFrame({"survey_q1": [5, 1, 4], "opt_out": ["no", "no", "yes"]},
+                       index=pd.Index(["a", "b", "c"], name="person_id"))
+    r = rank_candidates(infl, enthusiasm_scores(sig, infl[["department"]]))
+    for col in ("enthusiast", "reluctant", "enthusiasm_known", "opted_out"):
+        assert r[col].dtype == bool
+    assert r.loc[ids, "enthusiast"].tolist() == [True, False, False, False]
+    assert r.loc[ids, "reluctant"].tolist() == [False, True, False, False]
+    assert r.loc[ids, "opted_out"].tolist() == [False, False, True, False]
+    assert r.loc[ids, "enthusiasm_known"].tolist() == [True, True, True, False]
+    assert r.loc[ids, "enthusiasm_basis"].tolist() == ["survey 5 of 5", "survey 1 of 5", "opted out",
+                                                       "unknown"]
+
+
+def test_pool_columns_false_without_signals():
+    infl = make_influence([90.0, 80.0, 70.0])
+    no_signals = enthusiasm_scores(pd.DataFrame(index=pd.Index([], name="person_id")),
+                                   infl[["department"]])
+    for ent in (no_signals, no_signals["enthusiasm"], make_enthusiasm([0.9, 0.5, 0.1], list(infl.index))):
+        r = rank_candidates(infl, ent)
+        assert not r[["enthusiast", "reluctant", "enthusiasm_known", "opted_out"]].to_numpy().any()
+        assert (r["enthusiasm_basis"] == "unknown").all()

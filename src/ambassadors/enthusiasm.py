@@ -7,7 +7,8 @@ answers, activity *counts* and explicit opt-in / opt-out flags.
 
 It hands a DataFrame indexed by ``person_id`` to :func:`ambassadors.ranking.rank_candidates`:
 ``enthusiasm, enthusiasm_known, opted_in, opted_out, survey, activity, survey_answer,
-activity_total, activity_detail``.
+activity_total, activity_detail`` and the enthusiast pool ``enthusiast, reluctant,
+enthusiasm_basis`` (thresholds in :data:`POOL_DEFAULTS`, changed with ``min_enthusiasm=``).
 
 Column kinds are detected from the column names (rules in :data:`KIND_RULES`, applied to the
 lower-cased name with every run of non-alphanumerics turned into ``_``; the first rule that
@@ -34,12 +35,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 
+from ambassadors._phrases import format_numbers, isin_ids, join_phrases
+from ambassadors._text import NO_ANSWER, norm_text, snake_name
+from ambassadors._validation import check_choice, check_number, person_frame
 from ambassadors.errors import InputError, describe_ids
 from ambassadors.io.load_report import Loaded, as_frame
+from ambassadors.io.signals import parse_flag
 
 __all__ = [
     "enthusiasm_scores",
@@ -48,6 +54,9 @@ __all__ = [
     "KIND_RULES",
     "LIKERT_TEXT",
     "MISSING_MODES",
+    "POOL_DEFAULTS",
+    "pool_thresholds",
+    "top_two_threshold",
 ]
 
 #: Default weights of the enthusiasm components (renormalised over the components known for a person).
@@ -92,26 +101,6 @@ LIKERT_TEXT_7: dict[str, int] = {
 }
 _ONLY_7 = {"somewhat disagree", "somewhat agree", "enigszins oneens", "enigszins eens"}
 
-# Survey answers that mean "no answer": unknown, never zero.
-_NO_ANSWER = {
-    "", "na", "n a", "n/a", "nan", "none", "null", "-", "--", "?", "unknown", "don't know",
-    "dont know", "do not know", "prefer not to say", "no answer", "nvt", "n v t", "weet niet",
-    "geen antwoord", "geen mening", "zeg ik liever niet",
-}
-
-_TRUE = {"yes", "y", "true", "t", "1", "1.0", "x", "ja", "j", "waar", "✓", "✔"}
-_FALSE = {"no", "n", "false", "f", "0", "0.0", "nee", "onwaar"}
-
-
-def _norm_name(name: object) -> str:
-    return re.sub(r"[^a-z0-9]+", "_", str(name).strip().lower()).strip("_")
-
-
-def _norm_text(value: object) -> str:
-    text = re.sub(r"[,;.!]+", " ", str(value).strip().lower())
-    return " ".join(text.split())
-
-
 def detect_kind(column: object) -> str:
     """Return the signal kind of a column name: survey, activity, opt_in, opt_out or ignore.
 
@@ -122,7 +111,7 @@ def detect_kind(column: object) -> str:
     >>> detect_kind("opted_out"), detect_kind("favourite_colour")
     ('opt_out', 'ignore')
     """
-    name = _norm_name(column)
+    name = snake_name(column)
     for kind, pattern in KIND_RULES:
         if pattern.search(name):
             return kind
@@ -155,7 +144,7 @@ def _parse_survey(col: pd.Series, name: object,
         values = col.astype("float64")
     else:
         uniques = pd.unique(col.dropna().to_numpy(dtype=object))
-        normed = {u: _norm_text(u) for u in uniques}       # distinct answers only: a handful
+        normed = {u: norm_text(u) for u in uniques}       # distinct answers only: a handful
         table = LIKERT_TEXT_7 if any(t in _ONLY_7 for t in normed.values()) else LIKERT_TEXT
         mapping: dict[object, float] = {}
         bad = []
@@ -163,7 +152,7 @@ def _parse_survey(col: pd.Series, name: object,
             if text in table:
                 mapping[raw] = float(table[text])
                 text_scale = True
-            elif text in _NO_ANSWER:
+            elif text in NO_ANSWER:
                 mapping[raw] = np.nan
             else:
                 try:
@@ -196,37 +185,6 @@ def _parse_survey(col: pd.Series, name: object,
         raise InputError(f"signals: survey column {name!r} has values outside its scale "
                          f"{lo:g}-{hi:g}: {describe_ids(outside.unique())}")
     return values, scale
-
-
-def _parse_flag(col: pd.Series, name: object, *, table: str = "signals") -> pd.Series:
-    """A yes/no column as float 1.0 / 0.0 / NaN (blank = unknown)."""
-    if pd.api.types.is_bool_dtype(col.dtype):
-        return col.astype("float64")
-    if pd.api.types.is_numeric_dtype(col.dtype):
-        values = col.astype("float64")
-        bad = values.dropna()
-        bad = bad[~bad.isin([0.0, 1.0])]
-        if not bad.empty:
-            raise InputError(f"{table}: flag column {name!r} has values other than 0/1: "
-                             f"{describe_ids(bad.unique())}")
-        return values
-    uniques = pd.unique(col.dropna().to_numpy(dtype=object))
-    mapping: dict[object, float] = {}
-    bad = []
-    for raw in uniques:
-        text = _norm_text(raw)
-        if text in _TRUE:
-            mapping[raw] = 1.0
-        elif text in _FALSE:
-            mapping[raw] = 0.0
-        elif text in _NO_ANSWER:
-            mapping[raw] = np.nan
-        else:
-            bad.append(raw)
-    if bad:
-        raise InputError(f"{table}: flag column {name!r} has values that are not yes/no "
-                         f"(yes/no/true/false/1/0/ja/nee/x): {describe_ids(bad)}")
-    return col.astype(object).map(mapping).astype("float64")
 
 
 def _parse_count(col: pd.Series, name: object) -> pd.Series:
@@ -264,47 +222,15 @@ def _scale_activity(values: pd.Series) -> pd.Series:
     return (np.log1p(values) / np.log1p(cap)).clip(upper=1.0)
 
 
-def _format_numbers(values: pd.Series) -> pd.Series:
-    """Vectorised number -> text: integers without decimals, others with one."""
-    known = values.dropna()
-    if (known == np.round(known)).all():
-        text = values.round().astype("Int64").astype("string")
-    else:
-        text = values.round(1).astype("string")
-    return text
-
-
-def _isin(values: object, universe: object) -> np.ndarray:
-    """Boolean mask of ``values`` found in ``universe`` (hash join on object arrays: Arrow-backed
-    string ``isin`` loops in Python over the universe)."""
-    left = pd.Index(np.asarray(values, dtype=object), dtype=object)
-    return left.isin(np.asarray(universe, dtype=object))
-
-
 def _count_label(values: pd.Series, column: object) -> pd.Series:
     """' posts' / ' post' (for a count of 1) from the column name, vectorised."""
-    plural = " " + _norm_name(column).replace("_", " ")
+    plural = " " + snake_name(column).replace("_", " ")
     singular = plural
     if plural.endswith("ies"):
         singular = plural[:-3] + "y"
     elif plural.endswith("s") and not plural.endswith("ss"):
         singular = plural[:-1]
     return pd.Series(np.where(values.to_numpy() == 1, singular, plural), index=values.index)
-
-
-def _join(parts: list[pd.Series], sep: str) -> pd.Series:
-    """Row-wise join of string Series (NA = skip), vectorised over rows."""
-    out = None
-    for part in parts:
-        part = part.astype("string").fillna("")
-        if out is None:
-            out = part
-        else:
-            glue = pd.Series(np.where((out != "") & (part != ""), sep, ""), index=out.index)
-            out = out + glue + part
-    if out is None:
-        return pd.Series(dtype="string")
-    return out.mask(out == "")
 
 
 def _check_weights(weights: Mapping[str, float] | None) -> dict[str, float]:
@@ -322,13 +248,215 @@ def _check_weights(weights: Mapping[str, float] | None) -> dict[str, float]:
     return out
 
 
-def _ids(frame: pd.DataFrame, what: str) -> pd.Index:
-    if frame.index.name != "person_id" and "person_id" in frame.columns:
-        frame = frame.set_index("person_id")
-    ids = frame.index.astype(str)
-    if ids.has_duplicates:
-        raise InputError(f"{what}: duplicate person_id {describe_ids(ids[ids.duplicated()].unique())}")
-    return ids
+
+# --------------------------------------------------------------------------- the enthusiast pool
+
+#: Default thresholds of the enthusiast pool; ``min_enthusiasm=`` changes them.
+#: ``survey``: scaled answer (0 = bottom, 1 = top of the scale) from which an answer counts as
+#: enthusiastic; ``None`` = the top two points of the answer's own scale (4-5 of 5, 6-7 of 7,
+#: 9-10 of 0-10). ``activity``: the top share of activity, among people with any activity, that
+#: counts as enthusiastic for people with no survey or opt-in answer. ``reluctant``: scaled
+#: answers strictly below it are reluctant (0.5: the bottom half, 1-2 of 5, 1-3 of 7, 0-4 of 10).
+POOL_DEFAULTS: dict[str, float | None] = {"survey": None, "activity": 0.2, "reluctant": 0.5}
+
+
+def pool_thresholds(min_enthusiasm: float | Mapping[str, float | None] | None = None
+                    ) -> dict[str, float | None]:
+    """The enthusiast-pool thresholds from ``min_enthusiasm``: None, a number or a mapping.
+
+    A number ``x`` in [0, 1] is the scaled survey answer from which a person counts as an
+    enthusiast (``0.75`` = 4 of 5; ``1`` = only the top answer); a mapping sets any of the keys
+    of :data:`POOL_DEFAULTS` (``survey`` in [0, 1], ``activity`` in (0, 1], ``reluctant`` in
+    [0, 1]); keys not given keep their default.
+
+    Examples
+    --------
+    >>> pool_thresholds()
+    {'survey': None, 'activity': 0.2, 'reluctant': 0.5}
+    >>> pool_thresholds(1.0)
+    {'survey': 1.0, 'activity': 0.2, 'reluctant': 0.5}
+    >>> pool_thresholds({"activity": 0.1})
+    {'survey': None, 'activity': 0.1, 'reluctant': 0.5}
+    """
+    out = dict(POOL_DEFAULTS)
+    if min_enthusiasm is None:
+        return out
+    if not isinstance(min_enthusiasm, Mapping):
+        out["survey"] = float(check_number(min_enthusiasm, "min_enthusiasm", min_val=0, max_val=1))
+        return out
+    unknown = [k for k in min_enthusiasm if k not in POOL_DEFAULTS]
+    if unknown:
+        raise InputError(f"min_enthusiasm: unknown key(s) {describe_ids(unknown)}; keys are "
+                         f"{', '.join(POOL_DEFAULTS)}")
+    for key, value in min_enthusiasm.items():
+        if value is None and key == "survey":
+            continue
+        out[key] = float(check_number(value, f"min_enthusiasm[{key!r}]", min_val=0, max_val=1,
+                                      include_min=key != "activity"))
+    return out
+
+
+def top_two_threshold(lo: float, hi: float) -> float:
+    """Scaled value of the second-highest point of a ``lo..hi`` scale (the top point on scales
+    of fewer than three points).
+
+    Examples
+    --------
+    >>> top_two_threshold(1, 5), round(top_two_threshold(1, 7), 3), top_two_threshold(0, 10)
+    (0.75, 0.833, 0.9)
+    """
+    return (hi - 1 - lo) / (hi - lo) if hi - lo >= 2 else 1.0
+
+
+class _Survey(NamedTuple):
+    score: pd.Series       # mean scaled answer in [0, 1] over the answered columns; NaN: none
+    top: pd.Series         # mean top-two threshold over the same columns
+    answer: pd.Series      # "5/5, 4/7" (the reasons)
+    said: pd.Series        # "5 of 5, 4 of 7" (the pool's basis)
+    scales: dict[str, str]
+
+
+class _Activity(NamedTuple):
+    score: pd.Series       # mean scaled activity in [0, 1]; NaN: no count known
+    total: pd.Series       # sum of the counts
+    detail: pd.Series      # "40 posts, 3 comments"
+
+
+def _survey_part(table: pd.DataFrame, columns: list[object],
+                 stated: Mapping[object, tuple[float, float] | None]) -> _Survey:
+    """Parse every survey column and reduce them to one answer per person."""
+    index = table.index
+    if not columns:
+        nan = pd.Series(np.nan, index=index)
+        na = pd.Series(pd.NA, index=index, dtype="string")
+        return _Survey(nan, nan, na, na, {})
+    scaled, tops, answers, said, scales = [], [], [], [], {}
+    for col in columns:                          # loops over columns, never rows
+        values, (lo, hi) = _parse_survey(table[col], col, stated[col])
+        scales[str(col)] = f"{lo:g}-{hi:g}"
+        scaled.append((values - lo) / (hi - lo))
+        tops.append(pd.Series(top_two_threshold(lo, hi), index=index).where(values.notna()))
+        text = format_numbers(values)
+        answers.append((text + f"/{hi:g}").where(values.notna()))
+        said.append((text + f" of {hi:g}").where(values.notna()))
+    return _Survey(pd.concat(scaled, axis=1).mean(axis=1, skipna=True),
+                   pd.concat(tops, axis=1).mean(axis=1, skipna=True),
+                   join_phrases(answers, ", ").astype("string"),
+                   join_phrases(said, ", ").astype("string"), scales)
+
+
+def _activity_part(table: pd.DataFrame, columns: list[object]) -> _Activity:
+    """Parse every activity column: the scaled component, the total and the detail text."""
+    if not columns:
+        nan = pd.Series(np.nan, index=table.index)
+        return _Activity(nan, nan.copy(), pd.Series(pd.NA, index=table.index, dtype="string"))
+    counts = [_parse_count(table[c], c) for c in columns]
+    detail = join_phrases([(format_numbers(c) + _count_label(c, col)).where(c.notna())
+                           for c, col in zip(counts, columns)], ", ")
+    return _Activity(pd.concat([_scale_activity(c) for c in counts], axis=1).mean(axis=1, skipna=True),
+                     pd.concat(counts, axis=1).sum(axis=1, min_count=1), detail.astype("string"))
+
+
+def _any_flag(table: pd.DataFrame, columns: list[object], kind: str) -> pd.Series:
+    """1.0 where any of the flag columns says yes, 0.0 where they say no, NaN when unknown."""
+    if not columns:
+        return pd.Series(np.nan, index=table.index)
+    flags = [parse_flag(table[c], c, kind=kind) for c in columns]
+    return pd.concat(flags, axis=1).max(axis=1, skipna=True)
+
+
+def _top_share(values: pd.Series, share: float) -> np.ndarray:
+    """True for people with positive ``values`` ranked in the top ``share`` of those people:
+    fewer than ``share * n`` of them have a strictly higher value (ties are all in or all out)."""
+    v = values.to_numpy(dtype="float64")
+    positive = np.nan_to_num(v, nan=0.0) > 0
+    ordered = np.sort(v[positive])
+    higher = len(ordered) - np.searchsorted(ordered, np.nan_to_num(v, nan=0.0), side="right")
+    return positive & (higher < share * len(ordered))
+
+
+def _pool(survey: _Survey, activity: _Activity, opt_in: pd.Series, opt_out: pd.Series,
+          thresholds: Mapping[str, float | None]) -> pd.DataFrame:
+    """``enthusiast``, ``reluctant`` and ``enthusiasm_basis`` of every person.
+
+    Precedence: an opt-out excludes; an explicit opt-in includes (and is never reluctant); else
+    the person's own survey answer decides; only without a survey or opt-in answer does a top
+    share of activity count.
+    """
+    eps = 1e-9                                   # scaled answers are ratios of small integers
+    answered = survey.score.notna().to_numpy()
+    top = survey.top if thresholds["survey"] is None else thresholds["survey"]
+    survey_top = answered & (survey.score >= top - eps).to_numpy()
+    volunteered = (opt_in == 1.0).to_numpy()
+    out = (opt_out == 1.0).to_numpy()
+    activity_only = ~answered & opt_in.isna().to_numpy() & activity.score.notna().to_numpy()
+    share = float(thresholds["activity"])
+    activity_top = activity_only & _top_share(activity.score, share)
+    reluctant = answered & (survey.score < float(thresholds["reluctant"]) - eps).to_numpy()
+    reluctant &= ~volunteered
+    shown = f"{share * 100:g} %"
+    basis = np.select(
+        [out, volunteered, answered, activity_top, activity_only, (opt_in == 0.0).to_numpy()],
+        ["opted out", "opted in", "survey " + survey.said.fillna("").to_numpy(dtype=object),
+         f"activity top {shown}", f"activity below the top {shown}", "did not opt in"],
+        default="unknown")
+    return pd.DataFrame({
+        "enthusiast": (survey_top | volunteered | activity_top) & ~out,
+        "reluctant": reluctant,
+        "enthusiasm_basis": pd.array(basis, dtype="string"),
+    }, index=survey.score.index)
+
+
+# --------------------------------------------------------------------------- the score
+
+def _align(signals: pd.DataFrame | Loaded,
+           people: pd.DataFrame | Loaded | None) -> tuple[pd.DataFrame, int]:
+    """The signals reindexed to the roster (the signals' own ids without one), and the number
+    of signal rows whose person is not in the roster."""
+    table = person_frame(as_frame(signals), "signals")
+    roster = table.index if people is None else person_frame(as_frame(people), "people").index
+    roster = pd.Index(roster, name="person_id")
+    in_roster = isin_ids(table.index, roster)
+    return table[in_roster].reindex(roster), int((~in_roster).sum())
+
+
+def _column_kinds(table: pd.DataFrame, kinds: Mapping[str, str] | None
+                  ) -> tuple[dict[object, str], dict[object, tuple[float, float] | None]]:
+    """Kind of every column (``kinds=`` first, then the name rules) and any stated scale."""
+    overrides = dict(kinds or {})
+    unknown_cols = [c for c in overrides if c not in table.columns]
+    if unknown_cols:
+        raise InputError(f"kinds: column(s) {describe_ids(unknown_cols)} not in the signals; "
+                         f"columns are: {', '.join(map(str, table.columns))}")
+    col_kinds: dict[object, str] = {}
+    stated: dict[object, tuple[float, float] | None] = {}
+    for col in table.columns:                    # loops over columns, never rows
+        if col in overrides:
+            col_kinds[col], stated[col] = _parse_kind(col, overrides[col])
+        else:
+            col_kinds[col], stated[col] = detect_kind(col), None
+    return col_kinds, stated
+
+
+def _combine(survey: pd.Series, activity: pd.Series, opt_in: pd.Series, weights: Mapping[str, float],
+             *, missing: str, has_survey: bool) -> np.ndarray:
+    """The weighted mean of the known components, with the ``missing`` rule for the survey."""
+    survey_used = survey
+    if has_survey and missing == "neutral":
+        survey_used = survey.fillna(0.5)
+    elif has_survey and missing == "infer":
+        survey_used = survey.fillna(activity).fillna(0.5)
+    comps = np.column_stack([survey_used.to_numpy(), activity.to_numpy(), opt_in.to_numpy()])
+    wvec = np.array([weights["survey"], weights["activity"], weights["opt_in"]])
+    wsum = (~np.isnan(comps) * wvec).sum(axis=1)
+    num = (np.nan_to_num(comps) * wvec).sum(axis=1)
+    score = np.where(wsum > 0, num / np.where(wsum > 0, wsum, 1.0), np.nan)
+    if missing == "exclude":
+        if has_survey:
+            score = np.where(survey.notna().to_numpy(), score, np.nan)
+    else:
+        score = np.where(np.isnan(score), 0.5, score)
+    return np.clip(score, 0.0, 1.0)
 
 
 def enthusiasm_scores(
@@ -338,6 +466,7 @@ def enthusiasm_scores(
     weights: Mapping[str, float] | None = None,
     missing: str = "neutral",
     kinds: Mapping[str, str] | None = None,
+    min_enthusiasm: float | Mapping[str, float | None] | None = None,
 ) -> pd.DataFrame:
     r"""Per-person enthusiasm in [0, 1] from survey answers, activity counts and opt-in flags.
 
@@ -381,6 +510,12 @@ def enthusiasm_scores(
     kinds : dict, optional
         ``{column: kind}`` overriding the name rules; kind is ``"survey"``, ``"survey:1-7"``
         (any ``"survey:LO-HI"``), ``"activity"``, ``"opt_in"``, ``"opt_out"`` or ``"ignore"``.
+    min_enthusiasm : float or dict, optional
+        Thresholds of the enthusiast pool (see :func:`pool_thresholds`): a number in [0, 1] is
+        the scaled survey answer from which a person is an ``enthusiast`` (default: the top two
+        points of the answer's own scale); a dict may also set ``activity`` (the top share of
+        activity that counts, default 0.2) and ``reluctant`` (scaled answers strictly below it
+        are reluctant, default 0.5: the bottom half of the scale).
 
     Returns
     -------
@@ -391,8 +526,15 @@ def enthusiasm_scores(
         (components in [0, 1], NaN when unknown; no imputation here), ``survey_answer`` (e.g.
         ``"5/5"``; several survey columns joined by ", "), ``activity_total`` (sum of the
         activity counts, NaN when unknown) and ``activity_detail`` (e.g. ``"40 posts, 3
-        comments"``). ``attrs`` holds ``kinds``, ``scales``, ``weights``, ``missing`` and
-        ``not_in_roster``.
+        comments"``), and the enthusiast pool: ``enthusiast`` (bool: a survey answer at or above
+        the threshold -- by default the top two points of its scale --, or an explicit opt-in,
+        or, for people with neither a survey nor an opt-in answer, activity in the top 20 % of
+        the people with any activity; never when opted out), ``reluctant`` (bool: a survey
+        answer strictly in the bottom half of its scale, unless the person opted in) and
+        ``enthusiasm_basis`` (what decided: ``"opted out"``, ``"opted in"``, ``"survey 5 of 5"``,
+        ``"activity top 20 %"``, ``"activity below the top 20 %"``, ``"did not opt in"`` or
+        ``"unknown"``). ``attrs`` holds ``kinds``, ``scales``, ``weights``, ``missing``,
+        ``pool`` (the thresholds used) and ``not_in_roster``.
 
     Raises
     ------
@@ -419,6 +561,14 @@ def enthusiasm_scores(
     b                0.16              True      False           2/5
     c                0.69              True       True          <NA>
     d                0.50             False      False          <NA>
+    >>> e[["enthusiast", "reluctant", "enthusiasm_basis"]]
+    ... # doctest: +NORMALIZE_WHITESPACE
+               enthusiast  reluctant enthusiasm_basis
+    person_id
+    a                True      False    survey 5 of 5
+    b               False       True    survey 2 of 5
+    c               False      False        opted out
+    d               False      False          unknown
 
     Notes
     -----
@@ -432,115 +582,39 @@ def enthusiasm_scores(
     ----------
     Likert, R. (1932). A technique for the measurement of attitudes. Archives of Psychology 140.
     """
-    if missing not in MISSING_MODES:
-        raise InputError(f"missing: expected one of {', '.join(MISSING_MODES)}, got {missing!r}")
+    check_choice(missing, "missing", MISSING_MODES)
     w = _check_weights(weights)
-    table = as_frame(signals)
-    if not isinstance(table, pd.DataFrame):
-        raise InputError(f"signals: expected a DataFrame or Loaded, got {type(table).__name__}")
-    if table.index.name != "person_id" and "person_id" in table.columns:
-        table = table.set_index("person_id")
-    table = table.copy()
-    table.index = _ids(table, "signals")
-    table.index.name = "person_id"
+    thresholds = pool_thresholds(min_enthusiasm)
+    table, not_in_roster = _align(signals, people)
+    col_kinds, stated = _column_kinds(table, kinds)
 
-    if people is None:
-        roster = table.index
-    else:
-        roster_frame = as_frame(people)
-        roster = _ids(roster_frame, "people")
-    roster = pd.Index(roster, name="person_id")
-    in_roster = _isin(table.index, roster)
-    not_in_roster = int((~in_roster).sum())
-    table = table[in_roster].reindex(roster)
+    def of_kind(kind: str) -> list[object]:
+        return [c for c, k in col_kinds.items() if k == kind]
 
-    overrides = dict(kinds or {})
-    unknown_cols = [c for c in overrides if c not in table.columns]
-    if unknown_cols:
-        raise InputError(f"kinds: column(s) {describe_ids(unknown_cols)} not in the signals; "
-                         f"columns are: {', '.join(map(str, table.columns))}")
-    col_kinds: dict[str, str] = {}
-    stated: dict[str, tuple[float, float] | None] = {}
-    for col in table.columns:                    # loops over columns, never rows
-        if col in overrides:
-            col_kinds[col], stated[col] = _parse_kind(col, overrides[col])
-        else:
-            col_kinds[col], stated[col] = detect_kind(col), None
-
-    n = len(roster)
-    nan = pd.Series(np.full(n, np.nan), index=roster)
-
-    # survey
-    survey_cols = [c for c, k in col_kinds.items() if k == "survey"]
-    scales: dict[str, str] = {}
-    normed, answers = [], []
-    for col in survey_cols:
-        values, (lo, hi) = _parse_survey(table[col], col, stated[col])
-        scales[str(col)] = f"{lo:g}-{hi:g}"
-        normed.append((values - lo) / (hi - lo))
-        answers.append((_format_numbers(values) + f"/{hi:g}").where(values.notna()))
-    survey = pd.concat(normed, axis=1).mean(axis=1, skipna=True) if normed else nan.copy()
-    survey_answer = _join(answers, ", ") if answers else pd.Series(pd.NA, index=roster, dtype="string")
-
-    # activity
-    act_cols = [c for c, k in col_kinds.items() if k == "activity"]
-    counts = [_parse_count(table[c], c) for c in act_cols]
-    if counts:
-        frame = pd.concat(counts, axis=1)
-        activity_total = frame.sum(axis=1, min_count=1)
-        activity = pd.concat([_scale_activity(c) for c in counts], axis=1).mean(axis=1, skipna=True)
-        activity_detail = _join([(_format_numbers(c) + _count_label(c, col)).where(c.notna())
-                                 for c, col in zip(counts, act_cols)], ", ")
-    else:
-        activity_total, activity = nan.copy(), nan.copy()
-        activity_detail = pd.Series(pd.NA, index=roster, dtype="string")
-
-    # flags
-    def any_flag(kind: str) -> pd.Series:
-        cols = [_parse_flag(table[c], c) for c, k in col_kinds.items() if k == kind]
-        return pd.concat(cols, axis=1).max(axis=1, skipna=True) if cols else nan.copy()
-
-    opt_in = any_flag("opt_in")
-    opt_out = any_flag("opt_out")
-
-    # combine
-    survey_used = survey.copy()
-    if survey_cols and missing == "neutral":
-        survey_used = survey_used.fillna(0.5)
-    elif survey_cols and missing == "infer":
-        survey_used = survey_used.fillna(activity).fillna(0.5)
-    comps = np.column_stack([survey_used.to_numpy(), activity.to_numpy(), opt_in.to_numpy()])
-    wvec = np.array([w["survey"], w["activity"], w["opt_in"]])
-    known_mask = ~np.isnan(comps)
-    wsum = (known_mask * wvec).sum(axis=1)
-    num = (np.nan_to_num(comps) * wvec).sum(axis=1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        score = np.where(wsum > 0, num / np.where(wsum > 0, wsum, 1.0), np.nan)
-    known = (survey.notna() | activity.notna() | opt_in.notna()).to_numpy()
-    if missing == "exclude":
-        if survey_cols:
-            score = np.where(survey.notna().to_numpy(), score, np.nan)
-    else:
-        score = np.where(np.isnan(score), 0.5, score)
-
+    survey = _survey_part(table, of_kind("survey"), stated)
+    activity = _activity_part(table, of_kind("activity"))
+    opt_in = _any_flag(table, of_kind("opt_in"), "opt_in")
+    opt_out = _any_flag(table, of_kind("opt_out"), "opt_out")
+    score = _combine(survey.score, activity.score, opt_in, w, missing=missing,
+                     has_survey=bool(of_kind("survey")))
     result = pd.DataFrame({
-        "enthusiasm": np.clip(score, 0.0, 1.0),
-        "enthusiasm_known": known,
+        "enthusiasm": score,
+        "enthusiasm_known": (survey.score.notna() | activity.score.notna() | opt_in.notna()).to_numpy(),
         "opted_in": (opt_in == 1.0).to_numpy(),
         "opted_out": (opt_out == 1.0).to_numpy(),
-        "survey": survey.to_numpy(),
-        "activity": activity.to_numpy(),
-        "survey_answer": survey_answer.to_numpy(),
-        "activity_total": activity_total.to_numpy(),
-        "activity_detail": activity_detail.to_numpy(),
-    }, index=roster)
-    result["survey_answer"] = result["survey_answer"].astype("string")
-    result["activity_detail"] = result["activity_detail"].astype("string")
+        "survey": survey.score.to_numpy(),
+        "activity": activity.score.to_numpy(),
+        "survey_answer": survey.answer,
+        "activity_total": activity.total.to_numpy(),
+        "activity_detail": activity.detail,
+    }, index=table.index)
+    result = result.join(_pool(survey, activity, opt_in, opt_out, thresholds))
     result.attrs.update({
         "kinds": {str(c): k for c, k in col_kinds.items()},
-        "scales": scales,
+        "scales": survey.scales,
         "weights": w,
         "missing": missing,
+        "pool": thresholds,
         "not_in_roster": not_in_roster,
     })
     return result

@@ -22,9 +22,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ambassadors.enthusiasm import _format_numbers, _isin, _join, _parse_flag
+from ambassadors._phrases import format_numbers, isin_ids, join_phrases
+from ambassadors._validation import person_frame
 from ambassadors.errors import InputError, describe_ids
 from ambassadors.io.load_report import Loaded, as_frame
+from ambassadors.io.signals import parse_flag
 
 __all__ = [
     "rank_candidates",
@@ -76,6 +78,13 @@ RANKING_COLUMNS: dict[str, str] = {
     "eligible": "True when the person may be proposed as an ambassador.",
     "ineligible_reason": "Why the person may not be proposed (empty when eligible).",
     "reason": "The facts behind the score, in plain words.",
+    "enthusiast": "Known to be enthusiastic: a survey answer in the top two points of its scale, an "
+                  "opt-in, or (activity only) the top 20 % of activity; never when opted out.",
+    "reluctant": "Answered the survey in the bottom half of its scale.",
+    "enthusiasm_known": "True when at least one enthusiasm signal is known for the person.",
+    "opted_out": "The person opted out: never proposed.",
+    "enthusiasm_basis": "What decided 'enthusiast', e.g. survey 5 of 5, opted in, activity top 20 %, "
+                        "unknown.",
 }
 
 _PCT_BUCKETS = np.array([1, 2, 5, 10, 20, 25, 50])
@@ -258,20 +267,29 @@ def _exclude_ids(exclude: object) -> list[str]:
 
 # --------------------------------------------------------------------------- ranking
 
-def _indexed(obj: pd.DataFrame | Loaded, what: str) -> pd.DataFrame:
+def _indexed(obj: pd.DataFrame | pd.Series | Loaded, what: str) -> pd.DataFrame:
     frame = as_frame(obj)
     if isinstance(frame, pd.Series):
         frame = frame.to_frame(what)
-    if not isinstance(frame, pd.DataFrame):
-        raise InputError(f"{what}: expected a DataFrame, got {type(frame).__name__}")
-    if frame.index.name != "person_id" and "person_id" in frame.columns:
-        frame = frame.set_index("person_id")
-    frame = frame.copy()
-    frame.index = pd.Index(frame.index.astype(str), name="person_id")
-    if frame.index.has_duplicates:
-        dup = frame.index[frame.index.duplicated()].unique()
-        raise InputError(f"{what}: duplicate person_id {describe_ids(dup)}")
-    return frame
+    return person_frame(frame, what)
+
+
+#: Boolean columns of the enthusiasm table carried into the ranking (False when absent).
+POOL_FLAGS = ("enthusiast", "reluctant", "enthusiasm_known", "opted_out")
+
+
+def _pool_columns(ent: pd.DataFrame) -> pd.DataFrame:
+    """The enthusiast-pool columns of the ranking from the (reindexed) enthusiasm table.
+
+    Explicit booleans: people absent from the enthusiasm table, or a table without the column
+    (a bare enthusiasm Series carries no evidence), are False; the basis is then "unknown".
+    """
+    out = pd.DataFrame({c: _is_true(ent[c]) if c in ent.columns else np.zeros(len(ent), dtype=bool)
+                        for c in POOL_FLAGS}, index=ent.index)
+    basis = (ent["enthusiasm_basis"] if "enthusiasm_basis" in ent.columns
+             else pd.Series(pd.NA, index=ent.index))
+    out["enthusiasm_basis"] = basis.astype("string").fillna("unknown")
+    return out
 
 
 def _influence_component(infl: pd.DataFrame,
@@ -316,7 +334,7 @@ def _top_phrase(pct: pd.Series, label: str, *, only_top: float | None = None) ->
     text = ("top " + bucket.astype("string") + f" % {label}").where(in_top)
     if only_top is not None:
         return text.where(top <= only_top)
-    lower = (f"{label} percentile " + _format_numbers(pct.round())).where(pct.notna() & ~in_top)
+    lower = (f"{label} percentile " + format_numbers(pct.round())).where(pct.notna() & ~in_top)
     return text.fillna(lower)
 
 
@@ -332,21 +350,21 @@ def _reasons(infl: pd.DataFrame, ent: pd.DataFrame, influence: pd.Series) -> pd.
     if "departments_reached_1" in infl.columns:
         d = pd.to_numeric(infl["departments_reached_1"], errors="coerce").astype("float64")
         noun = pd.Series(np.where(d == 1, " other department", " other departments"), index=d.index)
-        parts.append(("reaches " + _format_numbers(d) + noun).where(d > 0))
+        parts.append(("reaches " + format_numbers(d) + noun).where(d > 0))
     if "survey_answer" in ent.columns:
         parts.append(("survey " + ent["survey_answer"].astype("string")))
     if "activity_detail" in ent.columns:
         parts.append(ent["activity_detail"].astype("string"))
     elif "activity_total" in ent.columns:
         t = pd.to_numeric(ent["activity_total"], errors="coerce").astype("float64")
-        parts.append((_format_numbers(t) + " activity items").where(t.notna()))
+        parts.append((format_numbers(t) + " activity items").where(t.notna()))
     if "opted_in" in ent.columns:
         parts.append(pd.Series(np.where(_is_true(ent["opted_in"]), "volunteered",
                                         ""), index=ent.index))
     if "enthusiasm_known" in ent.columns:
         unknown = ~_is_true(ent["enthusiasm_known"])
         parts.append(pd.Series(np.where(unknown, "no enthusiasm signals", ""), index=ent.index))
-    return _join(parts, "; ").fillna("")
+    return join_phrases(parts, "; ").fillna("")
 
 
 def rank_candidates(
@@ -422,7 +440,10 @@ def rank_candidates(
         Indexed by ``person_id``, eligible people first by rank, then ineligible people by
         score (highest first; unknown scores last); ties broken by ``person_id`` (string order).
         Columns: ``department, score, rank, department_rank, influence, enthusiasm,
-        contrib_influence, contrib_enthusiasm, eligible, ineligible_reason, reason``. ``rank``
+        contrib_influence, contrib_enthusiasm, eligible, ineligible_reason, reason`` and the
+        enthusiast pool carried from the enthusiasm table: ``enthusiast``, ``reluctant``,
+        ``enthusiasm_known``, ``opted_out`` (explicit booleans, False when the enthusiasm table
+        lacks them, e.g. without signals) and ``enthusiasm_basis`` (``"unknown"`` then). ``rank``
         and ``department_rank`` are nullable integers, missing for ineligible people. ``score``
         is NaN when a weighted component is unknown. ``attrs`` holds ``weights``,
         ``influence_mix``, ``n_eligible``, ``exclude_not_found``, ``tenure_unknown``,
@@ -481,7 +502,7 @@ def rank_candidates(
     if "enthusiasm" not in ent_in.columns:
         raise InputError("enthusiasm: column 'enthusiasm' not found; columns are: "
                          f"{', '.join(map(str, ent_in.columns))}")
-    not_in_influence = int((~_isin(ent_in.index, ids)).sum())
+    not_in_influence = int((~isin_ids(ent_in.index, ids)).sum())
     ent = ent_in.reindex(ids)
     pe = _indexed(people, "people").reindex(ids) if people is not None else None
 
@@ -516,8 +537,8 @@ def rank_candidates(
         check(_is_true(ent["opted_out"]), "opted out")
     excl = _exclude_ids(exclude)
     excl_set = set(excl)
-    check(_isin(ids, excl), "excluded")
-    found = _isin(excl, ids)
+    check(isin_ids(ids, excl), "excluded")
+    found = isin_ids(excl, ids)
     not_found = [i for i, ok in zip(excl, found) if not ok]
 
     levels = list(exclude_levels or ())
@@ -528,7 +549,7 @@ def rank_candidates(
         if pd.api.types.is_numeric_dtype(lev.dtype):
             nums = pd.to_numeric(pd.Series([str(v) for v in levels]), errors="coerce").dropna()
             mask = lev.isin(nums.to_numpy())
-            shown = _format_numbers(lev.astype("float64"))
+            shown = format_numbers(lev.astype("float64"))
         else:
             wanted = {str(v).strip().casefold() for v in levels}
             shown = lev.astype("string").str.strip()
@@ -551,7 +572,7 @@ def rank_candidates(
         check((years < float(min_tenure)).to_numpy(dtype=bool), f"tenure < {float(min_tenure):g} y")
 
     if active_only and pe is not None and "active" in pe.columns:
-        active = _parse_flag(pe["active"], "active", table="people")
+        active = parse_flag(pe["active"], "active", source="people")
         check(active == 0.0, "inactive")
 
     check(infl_comp.isna() & (w["influence"] > 0), "influence unknown")
@@ -560,7 +581,7 @@ def rank_candidates(
     if min_enthusiasm is not None:
         check(ent_val < min_enthusiasm, f"enthusiasm below {min_enthusiasm:g}")
 
-    ineligible_reason = _join(checks, "; ")
+    ineligible_reason = join_phrases(checks, "; ")
     eligible = ineligible_reason.isna() & score.notna()
 
     # order: eligible first, score high -> low (unknown last), person_id ascending
@@ -579,7 +600,7 @@ def rank_candidates(
         "eligible": eligible.astype(bool),
         "ineligible_reason": ineligible_reason.astype("string"),
         "reason": _reasons(infl, ent, infl_comp).astype("string"),
-    }, index=ids).iloc[order]
+    }, index=ids).join(_pool_columns(ent)).iloc[order]
     n_eligible = int(result["eligible"].sum())
     result.iloc[:n_eligible, result.columns.get_loc("rank")] = np.arange(1, n_eligible + 1)
     dept_rank = result["department"].iloc[:n_eligible].groupby(
@@ -637,9 +658,7 @@ OTHER_COLUMNS: dict[str, str] = {
     "activity": "Activity component of enthusiasm in [0, 1] (log-scaled counts).",
     "activity_total": "Total activity count (posts, comments, reactions, ...).",
     "activity_detail": "Activity counts per kind, e.g. 40 posts, 3 comments.",
-    "enthusiasm_known": "True when at least one enthusiasm signal is known for the person.",
     "opted_in": "The person volunteered / opted in.",
-    "opted_out": "The person opted out: never proposed.",
 }
 
 

@@ -14,6 +14,7 @@ from os import PathLike
 import numpy as np
 import pandas as pd
 
+from ambassadors._text import FALSE_WORDS, NO_ANSWER, OPT_IN_WORDS, OPT_OUT_WORDS, TRUE_WORDS, norm_text
 from ambassadors.errors import InputError, describe_ids
 from ambassadors.io.people import PERSON_ID_ALIASES
 from ambassadors.io.load_report import LoadReport, Loaded, as_frame
@@ -27,7 +28,7 @@ from ambassadors.io.tables import (
     to_number,
 )
 
-__all__ = ["read_signals", "combine_signals", "SIGNAL_ALIASES", "BOOLEAN_SIGNALS"]
+__all__ = ["read_signals", "combine_signals", "parse_flag", "SIGNAL_ALIASES", "BOOLEAN_SIGNALS"]
 
 #: Columns of the long form and the person key (case/space/underscore-insensitive).
 SIGNAL_ALIASES: dict[str, list[str]] = {
@@ -45,6 +46,64 @@ BOOLEAN_SIGNALS: dict[str, str] = {
     "optout": "opt_out", "optedout": "opt_out",
     "volunteer": "volunteer", "volunteered": "volunteer",
 }
+
+
+_FLAG_WHAT = {"opt_in": "opt-in", "opt_out": "opt-out", "flag": "flag"}
+
+
+def parse_flag(values: pd.Series, name: object, *, kind: str = "flag",
+               source: str = "signals") -> pd.Series:
+    """A yes/no column as float 1.0 / 0.0 / NaN (blank or "no answer" = unknown).
+
+    Words are those of :mod:`ambassadors._text` (``TRUE_WORDS``, ``FALSE_WORDS``, ``NO_ANSWER``);
+    with ``kind="opt_in"`` or ``"opt_out"`` the consent answers ``OPT_IN_WORDS`` /
+    ``OPT_OUT_WORDS`` ("Opted out", "signed up", ...) are understood too. Anything else raises:
+    consent fails closed, so an opt-out nobody can read is never taken as a pass.
+
+    Examples
+    --------
+    >>> parse_flag(pd.Series(["Yes, please", "no", "", "Opted out"]), "opt_out", kind="opt_out").tolist()
+    [1.0, 0.0, nan, 1.0]
+    >>> parse_flag(pd.Series(["maybe"]), "opt_out", kind="opt_out", source="s.csv")
+    Traceback (most recent call last):
+    ...
+    ambassadors.errors.InputError: s.csv: opt-out column 'opt_out' has values that are not yes/no: \
+'maybe' (an unreadable opt-out is never taken as consent: write yes/no, opted in/opted out)
+    """
+    what = _FLAG_WHAT[kind]
+    if pd.api.types.is_bool_dtype(values.dtype):
+        return values.astype("float64")
+    if pd.api.types.is_numeric_dtype(values.dtype):
+        numbers = values.astype("float64")
+        bad = numbers.dropna()
+        bad = bad[~bad.isin([0.0, 1.0])]
+        if not bad.empty:
+            raise InputError(f"{source}: {what} column {name!r} has values other than 0/1: "
+                             f"{describe_ids(bad.unique())}")
+        return numbers
+    true_words, false_words = TRUE_WORDS, FALSE_WORDS
+    if kind == "opt_in":
+        true_words, false_words = true_words | OPT_IN_WORDS, false_words | OPT_OUT_WORDS
+    elif kind == "opt_out":
+        true_words, false_words = true_words | OPT_OUT_WORDS, false_words | OPT_IN_WORDS
+    mapping: dict[object, float] = {}
+    bad_values = []
+    for raw in pd.unique(values.dropna().to_numpy(dtype=object)):   # distinct values: a handful
+        text = norm_text(raw)
+        if text in true_words:
+            mapping[raw] = 1.0
+        elif text in false_words:
+            mapping[raw] = 0.0
+        elif text in NO_ANSWER:
+            mapping[raw] = np.nan
+        else:
+            bad_values.append(raw)
+    if bad_values:
+        hint = (" (an unreadable opt-out is never taken as consent: write yes/no, opted in/opted out)"
+                if kind != "flag" else " (yes/no/true/false/1/0/ja/nee/x)")
+        raise InputError(f"{source}: {what} column {name!r} has values that are not yes/no: "
+                         f"{describe_ids(bad_values)}{hint}")
+    return values.astype(object).map(mapping).astype("float64")
 
 
 def _convert(frame: pd.DataFrame, *, decimal_comma: bool, report: LoadReport) -> pd.DataFrame:
