@@ -29,6 +29,20 @@ def gather_rows(indptr: np.ndarray, indices: np.ndarray, rows: np.ndarray) -> tu
     return indices[pos].astype(np.int64), owner
 
 
+def position_in_group(labels: np.ndarray) -> np.ndarray:
+    """0-based position of each element among the elements with the same label, in order."""
+    m = len(labels)
+    if m == 0:
+        return np.zeros(0, dtype=np.int64)
+    by = np.argsort(labels, kind="stable")
+    sorted_labels = labels[by]
+    first = np.r_[0, np.flatnonzero(np.diff(sorted_labels)) + 1]
+    run = np.arange(m) - np.repeat(first, np.diff(np.r_[first, m]))
+    out = np.empty(m, dtype=np.int64)
+    out[by] = run
+    return out
+
+
 class Coverage:
     """Which items each candidate covers: CSR rows, either materialised or computed lazily."""
 

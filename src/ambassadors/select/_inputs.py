@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -13,6 +13,7 @@ import pandas as pd
 from ambassadors.errors import InfeasibleError, InputError, describe_ids
 from ambassadors.graph import CollaborationGraph
 from ambassadors.io.load_report import as_frame
+from ambassadors.select._coverage import position_in_group
 
 #: One extra ambassador per this many people in a department (see :func:`default_size`).
 PEOPLE_PER_EXTRA_AMBASSADOR = 500
@@ -61,53 +62,74 @@ def id_rank(ids: pd.Index) -> np.ndarray:
     return rank
 
 
-def ranking_columns(graph: CollaborationGraph, ranking: pd.DataFrame | None) -> pd.DataFrame:
-    """Per node: score, rank, department_rank, eligible, opted_out, reason, in_ranking."""
+#: The enthusiast-pool flags of :func:`ambassadors.rank_candidates` (all False without signals).
+POOL_FLAGS = ("enthusiast", "reluctant", "enthusiasm_known")
+#: The pools :func:`~ambassadors.propose_ambassadors` draws from (``pool=``).
+POOLS = ("enthusiasts", "all")
+
+
+def _flag(r: pd.DataFrame, column: str, default: bool = False) -> np.ndarray:
+    if column not in r.columns:
+        return np.full(len(r), default, dtype=bool)
+    return r[column].astype("boolean").fillna(False).to_numpy(dtype=bool)
+
+
+def _text(r: pd.DataFrame, column: str, default: str = "") -> pd.Series:
+    if column not in r.columns:
+        return pd.Series(default, index=r.index, dtype=object)
+    return r[column].astype(object).where(r[column].notna(), default).astype(str)
+
+
+def _opted_out(r: pd.DataFrame, reason_ineligible: pd.Series) -> np.ndarray:
+    if "opted_out" in r.columns:
+        return _flag(r, "opted_out")
+    # a ranking without the column: the opt-out rule's own reason, one of the "; "-joined ones
+    pattern = r"(?:^|;)\s*" + re.escape(OPTED_OUT_REASON) + r"\s*(?:;|$)"
+    return reason_ineligible.str.lower().str.contains(pattern, regex=True).to_numpy(dtype=bool)
+
+
+def _no_ranking(graph: CollaborationGraph) -> pd.DataFrame:
     n = graph.n_people
+    return pd.DataFrame(
+        {"score": np.zeros(n), "rank": np.nan, "department_rank": np.nan, "eligible": True,
+         "opted_out": False, "reason": "", "ineligible_reason": "", "in_ranking": True,
+         **{flag: False for flag in POOL_FLAGS}, "enthusiasm_basis": ""},
+        index=graph.ids,
+    )
+
+
+def ranking_columns(graph: CollaborationGraph, ranking: pd.DataFrame | None) -> pd.DataFrame:
+    """Per node: score, rank, department_rank, eligible, opted_out, reason, ineligible_reason,
+    in_ranking, and the pool columns enthusiast, reluctant, enthusiasm_known, enthusiasm_basis."""
     if ranking is None:
-        return pd.DataFrame(
-            {"score": np.zeros(n), "rank": np.nan, "department_rank": np.nan, "eligible": True,
-             "opted_out": False, "reason": "", "ineligible_reason": "", "in_ranking": True},
-            index=graph.ids,
-        )
+        return _no_ranking(graph)
     ranking = as_frame(ranking)
     if not isinstance(ranking, pd.DataFrame):
         raise InputError(f"ranking: expected a DataFrame from rank_candidates, got {type(ranking).__name__}")
     if "score" not in ranking.columns:
         raise InputError("ranking: column 'score' not found; columns are: " + ", ".join(map(str, ranking.columns)))
     # only the columns used here (a ranking carries every measure: copying it all is wasted)
-    used = ["score", "eligible", "ineligible_reason", "opted_out", "rank", "department_rank", "reason"]
+    used = ["score", "eligible", "ineligible_reason", "opted_out", "rank", "department_rank", "reason",
+            *POOL_FLAGS, "enthusiasm_basis"]
     r = ranking[[c for c in used if c in ranking.columns]].copy()
     r.index = pd.Index([str(i) for i in r.index], name="person_id")
     if r.index.has_duplicates:
         raise InputError(f"ranking: duplicate person_id: {describe_ids(r.index[r.index.duplicated()].unique())}")
     r = r.reindex(graph.ids)
     in_ranking = r["score"].notna().to_numpy() | graph.ids.isin(ranking.index.astype(str))
-    score = pd.to_numeric(r["score"], errors="coerce").fillna(0.0).to_numpy(dtype=np.float64)
-    if "eligible" in r.columns:
-        eligible = r["eligible"].astype("boolean").fillna(False).to_numpy(dtype=bool)
-    else:
-        eligible = np.ones(n, dtype=bool)
-    eligible &= in_ranking
-    reason_ineligible = (
-        r["ineligible_reason"].astype(object).where(r["ineligible_reason"].notna(), "").astype(str)
-        if "ineligible_reason" in r.columns else pd.Series("", index=r.index)
-    )
-    if "opted_out" in r.columns:
-        opted_out = r["opted_out"].astype("boolean").fillna(False).to_numpy(dtype=bool)
-    else:
-        # a ranking without the column: the opt-out rule's own reason, one of the "; "-joined ones
-        pattern = r"(?:^|;)\s*" + re.escape(OPTED_OUT_REASON) + r"\s*(?:;|$)"
-        opted_out = reason_ineligible.str.lower().str.contains(pattern, regex=True).to_numpy(dtype=bool)
-    rank = pd.to_numeric(r["rank"], errors="coerce") if "rank" in r.columns else pd.Series(np.nan, index=r.index)
-    drank = (pd.to_numeric(r["department_rank"], errors="coerce") if "department_rank" in r.columns
-             else pd.Series(np.nan, index=r.index))
-    reason = r["reason"].astype(object).where(r["reason"].notna(), "").astype(str) if "reason" in r.columns else ""
+    reason_ineligible = _text(r, "ineligible_reason")
+
+    def number(column: str) -> np.ndarray:
+        values = pd.to_numeric(r[column], errors="coerce") if column in r.columns else pd.Series(np.nan, index=r.index)
+        return values.to_numpy(dtype=float)
+
     out = pd.DataFrame(
-        {"score": score, "rank": rank.to_numpy(dtype=float), "department_rank": drank.to_numpy(dtype=float),
-         "eligible": eligible, "opted_out": opted_out, "reason": reason,
+        {"score": np.nan_to_num(number("score"), nan=0.0), "rank": number("rank"),
+         "department_rank": number("department_rank"), "eligible": _flag(r, "eligible", True) & in_ranking,
+         "opted_out": _opted_out(r, reason_ineligible), "reason": _text(r, "reason").to_numpy(dtype=object),
          "ineligible_reason": np.where(in_ranking, reason_ineligible.to_numpy(dtype=object), "not in the ranking"),
-         "in_ranking": in_ranking},
+         "in_ranking": in_ranking, **{flag: _flag(r, flag) for flag in POOL_FLAGS},
+         "enthusiasm_basis": _text(r, "enthusiasm_basis").to_numpy(dtype=object)},
         index=graph.ids,
     )
     out.attrs["given"] = True
@@ -149,7 +171,7 @@ def person_weights(graph: CollaborationGraph, weighted: Any) -> tuple[np.ndarray
 
 
 def check_options(*, graph: Any, objective: str, method: str, hops: int, size: Any, min_per_department: int,
-                  max_per_department: int | None, reach_tolerance: Any) -> float:
+                  max_per_department: int | None, reach_tolerance: Any, pool: str = "enthusiasts") -> float:
     """Raise on a bad option of :func:`~ambassadors.propose_ambassadors`; return ``reach_tolerance``."""
     if not isinstance(graph, CollaborationGraph):
         raise InputError(f"graph: expected a CollaborationGraph, got {type(graph).__name__}")
@@ -159,6 +181,8 @@ def check_options(*, graph: Any, objective: str, method: str, hops: int, size: A
         raise InputError(f"method must be one of {', '.join(METHODS)}; got {method!r}")
     if hops not in (1, 2):
         raise InputError(f"hops must be 1 or 2, got {hops!r}")
+    if pool not in POOLS:
+        raise InputError(f"pool must be one of {', '.join(POOLS)}; got {pool!r}")
     if size is not None and (not isinstance(size, (int, np.integer)) or size <= 0):
         raise InputError(f"size must be a positive whole number, got {size!r}")
     if min_per_department < 0:
@@ -184,13 +208,13 @@ def _id_list(ids: Any) -> list[str]:
 
 
 def plan_params(*, size, min_per_department, max_per_department, include, exclude, eligible, objective, hops,
-                weighted, method, time_limit, strict, seed, p, runs, reach_tolerance) -> dict[str, Any]:
+                weighted, method, time_limit, strict, seed, p, runs, reach_tolerance, pool) -> dict[str, Any]:
     """The options a plan was made with, as ``Plan.params`` records them."""
     params = dict(size=size, min_per_department=min_per_department, max_per_department=max_per_department,
                   include=_id_list(include), exclude=_id_list(exclude),
                   eligible=None if eligible is None else "given", objective=objective, hops=hops,
                   weighted=weighted if isinstance(weighted, bool) else "per-person weights",
-                  method=method, time_limit=time_limit, strict=strict, seed=seed)
+                  method=method, time_limit=time_limit, strict=strict, seed=seed, pool=pool)
     if objective == "spread":
         params.update(p=p, runs=runs)
     params["reach_tolerance"] = reach_tolerance
@@ -210,6 +234,7 @@ class Problem:
     cap: np.ndarray              # per department maximum
     size: int
     notes: list[str] = field(default_factory=list)
+    pool: Pool | None = None
 
 
 def _include_exclude(graph: CollaborationGraph, params: dict[str, Any], opted_out: np.ndarray
@@ -226,20 +251,71 @@ def _include_exclude(graph: CollaborationGraph, params: dict[str, Any], opted_ou
     return include, exclude
 
 
+class Pool(NamedTuple):
+    """Whom the group is drawn from.
+
+    ``mask``: the pool (node codes); ``fallback``: the people in it only because their
+    department has too few known enthusiasts (enthusiasm unknown - ask first); ``active``: the
+    enthusiast pool is in force (signals given and ``pool="enthusiasts"``); ``description``: one
+    sentence for the Plan.
+    """
+
+    mask: np.ndarray
+    fallback: np.ndarray
+    active: bool
+    description: str
+
+
+def enthusiast_pool(graph: CollaborationGraph, info: pd.DataFrame, base: np.ndarray, *, pool: str,
+                    min_per_department: int, strict: bool) -> Pool:
+    """The pool of :func:`~ambassadors.propose_ambassadors` among ``base`` (eligible, not excluded).
+
+    With enthusiasm signals and ``pool="enthusiasts"``: the people known to be enthusiastic;
+    a department with fewer than ``min_per_department`` of them is topped up (unless ``strict``)
+    with its most promising people (highest score, then person_id) who are neither known
+    enthusiasts nor reluctant. Otherwise (``pool="all"``, or no signals): all of ``base``.
+    """
+    none = np.zeros(graph.n_people, dtype=bool)
+    has_signals = bool(info["enthusiasm_known"].any() or info["enthusiast"].any())
+    if pool == "all" or not has_signals:
+        why = "pool='all'" if pool == "all" else "no enthusiasm signals"
+        return Pool(base, none, False, f"everyone eligible ({why}): {int(base.sum())} people")
+    enthusiast = info["enthusiast"].to_numpy(dtype=bool)
+    ent = base & enthusiast
+    fallback = none.copy()
+    if not strict:
+        dcode = graph.department_codes
+        short = np.maximum(min_per_department - np.bincount(dcode[ent], minlength=len(graph.department_names)), 0)
+        maybe = np.flatnonzero(base & ~enthusiast & ~info["reluctant"].to_numpy(dtype=bool) & (short[dcode] > 0))
+        score = info["score"].to_numpy(dtype=np.float64)
+        order = maybe[np.lexsort((id_rank(graph.ids)[maybe], -score[maybe]))]
+        fallback[order[position_in_group(dcode[order]) < short[dcode[order]]]] = True
+    text = f"known enthusiasts: {int(ent.sum())} people"
+    if fallback.any():
+        n_dep = len(np.unique(graph.department_codes[fallback]))
+        text += f", and {int(fallback.sum())} whose enthusiasm is unknown in {n_dep} department(s) without enough"
+    return Pool(ent | fallback, fallback, True, text)
+
+
 def who_may_be_chosen(graph: CollaborationGraph, info: pd.DataFrame, params: dict[str, Any], eligible: Any,
-                      notes: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """``(include codes, eligible mask, candidate mask)``; opted-out people are never either."""
+                      notes: list[str]) -> tuple[np.ndarray, Pool, np.ndarray]:
+    """``(include codes, pool, candidate mask)``; opted-out people are in neither."""
     opted_out = info["opted_out"].to_numpy(dtype=bool)
     include, exclude = _include_exclude(graph, params, opted_out)
     elig = info["eligible"].to_numpy(dtype=bool) if eligible is None else eligible_mask(graph, eligible)
     elig = elig & ~opted_out
-    cand = elig.copy()
-    cand[exclude] = False
+    base = elig.copy()
+    base[exclude] = False
+    pool = enthusiast_pool(graph, info, base, pool=params["pool"], min_per_department=params["min_per_department"],
+                           strict=params["strict"])
+    if pool.active:
+        elig = pool.mask | (elig & info["enthusiast"].to_numpy(dtype=bool))  # the excluded stay "eligible"
+    cand = pool.mask.copy()
     not_eligible_included = include[~cand[include]]
     if not_eligible_included.size:
         notes.append(f"included although not eligible: {describe_ids(graph.ids[not_eligible_included])}")
     cand[include] = True
-    return include, elig, cand
+    return include, pool._replace(mask=elig), cand
 
 
 def department_limits(graph: CollaborationGraph, cand: np.ndarray, include: np.ndarray, *,
@@ -316,9 +392,12 @@ def problem(graph: CollaborationGraph, ranking: Any, params: dict[str, Any], *, 
     """The :class:`Problem` of a call of :func:`~ambassadors.propose_ambassadors`."""
     notes: list[str] = []
     info = ranking_columns(graph, ranking)
-    include, elig, cand = who_may_be_chosen(graph, info, params, eligible, notes)
+    include, pool, cand = who_may_be_chosen(graph, info, params, eligible, notes)
     mpd = params["min_per_department"]
+    # with the enthusiast pool, strict=True means "enthusiasts only": short departments stay uncovered
     req, cap = department_limits(graph, cand, include, min_per_department=mpd,
-                                 max_per_department=params["max_per_department"], strict=params["strict"])
+                                 max_per_department=params["max_per_department"],
+                                 strict=params["strict"] and not pool.active)
     k = plan_size(graph, size, cand, include, req, cap, min_per_department=mpd)
-    return Problem(info=info, include=include, eligible=elig, candidates=cand, req=req, cap=cap, size=k, notes=notes)
+    return Problem(info=info, include=include, eligible=pool.mask, candidates=cand, req=req, cap=cap, size=k,
+                   notes=notes, pool=pool)

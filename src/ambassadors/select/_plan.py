@@ -85,6 +85,15 @@ class Plan:
         How ``bound`` was proved: ``"value"`` (the plan itself, proven optimal), ``"milp"``
         (HiGHS' dual bound), ``"lp"`` / ``"restricted lp"`` (LP relaxation), ``"lagrangian"``,
         ``"submodular"`` or ``"everyone reachable"`` (the trivial bound); None without a bound.
+    pool : str
+        Whom the group was drawn from, e.g. ``"known enthusiasts: 95 people"`` or
+        ``"everyone eligible (no enthusiasm signals): 297 people"``.
+    recruit_here : DataFrame
+        With the enthusiast pool: departments with fewer known enthusiasts than their minimum,
+        indexed by ``department``: ``size``, ``enthusiasts``, ``ambassador`` (proposed from
+        outside the enthusiasts, "ask first"; None with ``strict=True``), ``enthusiasm_basis``,
+        ``note``, ``bridge`` (best enthusiastic bridge into it), ``bridge_department``,
+        ``bridge_ties``. Empty otherwise.
     """
 
     members: pd.DataFrame
@@ -102,6 +111,8 @@ class Plan:
     params: dict[str, Any] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     bound_method: str | None = None
+    pool: str = ""
+    recruit_here: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def ids(self) -> list[str]:
@@ -166,11 +177,17 @@ class Plan:
         ]
         value = f"{self.objective_value:,.6g}"
         if self.bound is not None and self.gap is not None:
+            how = f"{self.bound_method}, " if self.bound_method else ""
             lines.append(
-                f"objective {value}; upper bound {self.bound:,.6g} (within {self.gap:.2%} of the optimum)"
+                f"objective {value}; upper bound {self.bound:,.6g} ({how}within {self.gap:.2%} of the optimum)"
             )
         else:
             lines.append(f"objective {value}; no upper bound computed")
+        if self.pool:
+            lines.append(f"drawn from {self.pool}")
+        if len(self.recruit_here):
+            lines.append(f"recruit here ({len(self.recruit_here)} department(s) short of known enthusiasts): "
+                         + describe_ids(self.recruit_here.index))
         tol = self.params.get("reach_tolerance", 0.0)
         if tol and "best_reach" in self.params:
             what = "expected spread" if self.objective == "spread" else "reach"

@@ -31,6 +31,7 @@ from ambassadors.select._tables import (
     member_reach,
     member_reasons,
     plan_reach,
+    recruit_here_table,
     uncovered_table,
 )
 from ambassadors.select._tradeoff import reach_floor, trade_reach
@@ -58,6 +59,7 @@ def propose_ambassadors(
     p: float = 0.05,
     runs: int = 200,
     reach_tolerance: float = 0.0,
+    pool: str = "enthusiasts",
 ) -> Plan:
     """Choose ambassadors who cover every department and reach the most colleagues.
 
@@ -132,7 +134,9 @@ def propose_ambassadors(
         again for the trade-off search and its MILP).
     strict : bool, default False
         Raise :class:`InfeasibleError` when a department has too few eligible people for its
-        minimum, instead of listing it in ``Plan.uncovered``.
+        minimum, instead of listing it in ``Plan.uncovered``. With the enthusiast pool: no
+        fallback to people whose enthusiasm is unknown; a department without a known enthusiast
+        is left uncovered, listed in ``Plan.uncovered`` with its best enthusiastic bridge.
     seed : int, default 0
         Seed of the live-tie samples for ``objective="spread"`` (the rest is deterministic).
     p, runs :
@@ -146,6 +150,19 @@ def propose_ambassadors(
         exclude and eligibility. Reach is counted in whole people, so the threshold is rounded
         up. ``0`` (default) keeps reach first and the score as a tie-break only. Not
         available with ``objective="score"``. See Notes.
+
+    pool : {"enthusiasts", "all"}, default "enthusiasts"
+        Whom the group is drawn from. ``"enthusiasts"``: when the ranking carries enthusiasm
+        signals (its ``enthusiast`` / ``enthusiasm_known`` columns, from
+        :func:`ambassadors.rank_candidates`), only the eligible people known to be enthusiastic
+        (a survey answer in the top two points of its scale, an opt-in, or a top share of
+        activity; see ``docs/ranking.md``); a department with fewer than
+        ``min_per_department`` of them gets its most promising eligible people whose enthusiasm
+        is unknown (never someone ``reluctant``), flagged ``enthusiasm_unknown`` with the reason
+        "enthusiasm unknown - ask first" and listed in ``Plan.recruit_here``. Without signals
+        it is the same as ``"all"``: everyone eligible (the reach-first behaviour of earlier
+        versions, where enthusiasm only breaks ties). The bound and gap are relative to the
+        pool: the best plan drawn from it.
 
     Returns
     -------
@@ -227,11 +244,11 @@ def propose_ambassadors(
     reach_tolerance = check_options(
         graph=graph, objective=objective, method=method, hops=hops, size=size,
         min_per_department=min_per_department, max_per_department=max_per_department,
-        reach_tolerance=reach_tolerance)
+        reach_tolerance=reach_tolerance, pool=pool)
     params = plan_params(size=size, min_per_department=min_per_department, max_per_department=max_per_department,
                          include=include, exclude=exclude, eligible=eligible, objective=objective, hops=hops,
                          weighted=weighted, method=method, time_limit=time_limit, strict=strict, seed=seed,
-                         p=p, runs=runs, reach_tolerance=reach_tolerance)
+                         p=p, runs=runs, reach_tolerance=reach_tolerance, pool=pool)
     prob = problem(graph, ranking, params, eligible=eligible, size=size)
     setup = _setup(graph, prob, objective=objective, hops=hops, weighted=weighted, p=p, runs=runs, seed=seed)
     result = _solve(setup, prob, objective=objective, method=method, time_limit=time_limit, seed=seed)
@@ -342,14 +359,18 @@ def _members_frame(graph: CollaborationGraph, prob: Problem, setup: Setup, resul
     included = np.isin(members, prob.include)
     traded_in = (np.zeros(len(members), dtype=bool) if result.reach_plan is None
                  else ~np.isin(chosen, result.reach_plan))
+    ask_first = prob.pool.fallback[members]
     reasons = member_reasons(graph, members, included=included, traded_in=traded_in, row_len=row_len,
                              uniq_people=uniq_people, drank=drank, rank_reason=info["reason"].to_numpy(dtype=object),
-                             has_ranking=bool(info.attrs.get("given", False)), hops=hops, params=params)
+                             has_ranking=bool(info.attrs.get("given", False)), hops=hops, params=params,
+                             ask_first=ask_first)
     names, dcode = graph.department_names, graph.department_codes
     frame = pd.DataFrame(
         {"department": np.asarray(names)[dcode[members]], "rank": info["rank"].to_numpy(dtype=float)[members],
          "department_rank": drank[members], "score": info["score"].to_numpy(dtype=np.float64)[members],
-         "reach": row_len.astype(np.int64), "marginal_reach": marginal, "included": included, "reason": reasons},
+         "reach": row_len.astype(np.int64), "marginal_reach": marginal, "included": included,
+         "enthusiasm_basis": info["enthusiasm_basis"].to_numpy(dtype=object)[members],
+         "enthusiasm_unknown": ask_first, "reason": reasons},
         index=pd.Index(graph.ids[members], name="person_id"),
     )
     return frame, reached, drank
@@ -369,10 +390,15 @@ def make_plan(graph: CollaborationGraph, prob: Problem, setup: Setup, result: Re
     backups = backups_table(graph, setup.inst, setup.cand, chosen, info["score"].to_numpy(dtype=np.float64),
                             info["rank"].to_numpy(dtype=float), drank, objective,
                             by_score=objective == "score" or result.reach_plan is not None)
-    uncovered = uncovered_table(graph, coverage, prob.eligible, members)
+    pool = prob.pool
+    uncovered = uncovered_table(graph, coverage, prob.eligible, members,
+                                bridge_among=prob.eligible if pool.active else None)
+    recruit = recruit_here_table(graph, prob.eligible, pool.fallback, info["enthusiast"].to_numpy(dtype=bool),
+                                 info["enthusiasm_basis"].to_numpy(dtype=object), members,
+                                 min_per_department=params["min_per_department"] if pool.active else 0)
     bound = result.proof.bound
     return Plan(members=members_df, coverage=coverage, reach_1=reach_1, reach_2=reach_2, objective=objective,
                 objective_value=float(result.value), method=result.method,
                 bound=None if bound is None else float(bound), gap=_gap(result), status=result.status,
                 uncovered=uncovered, backups=backups, params=params, notes=prob.notes,
-                bound_method=result.proof.method)
+                bound_method=result.proof.method, pool=pool.description, recruit_here=recruit)

@@ -10,7 +10,7 @@ from collections.abc import Callable
 import numpy as np
 import scipy.sparse as sp
 
-from ambassadors.select._coverage import Instance, gather_rows, plan_key
+from ambassadors.select._coverage import Instance, gather_rows, plan_key, position_in_group
 
 #: Perturb-and-repair rounds after the swap search: about this much work in all, counted as
 #: coverage non-zeros + 2 x candidates x size per round (at least 3 rounds, at most
@@ -311,20 +311,6 @@ def swap_search(inst: Instance, chosen: np.ndarray, deadline: float) -> tuple[np
     Returns the selection and whether a local optimum was reached before ``deadline``.
     """
     return swap_passes(inst, chosen, deadline, _better_reach)
-
-
-def position_in_group(labels: np.ndarray) -> np.ndarray:
-    """0-based position of each element among the elements with the same label, in order."""
-    m = len(labels)
-    if m == 0:
-        return np.zeros(0, dtype=np.int64)
-    by = np.argsort(labels, kind="stable")
-    sorted_labels = labels[by]
-    first = np.r_[0, np.flatnonzero(np.diff(sorted_labels)) + 1]
-    run = np.arange(m) - np.repeat(first, np.diff(np.r_[first, m]))
-    out = np.empty(m, dtype=np.int64)
-    out[by] = run
-    return out
 
 
 def top_score(inst: Instance, values: np.ndarray | None = None, *, by_id: bool = True) -> np.ndarray:

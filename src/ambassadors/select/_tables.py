@@ -16,6 +16,10 @@ from ambassadors.select._inputs import id_rank
 from ambassadors.select._plan import Reach
 
 
+#: Reason (and recruit-here note) of an ambassador from outside the known enthusiasts.
+ASK_FIRST = "enthusiasm unknown - ask first"
+
+
 def plan_reach(graph: CollaborationGraph, members: np.ndarray) -> tuple[Reach, Reach]:
     """``(reach within one tie, reach within two ties)`` of the ambassadors ``members`` (node codes)."""
     n = graph.n_people
@@ -60,7 +64,7 @@ def department_ranks(graph: CollaborationGraph, info: pd.DataFrame, cand_mask: n
 
 def member_reasons(graph: CollaborationGraph, members: np.ndarray, *, included: np.ndarray, traded_in: np.ndarray,
                    row_len: np.ndarray, uniq_people: np.ndarray, drank: np.ndarray, rank_reason: np.ndarray,
-                   has_ranking: bool, hops: int, params: dict[str, Any]) -> list[str]:
+                   has_ranking: bool, hops: int, params: dict[str, Any], ask_first: np.ndarray) -> list[str]:
     """One plain sentence per ambassador (k of them, not one per row of data)."""
     names = graph.department_names
     dcode = graph.department_codes
@@ -69,7 +73,7 @@ def member_reasons(graph: CollaborationGraph, members: np.ndarray, *, included: 
     reasons = []
     for j, m in enumerate(members):
         dep = names[dcode[m]]
-        parts = []
+        parts = [ASK_FIRST] if ask_first[j] else []
         if included[j]:
             parts.append("included on request")
         parts.append(f"covers {dep}" + (" (only ambassador there)" if dept_amb[dcode[m]] == 1 else ""))
@@ -146,37 +150,85 @@ def backups_table(graph, inst, cand, chosen, score, rank, drank, objective, *, b
     ).reset_index(drop=True)
 
 
-def uncovered_table(graph, coverage, elig, members) -> pd.DataFrame:
-    """Departments with nobody eligible, each with the outside person most tied into it."""
+def best_bridges(graph: CollaborationGraph, depts: np.ndarray, *, among: np.ndarray | None = None
+                 ) -> tuple[np.ndarray, np.ndarray]:
+    """For each department code in ``depts``: the person outside it with most colleagues in it
+    (ties by person_id), optionally only ``among`` a mask of people; -1 (and 0 ties) when nobody.
+
+    One sparse product over the people of those departments: ``O(ties into them)``.
+    """
+    names = graph.department_names
+    dcode = graph.department_codes
+    n = graph.n_people
+    bridge, ties = np.full(len(depts), -1, dtype=np.int64), np.zeros(len(depts), dtype=np.int64)
+    if len(depts) == 0:
+        return bridge, ties
+    col_of = np.full(len(names), -1)
+    col_of[depts] = np.arange(len(depts))
+    inside = col_of[dcode] >= 0
+    P = sp.csr_array((np.ones(int(inside.sum())), (np.flatnonzero(inside), col_of[dcode[inside]])),
+                     shape=(n, len(depts)))
+    T = sp.coo_array(graph.closed_neighbors.astype(np.float64) @ P)  # self-ties drop out below
+    r, c, v = T.row, T.col, T.data
+    keep = dcode[r] != depts[c]
+    if among is not None:
+        keep &= among[r]
+    r, c, v = r[keep], c[keep], v[keep]
+    order = np.lexsort((id_rank(graph.ids)[r], -v, c))
+    r, c, v = r[order], c[order], v[order]
+    first = np.r_[True, c[1:] != c[:-1]] if len(c) else np.zeros(0, dtype=bool)
+    bridge[c[first]], ties[c[first]] = r[first], v[first].astype(np.int64)
+    return bridge, ties
+
+
+def uncovered_table(graph: CollaborationGraph, coverage: pd.DataFrame, elig: np.ndarray, members: np.ndarray, *,
+                    bridge_among: np.ndarray | None = None) -> pd.DataFrame:
+    """Departments with nobody eligible, each with the outside person most tied into it (with
+    ``bridge_among``: the best bridge among those people, e.g. the enthusiasts)."""
     cols = ["size", "bridge", "bridge_department", "bridge_ties", "bridge_eligible", "bridge_is_ambassador"]
     names = graph.department_names
     dcode = graph.department_codes
-    elig_per = np.bincount(dcode[elig], minlength=len(names))
-    U = np.flatnonzero(elig_per == 0)
+    U = np.flatnonzero(np.bincount(dcode[elig], minlength=len(names)) == 0)
     if U.size == 0:
         return pd.DataFrame(columns=cols, index=pd.Index([], name="department"))
-    n = graph.n_people
-    col_of = np.full(len(names), -1)
-    col_of[U] = np.arange(len(U))
-    inside = col_of[dcode] >= 0
-    P = sp.csr_array((np.ones(int(inside.sum())), (np.flatnonzero(inside), col_of[dcode[inside]])), shape=(n, len(U)))
-    T = sp.coo_array(graph.closed_neighbors.astype(np.float64) @ P)  # self-ties drop out below
-    r, c, v = T.row, T.col, T.data
-    outside = dcode[r] != U[c]
-    r, c, v = r[outside], c[outside], v[outside]
-    idr = id_rank(graph.ids)
-    order = np.lexsort((idr[r], -v, c))
-    r, c, v = r[order], c[order], v[order]
-    first = np.r_[True, c[1:] != c[:-1]] if len(c) else np.zeros(0, dtype=bool)
-    best = pd.DataFrame({"c": c[first], "r": r[first], "v": v[first]}).set_index("c")
-    is_member = np.zeros(n, dtype=bool)
+    bridge, ties = best_bridges(graph, U, among=bridge_among)
+    is_member = np.zeros(graph.n_people, dtype=bool)
     is_member[members] = True
-    rows = []
-    for j, d in enumerate(U):  # one row per uncovered department
-        if j in best.index:
-            b = int(best.loc[j, "r"])
-            rows.append([int(coverage["size"].iloc[d]), str(graph.ids[b]), str(names[dcode[b]]),
-                         int(best.loc[j, "v"]), bool(elig[b]), bool(is_member[b])])
-        else:
-            rows.append([int(coverage["size"].iloc[d]), None, None, 0, False, False])
-    return pd.DataFrame(rows, columns=cols, index=pd.Index(names[U], name="department"))
+    has = bridge >= 0
+    b = np.where(has, bridge, 0)
+    return pd.DataFrame(
+        {"size": coverage["size"].to_numpy()[U].astype(int),
+         "bridge": np.where(has, graph.ids[b].astype(str), None),
+         "bridge_department": np.where(has, np.asarray(names)[dcode[b]].astype(str), None),
+         "bridge_ties": ties.astype(int), "bridge_eligible": has & elig[b], "bridge_is_ambassador": has & is_member[b]},
+        index=pd.Index(names[U], name="department"))
+
+
+def recruit_here_table(graph: CollaborationGraph, pool_mask: np.ndarray, fallback: np.ndarray, enthusiast: np.ndarray,
+                       basis: np.ndarray, members: np.ndarray, *, min_per_department: int) -> pd.DataFrame:
+    """Departments with fewer known enthusiasts than their minimum: where to recruit.
+
+    Indexed by ``department``: ``size``, ``enthusiasts`` (eligible, known), ``ambassador`` (the
+    person proposed there from outside the enthusiasts, or None), ``enthusiasm_basis``,
+    ``note``, and the best enthusiastic ``bridge`` into it (``bridge_department``, ``bridge_ties``).
+    """
+    names = graph.department_names
+    dcode = graph.department_codes
+    ent = np.bincount(dcode[pool_mask & enthusiast], minlength=len(names))
+    depts = np.flatnonzero(ent < min_per_department)
+    bridge, ties = best_bridges(graph, depts, among=pool_mask & enthusiast)
+    asked = members[fallback[members]]
+    amb = np.full(len(names), -1, dtype=np.int64)
+    amb[dcode[asked]] = asked
+    a = amb[depts]
+    has_a, has_b = a >= 0, bridge >= 0
+    a0, b0 = np.where(has_a, a, 0), np.where(has_b, bridge, 0)
+    note = np.where(has_a, f"proposed ambassador: {ASK_FIRST}", "no ambassador: recruit an enthusiast here")
+    return pd.DataFrame(
+        {"size": np.bincount(dcode, minlength=len(names))[depts], "enthusiasts": ent[depts],
+         "ambassador": np.where(has_a, graph.ids[a0].astype(str), None),
+         "enthusiasm_basis": np.where(has_a, basis[a0].astype(str), None), "note": note,
+         "bridge": np.where(has_b, graph.ids[b0].astype(str), None),
+         "bridge_department": np.where(has_b, np.asarray(names)[dcode[b0]].astype(str), None),
+         "bridge_ties": ties.astype(int)},
+        index=pd.Index(names[depts], name="department"))
