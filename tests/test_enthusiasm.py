@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from ambassadors.enthusiasm import detect_kind, enthusiasm_scores
 from ambassadors.errors import InputError
-from ambassadors.io.load_report import LoadReport, Loaded
+from ambassadors.io.load_report import Loaded, LoadReport
 
 
 def ids(*names: str) -> pd.Index:
@@ -169,7 +169,8 @@ def test_missing_mode_and_weights_are_validated():
 def test_one_row_per_roster_person_ids_kept_as_text():
     sig = pd.DataFrame({"survey_q1": [4, 2]}, index=ids("007", "x"))
     people = roster("007", "008", "009")
-    e = enthusiasm_scores(Loaded(sig, LoadReport("s.csv", "signals")), Loaded(people, LoadReport("p", "people")))
+    e = enthusiasm_scores(Loaded(sig, LoadReport("s.csv", "signals")),
+                          Loaded(people, LoadReport("p", "people")))
     assert e.index.tolist() == ["007", "008", "009"]
     assert e.attrs["not_in_roster"] == 1
     assert e["enthusiasm_known"].tolist() == [True, False, False]
@@ -328,3 +329,23 @@ def test_reluctant_is_exactly_the_strict_bottom_half_of_the_scale(scale, data):
     assert e["reluctant"].tolist() == expected
     assert e["enthusiast"].tolist() == [a is not None and a >= hi - 1 for a in answers]
     assert not (e["enthusiast"] & e["reluctant"]).any()
+
+
+def test_a_table_of_which_no_column_is_a_signal_is_an_error_naming_them():
+    sig = pd.DataFrame({"mood": [4, 2], "office": ["Leeds", "York"]}, index=ids("a", "b"))
+    with pytest.raises(InputError, match=r"no column is a survey answer.*'mood' \(numbers.*'office' "
+                                         r"\(roster information"):
+        enthusiasm_scores(sig, roster("a", "b"))
+    e = enthusiasm_scores(sig, roster("a", "b"), kinds={"mood": "survey"})
+    assert e["survey_answer"].tolist() == ["4/5", "2/5"]
+
+
+def test_columns_are_recognised_by_their_values_and_question_headers():
+    sig = pd.DataFrame({"I enjoy helping colleagues": ["Agree", "Strongly disagree"],
+                        "How motivated are you? (0-10)": [9, 3],
+                        "Any comments?": ["great", "no time"]}, index=ids("a", "b"))
+    e = enthusiasm_scores(sig, roster("a", "b"))
+    assert e.attrs["kinds"] == {"I enjoy helping colleagues": "survey",
+                                "How motivated are you? (0-10)": "survey", "Any comments?": "ignore"}
+    assert e["survey_answer"].tolist() == ["4/5, 9/10", "1/5, 3/10"]
+    assert e["enthusiast"].tolist() == [True, False] and e["reluctant"].tolist() == [False, True]

@@ -23,14 +23,14 @@ FALSE_WORDS: frozenset[str] = frozenset({
     "false", "f", "no", "n", "0", "0.0", "nee", "onwaar", "nein", "non",
     "no thanks", "no thank you", "nee bedankt",
 })
-#: Consent answers that say "in" whatever the question (compared after :func:`norm_text`): True in
-#: an opt-in column, False in an opt-out column.
+#: Consent answers that say "in" whatever the question (compared after :func:`norm_text`, hyphens
+#: read as spaces: "Opted-in"): True in an opt-in column, False in an opt-out column.
 OPT_IN_WORDS: frozenset[str] = frozenset({
-    "opted in", "opt in", "opt-in", "in", "signed up", "volunteered", "subscribed", "aangemeld",
+    "opted in", "opt in", "in", "signed up", "volunteered", "subscribed", "aangemeld",
 })
 #: Consent answers that say "out": True in an opt-out column, False in an opt-in column.
 OPT_OUT_WORDS: frozenset[str] = frozenset({
-    "opted out", "opt out", "opt-out", "out", "unsubscribed", "do not contact", "afgemeld",
+    "opted out", "opt out", "out", "unsubscribed", "do not contact", "afgemeld",
 })
 #: Answers that mean "no answer": unknown, never zero.
 NO_ANSWER: frozenset[str] = frozenset({

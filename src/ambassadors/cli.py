@@ -68,7 +68,12 @@ def _add_ranking(p: argparse.ArgumentParser) -> None:
     g.add_argument("--exclude-level", action="append", default=None, metavar="LEVEL",
                    help="exclude people of this level (e.g. 1 for executives); repeatable")
     g.add_argument("--min-tenure", type=float, metavar="YEARS", help="minimum tenure in years")
-    g.add_argument("--min-enthusiasm", type=float, metavar="X", help="minimum enthusiasm in [0, 1]")
+    g.add_argument("--min-enthusiasm", type=float, metavar="X",
+                   help="enthusiasm threshold in [0, 1]: the scaled survey answer from which a person "
+                        "is an enthusiast (default: the top two points of the scale); people with "
+                        "a lower enthusiasm are not eligible")
+    g.add_argument("--survey-column", action="append", default=None, metavar="NAME",
+                   help="a column of the signals files that holds survey answers (repeatable)")
     g.add_argument("--missing", choices=("neutral", "exclude", "infer"), default="neutral",
                    help="unknown survey answers: neutral prior (default), exclude the person, "
                         "or infer from activity")
@@ -264,6 +269,10 @@ def _run(args, *, select: bool):
         interactions = [read_interactions(p, people=people.table, format=args.interactions_format)
                         for p in interactions]
     signals: list[Any] = list(args.signals or [])
+    if args.survey_column:
+        from ambassadors.io.signals import read_signal_files
+
+        signals = read_signal_files(signals, people=people.table, survey_columns=args.survey_column)
     if args.engage:
         from ambassadors.io.formats import read_engage_activity
 

@@ -10,30 +10,17 @@ It hands a DataFrame indexed by ``person_id`` to :func:`ambassadors.ranking.rank
 activity_total, activity_detail`` and the enthusiast pool ``enthusiast, reluctant,
 enthusiasm_basis`` (thresholds in :data:`POOL_DEFAULTS`, changed with ``min_enthusiasm=``).
 
-Column kinds are detected from the column names (rules in :data:`KIND_RULES`, applied to the
-lower-cased name with every run of non-alphanumerics turned into ``_``; the first rule that
-matches wins):
-
-=========  ==================================================================================
-kind       names
-=========  ==================================================================================
-opt_out    a word ``opt_out``/``optout``/``opted_out``/``unsubscribed``/``do_not_contact``/
-           ``do_not_ask``/``no_ambassador``
-opt_in     a word ``opt_in``/``optin``/``opted_in``/``volunteer(s/ed)``/``interested``/
-           ``sign_up``/``signed_up``
-survey     starts with ``survey``, ``likert``, ``pulse``, ``enps`` or ``q<digits>``
-activity   a word ``activity``, ``post(s)``, ``comment(s)``, ``reply``/``replies``,
-           ``reaction(s)``, ``like(s)``, ``share(s)``, ``mention(s)``
-ignore     anything else (listed in ``result.attrs["kinds"]``)
-=========  ==================================================================================
-
-``kinds={"column": kind}`` overrides the detection; a survey column may state its scale as
-``"survey:1-5"``, ``"survey:1-7"``, ``"survey:0-10"`` (or any ``"survey:LO-HI"``).
+What each column is (survey answer, activity count, opt-in, opt-out or unused) is decided by
+:func:`ambassadors.io.signal_columns.classify_columns` -- from the column name, the values and the
+question text --, the same rules :func:`ambassadors.io.read_signals` reports in its load report;
+a table from ``read_signals`` carries the decisions in ``attrs["kinds"]``. ``kinds={"column":
+kind}`` overrides them; a survey column may state its scale as ``"survey:1-5"``, ``"survey:1-7"``,
+``"survey:0-10"`` (or any ``"survey:LO-HI"``). A table with columns none of which is a signal is an
+error naming them.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import NamedTuple
 
@@ -41,11 +28,20 @@ import numpy as np
 import pandas as pd
 
 from ambassadors._phrases import format_numbers, isin_ids, join_phrases
-from ambassadors._text import NO_ANSWER, norm_text, snake_name
+from ambassadors._text import snake_name
 from ambassadors._validation import check_choice, check_number, person_frame
 from ambassadors.errors import InputError, describe_ids
 from ambassadors.io.load_report import Loaded, as_frame
-from ambassadors.io.signals import parse_flag
+from ambassadors.io.signal_columns import (
+    KIND_RULES,
+    LIKERT_TEXT,
+    ColumnUse,
+    classify_columns,
+    detect_kind,
+    parse_count,
+    parse_flag,
+    parse_survey,
+)
 
 __all__ = [
     "enthusiasm_scores",
@@ -64,149 +60,6 @@ ENTHUSIASM_WEIGHTS: dict[str, float] = {"survey": 0.5, "activity": 0.3, "opt_in"
 
 #: Accepted values of ``missing=``.
 MISSING_MODES = ("neutral", "exclude", "infer")
-
-_KINDS = ("survey", "activity", "opt_in", "opt_out", "ignore")
-
-#: (kind, pattern) pairs applied in order to the normalised column name.
-KIND_RULES: list[tuple[str, re.Pattern[str]]] = [
-    ("opt_out", re.compile(
-        r"(^|_)(opt_?out|opted_?out|unsubscribed?|do_not_contact|do_not_ask|no_ambassador)($|_)")),
-    ("opt_in", re.compile(
-        r"(^|_)(opt_?in|opted_?in|volunteers?|volunteered|interested|sign_?up|signed_?up)($|_)")),
-    ("survey", re.compile(r"^(survey|likert|pulse|enps)($|_)|^q\d+($|_)")),
-    ("activity", re.compile(
-        r"(^|_)(activity|activities|posts?|comments?|repl(y|ies)|reactions?|likes?|shares?|"
-        r"mentions?)($|_)")),
-]
-
-#: Text answers on the 5-point agree scale (normalised: lower case, punctuation -> space).
-LIKERT_TEXT: dict[str, int] = {
-    # English
-    "strongly disagree": 1, "disagree": 2, "neutral": 3, "neither agree nor disagree": 3,
-    "neither agree or disagree": 3, "neither disagree nor agree": 3, "agree": 4,
-    "strongly agree": 5,
-    # Dutch
-    "helemaal oneens": 1, "helemaal mee oneens": 1, "zeer oneens": 1, "oneens": 2,
-    "mee oneens": 2, "neutraal": 3, "niet eens niet oneens": 3, "niet mee eens niet mee oneens": 3,
-    "eens": 4, "mee eens": 4, "helemaal eens": 5, "helemaal mee eens": 5, "zeer eens": 5,
-}
-
-#: Text answers on the 7-point agree scale; used when a column holds any "somewhat" answer.
-LIKERT_TEXT_7: dict[str, int] = {
-    "strongly disagree": 1, "disagree": 2, "somewhat disagree": 3, "neutral": 4,
-    "neither agree nor disagree": 4, "neither agree or disagree": 4, "somewhat agree": 5,
-    "agree": 6, "strongly agree": 7,
-    "helemaal oneens": 1, "oneens": 2, "enigszins oneens": 3, "neutraal": 4,
-    "niet eens niet oneens": 4, "enigszins eens": 5, "eens": 6, "helemaal eens": 7,
-}
-_ONLY_7 = {"somewhat disagree", "somewhat agree", "enigszins oneens", "enigszins eens"}
-
-def detect_kind(column: object) -> str:
-    """Return the signal kind of a column name: survey, activity, opt_in, opt_out or ignore.
-
-    Examples
-    --------
-    >>> detect_kind("Survey Q3"), detect_kind("posts_30d"), detect_kind("Opt-in")
-    ('survey', 'activity', 'opt_in')
-    >>> detect_kind("opted_out"), detect_kind("favourite_colour")
-    ('opt_out', 'ignore')
-    """
-    name = snake_name(column)
-    for kind, pattern in KIND_RULES:
-        if pattern.search(name):
-            return kind
-    return "ignore"
-
-
-def _parse_kind(column: object, spec: object) -> tuple[str, tuple[float, float] | None]:
-    text = str(spec).strip().lower().replace(" ", "")
-    kind, _, scale = text.partition(":")
-    kind = kind.replace("-", "_")
-    if kind not in _KINDS:
-        raise InputError(f"kinds: {spec!r} for column {column!r} is not one of {', '.join(_KINDS)}")
-    if not scale:
-        return kind, None
-    match = re.fullmatch(r"(-?\d+(?:\.\d+)?)-(-?\d+(?:\.\d+)?)", scale)
-    if kind != "survey" or match is None or float(match[1]) >= float(match[2]):
-        raise InputError(f"kinds: {spec!r} for column {column!r}: a scale is written "
-                         "'survey:1-5', 'survey:1-7' or 'survey:0-10'")
-    return kind, (float(match[1]), float(match[2]))
-
-
-def _parse_survey(col: pd.Series, name: object,
-                  scale: tuple[float, float] | None) -> tuple[pd.Series, tuple[float, float]]:
-    """Answers of one survey column as floats on their scale, and that scale (lo, hi)."""
-    if pd.api.types.is_bool_dtype(col.dtype):
-        raise InputError(f"signals: survey column {name!r} holds true/false values; "
-                         "declare it with kinds={...: 'opt_in'} if it is a flag")
-    text_scale = False
-    if pd.api.types.is_numeric_dtype(col.dtype):
-        values = col.astype("float64")
-    else:
-        uniques = pd.unique(col.dropna().to_numpy(dtype=object))
-        normed = {u: norm_text(u) for u in uniques}       # distinct answers only: a handful
-        table = LIKERT_TEXT_7 if any(t in _ONLY_7 for t in normed.values()) else LIKERT_TEXT
-        mapping: dict[object, float] = {}
-        bad = []
-        for raw, text in normed.items():
-            if text in table:
-                mapping[raw] = float(table[text])
-                text_scale = True
-            elif text in NO_ANSWER:
-                mapping[raw] = np.nan
-            else:
-                try:
-                    mapping[raw] = float(str(raw).strip().replace(",", "."))   # "4,5" is 4.5
-                except ValueError:
-                    bad.append(raw)
-        if bad:
-            raise InputError(f"signals: survey column {name!r} has answers that are neither numbers "
-                             f"nor agree/disagree answers: {describe_ids(bad)}")
-        values = col.astype(object).map(mapping).astype("float64")
-        if text_scale and scale is None:
-            scale = (1.0, 7.0) if table is LIKERT_TEXT_7 else (1.0, 5.0)
-    known = values.dropna()
-    if scale is None:
-        if known.empty:
-            scale = (1.0, 5.0)
-        elif known.min() < 0 or known.max() > 10:
-            raise InputError(f"signals: survey column {name!r} has values from {known.min():g} to "
-                             f"{known.max():g}, outside the 1-5, 1-7 and 0-10 scales; state the "
-                             f"scale with kinds={{{str(name)!r}: 'survey:LO-HI'}}")
-        elif known.min() < 1 or known.max() > 7:
-            scale = (0.0, 10.0)
-        elif known.max() > 5:
-            scale = (1.0, 7.0)
-        else:
-            scale = (1.0, 5.0)
-    lo, hi = scale
-    outside = known[(known < lo) | (known > hi)]
-    if not outside.empty:
-        raise InputError(f"signals: survey column {name!r} has values outside its scale "
-                         f"{lo:g}-{hi:g}: {describe_ids(outside.unique())}")
-    return values, scale
-
-
-def _parse_count(col: pd.Series, name: object) -> pd.Series:
-    """An activity count column as float (NaN = unknown); InputError on text or negatives."""
-    if pd.api.types.is_bool_dtype(col.dtype):
-        raise InputError(f"signals: activity column {name!r} holds true/false values, not counts")
-    if pd.api.types.is_numeric_dtype(col.dtype):
-        values = col.astype("float64")
-    else:
-        raw = col.astype(object).where(col.notna(), None)
-        stripped = raw.map(lambda v: v if v is None else str(v).strip(), na_action="ignore")
-        values = pd.to_numeric(stripped.mask(stripped == ""), errors="coerce").astype("float64")
-        bad = col[values.isna() & stripped.notna() & (stripped != "")]
-        if not bad.empty:
-            raise InputError(f"signals: activity column {name!r} has values that are not counts: "
-                             f"{describe_ids(bad.unique())}")
-    negative = values[values < 0]
-    if not negative.empty:
-        raise InputError(f"signals: activity column {name!r} has negative counts: "
-                         f"{describe_ids(negative.unique())}")
-    return values
-
 
 def _scale_activity(values: pd.Series) -> pd.Series:
     """Robust [0, 1] scale of one heavy-tailed count: log1p(x) / log1p(x95), capped at 1.
@@ -323,7 +176,7 @@ class _Activity(NamedTuple):
 
 
 def _survey_part(table: pd.DataFrame, columns: list[object],
-                 stated: Mapping[object, tuple[float, float] | None]) -> _Survey:
+                 uses: Mapping[object, ColumnUse]) -> _Survey:
     """Parse every survey column and reduce them to one answer per person."""
     index = table.index
     if not columns:
@@ -332,7 +185,7 @@ def _survey_part(table: pd.DataFrame, columns: list[object],
         return _Survey(nan, nan, na, na, {})
     scaled, tops, answers, said, scales = [], [], [], [], {}
     for col in columns:                          # loops over columns, never rows
-        values, (lo, hi) = _parse_survey(table[col], col, stated[col])
+        values, (lo, hi) = parse_survey(table[col], col, uses[col].scale)
         scales[str(col)] = f"{lo:g}-{hi:g}"
         scaled.append((values - lo) / (hi - lo))
         tops.append(pd.Series(top_two_threshold(lo, hi), index=index).where(values.notna()))
@@ -350,9 +203,9 @@ def _activity_part(table: pd.DataFrame, columns: list[object]) -> _Activity:
     if not columns:
         nan = pd.Series(np.nan, index=table.index)
         return _Activity(nan, nan.copy(), pd.Series(pd.NA, index=table.index, dtype="string"))
-    counts = [_parse_count(table[c], c) for c in columns]
+    counts = [parse_count(table[c], c) for c in columns]
     detail = join_phrases([(format_numbers(c) + _count_label(c, col)).where(c.notna())
-                           for c, col in zip(counts, columns)], ", ")
+                           for c, col in zip(counts, columns, strict=True)], ", ")
     return _Activity(pd.concat([_scale_activity(c) for c in counts], axis=1).mean(axis=1, skipna=True),
                      pd.concat(counts, axis=1).sum(axis=1, min_count=1), detail.astype("string"))
 
@@ -420,22 +273,16 @@ def _align(signals: pd.DataFrame | Loaded,
     return table[in_roster].reindex(roster), int((~in_roster).sum())
 
 
-def _column_kinds(table: pd.DataFrame, kinds: Mapping[str, str] | None
-                  ) -> tuple[dict[object, str], dict[object, tuple[float, float] | None]]:
-    """Kind of every column (``kinds=`` first, then the name rules) and any stated scale."""
-    overrides = dict(kinds or {})
-    unknown_cols = [c for c in overrides if c not in table.columns]
-    if unknown_cols:
-        raise InputError(f"kinds: column(s) {describe_ids(unknown_cols)} not in the signals; "
-                         f"columns are: {', '.join(map(str, table.columns))}")
-    col_kinds: dict[object, str] = {}
-    stated: dict[object, tuple[float, float] | None] = {}
-    for col in table.columns:                    # loops over columns, never rows
-        if col in overrides:
-            col_kinds[col], stated[col] = _parse_kind(col, overrides[col])
-        else:
-            col_kinds[col], stated[col] = detect_kind(col), None
-    return col_kinds, stated
+def _column_uses(table: pd.DataFrame, kinds: Mapping[str, str] | None) -> dict[object, ColumnUse]:
+    """What every column is: ``kinds=`` first, then what the reader decided (``attrs["kinds"]`` of
+    a table from :func:`~ambassadors.io.read_signals`), then the shared classifier. A table with
+    columns of which none is a signal is an error naming them: nothing is silently ignored."""
+    decided = {c: k for c, k in dict(table.attrs.get("kinds") or {}).items() if c in table.columns}
+    uses = classify_columns(table, {**decided, **dict(kinds or {})})
+    if uses and all(u.kind == "ignore" for u in uses.values()) and not kinds:
+        raise InputError("signals: no column is a survey answer, activity count, opt-in or "
+                         "opt-out; columns are: " + "; ".join(f"{c!r} ({u.why})" for c, u in uses.items()))
+    return uses
 
 
 def _combine(survey: pd.Series, activity: pd.Series, opt_in: pd.Series, weights: Mapping[str, float],
@@ -586,12 +433,12 @@ def enthusiasm_scores(
     w = _check_weights(weights)
     thresholds = pool_thresholds(min_enthusiasm)
     table, not_in_roster = _align(signals, people)
-    col_kinds, stated = _column_kinds(table, kinds)
+    uses = _column_uses(table, kinds)
 
     def of_kind(kind: str) -> list[object]:
-        return [c for c, k in col_kinds.items() if k == kind]
+        return [c for c, u in uses.items() if u.kind == kind]
 
-    survey = _survey_part(table, of_kind("survey"), stated)
+    survey = _survey_part(table, of_kind("survey"), uses)
     activity = _activity_part(table, of_kind("activity"))
     opt_in = _any_flag(table, of_kind("opt_in"), "opt_in")
     opt_out = _any_flag(table, of_kind("opt_out"), "opt_out")
@@ -610,7 +457,7 @@ def enthusiasm_scores(
     }, index=table.index)
     result = result.join(_pool(survey, activity, opt_in, opt_out, thresholds))
     result.attrs.update({
-        "kinds": {str(c): k for c, k in col_kinds.items()},
+        "kinds": {str(c): u.kind for c, u in uses.items()},
         "scales": survey.scales,
         "weights": w,
         "missing": missing,

@@ -257,7 +257,7 @@ def analyze(
         exclude = list(pseudonymize_ids(list(exclude), key=key))
         include = list(pseudonymize_ids(list(include), key=key))
 
-    enth = enthusiasm_scores(sig, roster, missing=missing)
+    enth = enthusiasm_scores(sig, roster, missing=missing, min_enthusiasm=min_enthusiasm)
     if drop_opted_out and "opted_out" in enth.columns:
         out = enth.index[enth["opted_out"].fillna(False).astype(bool)]
         roster = roster.drop(index=out)
