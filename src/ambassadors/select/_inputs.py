@@ -171,7 +171,8 @@ def person_weights(graph: CollaborationGraph, weighted: Any) -> tuple[np.ndarray
 
 
 def check_options(*, graph: Any, objective: str, method: str, hops: int, size: Any, min_per_department: int,
-                  max_per_department: int | None, reach_tolerance: Any, pool: str = "enthusiasts") -> float:
+                  max_per_department: int | None, reach_tolerance: Any, pool: str = "enthusiasts",
+                  max_contacts: Any = None) -> float:
     """Raise on a bad option of :func:`~ambassadors.propose_ambassadors`; return ``reach_tolerance``."""
     if not isinstance(graph, CollaborationGraph):
         raise InputError(f"graph: expected a CollaborationGraph, got {type(graph).__name__}")
@@ -181,6 +182,9 @@ def check_options(*, graph: Any, objective: str, method: str, hops: int, size: A
         raise InputError(f"method must be one of {', '.join(METHODS)}; got {method!r}")
     if hops not in (1, 2):
         raise InputError(f"hops must be 1 or 2, got {hops!r}")
+    if max_contacts is not None and (isinstance(max_contacts, bool) or not isinstance(max_contacts, (int, np.integer))
+                                     or max_contacts < 1):
+        raise InputError(f"max_contacts must be a positive whole number or None, got {max_contacts!r}")
     if pool not in POOLS:
         raise InputError(f"pool must be one of {', '.join(POOLS)}; got {pool!r}")
     if size is not None and (not isinstance(size, (int, np.integer)) or size <= 0):

@@ -94,6 +94,18 @@ class Plan:
         outside the enthusiasts, "ask first"; None with ``strict=True``), ``enthusiasm_basis``,
         ``note``, ``bridge`` (best enthusiastic bridge into it), ``bridge_department``,
         ``bridge_ties``. Empty otherwise.
+    outreach : DataFrame
+        Who carries the message to whom: one row per colleague reached (within ``hops``),
+        indexed by ``colleague`` (person_id): ``department``, ``ambassador``, ``tie_strength``
+        (the tie's weight, either direction; at two steps the colleague's tie to the person of
+        the first step), ``hops`` (1 or 2). Each colleague goes to the ambassador they are most
+        tied to (``max_contacts`` caps each ambassador's load). Sorted by ambassador, strongest
+        tie first.
+    unreached : DataFrame
+        Colleagues without an ambassador, indexed by ``colleague``: ``department``,
+        ``nearest_ambassador`` (two steps away, through ``via``, the reached colleague they
+        are most tied to, with ``via_tie_strength``), ``bridge`` (the reached person with most
+        ties into their department, ``bridge_ties``) and a ``note``.
     """
 
     members: pd.DataFrame
@@ -113,6 +125,8 @@ class Plan:
     bound_method: str | None = None
     pool: str = ""
     recruit_here: pd.DataFrame = field(default_factory=pd.DataFrame)
+    outreach: pd.DataFrame = field(default_factory=pd.DataFrame)
+    unreached: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def ids(self) -> list[str]:
@@ -122,6 +136,20 @@ class Plan:
     @property
     def size(self) -> int:
         return int(self.members.shape[0])
+
+    def outreach_load(self) -> pd.DataFrame:
+        """Per ambassador: ``department``, ``colleagues`` (assigned in ``outreach``),
+        ``direct`` (of them, one tie away) and ``mean_tie_strength``."""
+        o = self.outreach
+        load = pd.DataFrame(index=pd.Index(self.ids, name="ambassador"))
+        load["department"] = self.members["department"].to_numpy()
+        if o.empty:
+            return load.assign(colleagues=0, direct=0, mean_tie_strength=np.nan)
+        g = o.groupby("ambassador")
+        load["colleagues"] = g.size().reindex(load.index).fillna(0).astype(int)
+        load["direct"] = (o["hops"] == 1).groupby(o["ambassador"]).sum().reindex(load.index).fillna(0).astype(int)
+        load["mean_tie_strength"] = g["tie_strength"].mean().reindex(load.index)
+        return load
 
     def to_frame(self) -> pd.DataFrame:
         """Members and backups in one table indexed by ``person_id``.

@@ -21,6 +21,7 @@ from ambassadors.select._inputs import (
     plan_params,
     problem,
 )
+from ambassadors.select._outreach import outreach_tables
 from ambassadors.select._plan import Plan
 from ambassadors.select._search import top_score
 from ambassadors.select._solve import optimise
@@ -60,6 +61,7 @@ def propose_ambassadors(
     runs: int = 200,
     reach_tolerance: float = 0.0,
     pool: str = "enthusiasts",
+    max_contacts: int | None = None,
 ) -> Plan:
     """Choose ambassadors who cover every department and reach the most colleagues.
 
@@ -164,6 +166,11 @@ def propose_ambassadors(
         versions, where enthusiasm only breaks ties). The bound and gap are relative to the
         pool: the best plan drawn from it.
 
+    max_contacts : int, optional
+        At most this many colleagues per ambassador in ``Plan.outreach`` (the load is balanced:
+        each ambassador takes its strongest ties first, a colleague whose ambassadors are full
+        goes to the next one they are tied to, or to ``Plan.unreached``). Default: no limit.
+
     Returns
     -------
     Plan
@@ -244,7 +251,7 @@ def propose_ambassadors(
     reach_tolerance = check_options(
         graph=graph, objective=objective, method=method, hops=hops, size=size,
         min_per_department=min_per_department, max_per_department=max_per_department,
-        reach_tolerance=reach_tolerance, pool=pool)
+        reach_tolerance=reach_tolerance, pool=pool, max_contacts=max_contacts)
     params = plan_params(size=size, min_per_department=min_per_department, max_per_department=max_per_department,
                          include=include, exclude=exclude, eligible=eligible, objective=objective, hops=hops,
                          weighted=weighted, method=method, time_limit=time_limit, strict=strict, seed=seed,
@@ -254,7 +261,10 @@ def propose_ambassadors(
     result = _solve(setup, prob, objective=objective, method=method, time_limit=time_limit, seed=seed)
     if reach_tolerance > 0:
         result = _trade(setup, result, prob, params, method=method, time_limit=time_limit)
-    return make_plan(graph, prob, setup, result, params=params, objective=objective, hops=hops)
+    plan = make_plan(graph, prob, setup, result, params=params, objective=objective, hops=hops)
+    members = graph.codes(plan.ids) if plan.size else np.zeros(0, dtype=np.int64)
+    plan.outreach, plan.unreached = outreach_tables(graph, members, hops=hops, max_contacts=max_contacts)
+    return plan
 
 
 class Setup(NamedTuple):
