@@ -15,7 +15,7 @@ wrappers around the pipeline's stages (read, enthusiasm, build, scores, rank, se
 
 * wall time and the peak resident memory of the child (``ru_maxrss`` from ``wait4``, what
   GNU ``time`` reports), and the peak of the *summed proportional set size* of the child and
-  its forked workers (``/proc/<pid>/smaps_rollup``, sampled every 50 ms): shared pages count
+  its forked workers (``/proc/<pid>/smaps_rollup``, sampled every 250 ms): shared pages count
   once, so this is the memory the run really takes;
 * per stage: wall seconds and cpu/wall (process CPU time of the child plus that of its
   reaped workers, divided by the stage's wall time: 2.0 means both cores busy).
@@ -192,7 +192,7 @@ def run_child(argv: list[str]) -> dict:
     def sample() -> None:
         while not done.is_set():
             peak[0] = max(peak[0], _pss_mb(proc.pid))
-            done.wait(0.05)
+            done.wait(0.25)
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
@@ -229,7 +229,7 @@ def _median_run(runs: list[dict]) -> dict:
 
 
 def table(rows: list[dict]) -> str:
-    head = (f"{'people':>8} {'pairs':>7} {'wall s':>7} {'peak GB':>8} {'rss GB':>7} "
+    head = (f"{'people':>8} {'pairs':>7} {'wall s':>7} {'cpu s':>7} {'peak GB':>8} {'rss GB':>7} "
             + " ".join(f"{s:>14}" for s in STAGES) + f" {'other':>6}")
     lines = [head, "-" * len(head)]
     for r in rows:
@@ -238,7 +238,7 @@ def table(rows: list[dict]) -> str:
             e = r["stages"].get(s)
             cells.append(f"{e['seconds']:6.2f} s x{e['cpu'] / max(e['seconds'], 1e-9):4.2f}" if e else "-")
         other = r["wall_s"] - sum(e["seconds"] for e in r["stages"].values())
-        lines.append(f"{r['people']:>8,} {r['pairs'] / 1e6:6.1f}M {r['wall_s']:7.2f} "
+        lines.append(f"{r['people']:>8,} {r['pairs'] / 1e6:6.1f}M {r['wall_s']:7.2f} {r['cpu_s']:7.2f} "
                      f"{r['pss_peak_mb'] / 1024:8.2f} {r['maxrss_mb'] / 1024:7.2f} "
                      + " ".join(f"{c:>14}" for c in cells) + f" {other:6.2f}")
     lines.append("(stage cells: seconds and cpu/wall; 'other' is start-up, imports and writing; "

@@ -34,9 +34,9 @@ __all__ = [
 #: this (e.g. 1,000 people with 50 contacts each; or 2,000 with 25), sampled above.
 EXACT_WORK = 1.0e8
 #: Bounds of the default number of sampled sources (see :func:`default_samples`).
-_MIN_SAMPLES, _MAX_SAMPLES = 96, 192
+_MIN_SAMPLES, _MAX_SAMPLES = 64, 192
 #: Target work (source count x directed arcs) of the default sample.
-_SAMPLE_WORK = 4.0e8
+_SAMPLE_WORK = 8.0e8
 #: Interleaved sub-samples of the sources whose spread gives the recorded error.
 REPLICATES = 8
 #: Sources per igraph betweenness call (each call also walks the whole graph once to set up).
@@ -47,13 +47,13 @@ def default_samples(n_people: int, n_arcs: int) -> int:
     """Default number of sources for betweenness and closeness.
 
     ``n_people`` (exact) when ``n_people x arcs <= EXACT_WORK`` (1e8), where ``arcs`` is twice
-    the number of undirected ties; otherwise ``k = clip(4e8 / arcs, 96, 192)`` sources (sized
+    the number of undirected ties; otherwise ``k = clip(8e8 / arcs, 64, 192)`` sources (sized
     for two cores: the pieces run in parallel), rounded to a multiple of :data:`REPLICATES`.
 
     Examples
     --------
     >>> default_samples(500, 20_000), default_samples(50_000, 5_000_000)
-    (500, 96)
+    (500, 160)
     """
     if n_people * max(n_arcs, 1) <= EXACT_WORK:
         return int(n_people)
