@@ -40,13 +40,16 @@ class Task:
     """One independent piece of work: ``fn(graph, **kwargs)``.
 
     ``fn`` must be a module-level function (workers receive it by name). ``cost`` orders the
-    queue (largest first, so the two cores finish together); ``name`` labels timings.
+    queue (largest first, so the two cores finish together); ``name`` labels timings;
+    ``uses_igraph`` says whether the task reads ``graph.tie_igraph`` (tasks that do not can
+    start before that graph is built).
     """
 
     name: str
     fn: Callable[..., Any]
     kwargs: dict[str, Any] = field(default_factory=dict)
     cost: float = 1.0
+    uses_igraph: bool = False
 
 
 def available_cores() -> int:
@@ -101,6 +104,36 @@ def _fork_context():
         return None
 
 
+def _run_forked(context, graph, tasks, outcomes, *, jobs, desc, progress) -> None:
+    """Two phases: one worker takes the tasks that need only the CSR arrays while this process
+    builds the igraph tie graph (both cores busy), then ``jobs`` workers forked after it take
+    the igraph tasks. Each result lands at its task's index in ``outcomes``."""
+    graph.neighbors_csr()
+    graph.undirected_weights()
+    order = sorted(range(len(tasks)), key=lambda i: -tasks[i].cost)
+    early = [(i, tasks[i]) for i in order if not tasks[i].uses_igraph]
+    late = [(i, tasks[i]) for i in order if tasks[i].uses_igraph]
+    _SHARED["graph"] = graph
+    pools = []
+    try:
+        streams = []
+        if early:
+            pools.append(context.Pool(1 if late else jobs))
+            streams.append(pools[-1].imap_unordered(_run_indexed, early, chunksize=1))
+        if late:
+            prepare_graph(graph)  # meanwhile the first worker computes
+            pools.append(context.Pool(jobs))
+            streams.insert(0, pools[-1].imap_unordered(_run_indexed, late, chunksize=1))
+        done = (item for stream in streams for item in stream)
+        for i, outcome in _progress(done, total=len(tasks), desc=desc, enabled=progress):
+            outcomes[i] = outcome
+    finally:
+        for pool in pools:
+            pool.terminate()
+            pool.join()
+        _SHARED.clear()
+
+
 def run_tasks(
     graph: CollaborationGraph,
     tasks: Sequence[Task],
@@ -112,8 +145,8 @@ def run_tasks(
     """Run ``tasks`` on ``graph`` and return their results in task order.
 
     With ``n_jobs`` resolving to one (or a single task, or no ``fork``) everything runs here,
-    in order. Otherwise the derived graph views are built first and ``min(n_jobs, len(tasks))``
-    forked workers take the tasks, largest ``cost`` first. Each task's wall and CPU seconds go
+    in order. Otherwise ``min(n_jobs, len(tasks))`` forked workers take the tasks, largest
+    ``cost`` first (see :func:`_run_forked`). Each task's wall and CPU seconds go
     to the ``ambassadors.metrics`` logger at DEBUG level.
     """
     jobs = min(resolve_jobs(n_jobs), len(tasks))
@@ -128,16 +161,7 @@ def run_tasks(
         finally:
             _SHARED.clear()
     else:
-        prepare_graph(graph)
-        order = sorted(range(len(tasks)), key=lambda i: -tasks[i].cost)
-        _SHARED["graph"] = graph
-        try:
-            with context.Pool(jobs) as pool:
-                done = pool.imap_unordered(_run_indexed, [(i, tasks[i]) for i in order], chunksize=1)
-                for i, outcome in _progress(done, total=len(tasks), desc=desc, enabled=progress):
-                    outcomes[i] = outcome
-        finally:
-            _SHARED.clear()
+        _run_forked(context, graph, tasks, outcomes, jobs=jobs, desc=desc, progress=progress)
     for i, (task, (result, wall, cpu, seen)) in enumerate(zip(tasks, outcomes)):
         results[i] = result
         log.debug("%s: %.3f s wall, %.3f s cpu (%s)", task.name, wall, cpu,

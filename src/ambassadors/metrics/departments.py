@@ -187,9 +187,11 @@ def reach_tasks(graph: CollaborationGraph, *, hops: int) -> list[Task]:
     n = graph.n_people
     if hops == 1 or n == 0:
         return []
-    chunks = np.array_split(np.arange(n), max(1, min(50, n // 1000)))
-    return [Task(f"reach_{hops}", _reach_chunk, {"vertices": c, "hops": hops}, cost=float(c.size))
-            for c in chunks if c.size]
+    # few large calls: each igraph call first walks the whole graph to set up its adjacency
+    chunks = np.array_split(np.arange(n), max(1, min(8, n // 1000)))
+    arcs = float(max(graph.neighbors_csr().nnz, 1))
+    return [Task(f"reach_{hops}", _reach_chunk, {"vertices": c, "hops": hops},
+                 cost=arcs * 80.0 * c.size / n, uses_igraph=True) for c in chunks if c.size]
 
 
 def _reach_chunk(graph: CollaborationGraph, *, vertices: np.ndarray, hops: int) -> np.ndarray:

@@ -179,11 +179,12 @@ def _family(graph: CollaborationGraph, name: str, wanted: list[str], *, samples,
         "degrees": (degrees, {}, 0.05),
         "pagerank": (pagerank, {}, 2.0),
         "eigenvector": (eigenvector, {}, 2.0),
-        "coreness": (coreness, {}, 0.1),
+        "coreness": (coreness, {}, 0.1),  # igraph
         "bridging": (bridging, {}, 0.5),
         "brokerage": (brokerage, {"candidates": _listed(candidates), "progress": False}, 3.0),
     }[name]
-    return _Family(name, [Task(name, fn, kwargs, cost=arcs * cost)], lambda parts: _as_frame(parts[0]))
+    task = Task(name, fn, kwargs, cost=arcs * cost, uses_igraph=name == "coreness")
+    return _Family(name, [task], lambda parts: _as_frame(parts[0]))
 
 
 def _listed(candidates: Iterable[object] | None) -> list[object] | None:

@@ -40,7 +40,7 @@ _SAMPLE_WORK = 8.0e8
 #: Interleaved sub-samples of the sources whose spread gives the recorded error.
 REPLICATES = 8
 #: Sources per igraph betweenness call (each call also walks the whole graph once to set up).
-_CHUNK = 12
+_CHUNK = 24
 
 
 def default_samples(n_people: int, n_arcs: int) -> int:
@@ -195,7 +195,7 @@ def path_tasks(graph: CollaborationGraph, plan: SourcePlan) -> list[Task]:
         chunk = _CHUNK if not plan.exact else max(_CHUNK, -(-sources.size // 40))
         for part in np.array_split(sources, max(1, -(-sources.size // chunk))):
             tasks.append(Task("betweenness", _betweenness_chunk, {"sources": part, "replicate": r},
-                              cost=part.size * arcs))
+                              cost=part.size * arcs, uses_igraph=True))
         for word in np.array_split(sources, max(1, -(-sources.size // 64))):
             tasks.append(Task("closeness", _closeness_word, {"sources": word, "replicate": r},
                               cost=arcs * 0.1))
