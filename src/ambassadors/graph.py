@@ -34,6 +34,10 @@ from ambassadors.io.load_report import Loaded, as_frame
 
 __all__ = ["CollaborationGraph", "DepartmentMatrix", "build_graph", "department_matrix"]
 
+#: Rows of the tie graph handed to igraph per call while building ``tie_igraph`` (bounds the
+#: temporary Python list of arcs).
+_IGRAPH_ROWS = 8_192
+
 
 @dataclass(frozen=True, eq=False)
 class CollaborationGraph:
@@ -169,12 +173,16 @@ class CollaborationGraph:
         order = np.argsort(self.department_codes, kind="stable")  # vertex -> node code
         label = np.empty(n, dtype=np.int64)
         label[order] = np.arange(n)
-        rows = label[np.repeat(np.arange(n, dtype=np.int64), np.diff(nb.indptr))]
-        cols = label[nb.indices]
-        arcs = np.lexsort((cols, rows))
-        # a list of int tuples is what igraph converts fastest (numpy arrays go item by item)
-        edges = list(zip(rows[arcs].tolist(), cols[arcs].tolist()))
-        return ig.Graph(n=n, edges=edges, directed=True), label
+        graph = ig.Graph(n=n, directed=True)
+        # igraph converts edges item by item from Python ints whatever it is given (a numpy
+        # array goes through .tolist()); in chunks of rows the temporary list stays small
+        indptr = nb.indptr
+        for start in range(0, n, _IGRAPH_ROWS):
+            stop = min(n, start + _IGRAPH_ROWS)
+            lo, hi = int(indptr[start]), int(indptr[stop])
+            rows = np.repeat(label[start:stop], np.diff(indptr[start : stop + 1]))
+            graph.add_edges(list(zip(rows.tolist(), label[nb.indices[lo:hi]].tolist())))
+        return graph, label
 
     def codes(self, person_ids: Iterable[object]) -> np.ndarray:
         """Integer codes of ``person_ids``; raises InputError naming unknown ids."""
