@@ -52,7 +52,7 @@ def make_organization(
 
     Timeline (with ``launch``): the connectors are the ambassadors of a programme launched on
     that day, and an ``adoption`` table records the behaviour it promotes. With ``effect=True``
-    the programme works (after the launch the ambassadors send half as much mail again to
+    the programme works (after the launch the ambassadors send as much mail again to
     random people of other departments, and colleagues with a tie to an ambassador before the
     launch adopt 3 times as fast), one ambassador falls silent half-way through the time after
     the launch and another leaves at 60 % of it (``active`` false, ``leave_date``). With

@@ -4,7 +4,7 @@ The planted connectors (one per department) are the ambassadors of a programme l
 ``launch``. Everything planted happens *after* the launch, so who was exposed to an ambassador
 before the launch (a mail or chat in either direction) is a fact of the ordinary network:
 
-* the **effect** (``effect=True``): after the launch each ambassador sends half as many mails
+* the **effect** (``effect=True``): after the launch each ambassador sends as many mails
   again to people of other departments, chosen at random, so the ambassadors bridge
   departments more and reach more colleagues; and colleagues exposed to an ambassador adopt
   the promoted behaviour :data:`HAZARD_RATIO` times as fast as the others;
@@ -38,7 +38,7 @@ BASE_HAZARD = 0.04
 #: Hazard ratio of exposed colleagues after the launch, with the planted effect.
 HAZARD_RATIO = 3.0
 #: Extra cross-department mail of an ambassador after the launch, as a share of their mail.
-EXTRA_BRIDGING = 0.5
+EXTRA_BRIDGING = 1.0
 _MONTH = 30.44 * 86400.0
 
 

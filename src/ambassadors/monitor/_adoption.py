@@ -74,16 +74,19 @@ def read_adoption(source: Any, *, people: pd.DataFrame | Loaded, group: str | No
     (['p1'], {'unknown_person': 1})
     """
     people = as_frame(people)
+    report = LoadReport(source="", kind="adoption")
     if _is_slack(source):
-        frame, name = _slack_channel(Path(source), group)
+        frame, name = _slack_channel(Path(source), group)   # one channel already
     else:
         frame = read_table(source)
         name = str(source) if not isinstance(source, pd.DataFrame) else "<DataFrame>"
-    report = LoadReport(source=name, kind="adoption", rows_read=len(frame))
-    frame = _select_group(frame, group, name, report)
+        report.rows_read = len(frame)
+        frame = _select_group(frame, group, name, report)
+    report.source = name
+    report.rows_read = report.rows_read or len(frame)
     who = _pick(frame, ID_COLUMNS, name, "who (person_id or e-mail)")
     when = _pick(frame, TIME_COLUMNS, name, "when (timestamp)")
-    unused = [c for c in frame.columns if c not in (who, when, "__group", "sender_type")]
+    unused = [c for c in frame.columns if c not in (who, when, "sender_type")]
     if unused:
         report.notes.append(f"unused columns: {', '.join(map(str, unused))}")
     keep = np.ones(len(frame), dtype=bool)
@@ -126,14 +129,9 @@ def _pick(frame: pd.DataFrame, names: tuple[str, ...], source: str, what: str) -
 
 def _select_group(frame: pd.DataFrame, group: str | None, source: str, report: LoadReport) -> pd.DataFrame:
     """Rows of ``group`` only (others counted as ``other_group``)."""
-    if "__group" in frame.columns and group is None:
-        return frame
     if group is None:
         return frame
-    if "__group" in frame.columns:
-        column = "__group"
-    else:
-        column = _pick(frame, GROUP_COLUMNS, source, f"group (for group={group!r})")
+    column = _pick(frame, GROUP_COLUMNS, source, f"group (for group={group!r})")
     wanted = snake_name(str(group).lstrip("#"))
     names = frame[column].astype(str).str.lstrip("#").map(snake_name)
     inside = names.eq(wanted).to_numpy()

@@ -3,8 +3,12 @@
 * ``cross_department_share``, ``reach_share``: the level change at the launch from a segmented
   regression (interrupted time series) over complete periods,
   ``y_t = b0 + b1 t + b2 D_t + b3 (t - t0) D_t + e_t`` (``D_t`` = 1 after the launch), with
-  Newey-West (HAC) standard errors and t quantiles; the estimate is ``b2`` (Bernal, Cummins &
-  Gasparrini 2017). No effect is 0.
+  Newey-West (HAC) standard errors (small-sample corrected) and t quantiles with ``T - 4``
+  degrees of freedom; the estimate is ``b2`` (Bernal, Cummins & Gasparrini 2017). No effect is
+  0. With a dozen periods Newey-West errors alone are too narrow (simulated coverage of a 95 %
+  interval about 84 % for 12 independent periods), so the standard error used is the larger of
+  the Newey-West and the ordinary one (simulated coverage 96 % independent, 90 % with AR(1)
+  errors of 0.3).
 * ``adoption``: the hazard ratio of adopting after the launch for colleagues with a tie to an
   ambassador before the launch versus those without (ambassadors excluded; people who adopted
   before the launch are not at risk), from a discrete-time hazard model on person-period rows
@@ -22,6 +26,7 @@ import warnings
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 
 __all__ = ["MIN_PERIODS_EACH_SIDE", "MIN_PEOPLE_PER_GROUP", "MIN_EVENTS_PER_GROUP",
            "EFFECT_COLUMNS", "segmented_regression", "adoption_hazard"]
@@ -35,7 +40,8 @@ MIN_EVENTS_PER_GROUP = 3
 #: Columns of the effects table.
 EFFECT_COLUMNS = ["outcome", "estimate", "ci_low", "ci_high", "p_value", "method", "n", "detail"]
 
-ITS_METHOD = "segmented regression (interrupted time series), Newey-West HAC errors, maxlags {lags}"
+ITS_METHOD = ("segmented regression (interrupted time series), Newey-West HAC errors (maxlags {lags}, "
+              "not below OLS errors), t with {df} df")
 HAZARD_METHOD = ("discrete-time hazard model (binomial GLM, cloglog link, period effects), "
                  "errors clustered by person")
 
@@ -48,7 +54,7 @@ def _row(outcome: str, estimate: float = np.nan, low: float = np.nan, high: floa
 
 def segmented_regression(values: np.ndarray, after: np.ndarray, used: np.ndarray, outcome: str) -> dict:
     """Level change at the launch of ``values`` (one per period), over the ``used`` periods."""
-    import statsmodels.api as sm
+    from statsmodels.regression.linear_model import OLS
 
     y = np.asarray(values, dtype=float)
     ok = used & np.isfinite(y)
@@ -63,14 +69,19 @@ def segmented_regression(values: np.ndarray, after: np.ndarray, used: np.ndarray
     X = np.column_stack([np.ones_like(t), t - t0, d, (t - t0) * d])
     T = len(t)
     lags = max(1, int(np.floor(4 * (T / 100) ** (2 / 9))))
-    fit = sm.OLS(y[ok], X).fit(cov_type="HAC", cov_kwds={"maxlags": lags}, use_t=True)
-    est, se = float(fit.params[2]), float(fit.bse[2])
-    if not np.isfinite(se):
+    model = OLS(y[ok], X)
+    hac = model.fit(cov_type="HAC", cov_kwds={"maxlags": lags, "use_correction": True}, use_t=True)
+    est = float(hac.params[2])
+    se = max(float(hac.bse[2]), float(model.fit().bse[2]))
+    if not np.isfinite(se) or se <= 0:
         return _row(outcome, method="too little data: the series does not vary", n=T)
-    low, high = (float(v) for v in fit.conf_int(0.05)[2])
+    df = T - X.shape[1]
+    q = float(stats.t.ppf(0.975, df))
+    low, high = est - q * se, est + q * se
+    p = float(2 * stats.t.sf(abs(est) / se, df))
     detail = (f"level change at the launch {est:+.3f} (95 % CI {low:+.3f} to {high:+.3f}); "
               f"{n_before} periods before, {n_after} after")
-    return _row(outcome, est, low, high, float(fit.pvalues[2]), ITS_METHOD.format(lags=lags), T, detail)
+    return _row(outcome, est, low, high, p, ITS_METHOD.format(lags=lags, df=df), T, detail)
 
 
 def person_periods(first_period: np.ndarray, at_risk: np.ndarray, exposed: np.ndarray,
@@ -94,7 +105,8 @@ def person_periods(first_period: np.ndarray, at_risk: np.ndarray, exposed: np.nd
 def adoption_hazard(first_period: np.ndarray, at_risk: np.ndarray, exposed: np.ndarray,
                     start: int, stop: int) -> dict:
     """Hazard ratio of adoption after the launch, exposed vs unexposed (see module doc)."""
-    import statsmodels.api as sm
+    from statsmodels.genmod import families
+    from statsmodels.genmod.generalized_linear_model import GLM
 
     person, period, event, x = person_periods(first_period, at_risk, exposed, start, stop)
     n_exp, n_unexp = int((at_risk & exposed).sum()), int((at_risk & ~exposed).sum())
@@ -109,10 +121,10 @@ def adoption_hazard(first_period: np.ndarray, at_risk: np.ndarray, exposed: np.n
     periods = np.unique(period)
     dummies = (period[:, None] == periods[None, :]).astype(float)
     X = np.column_stack([dummies, x.astype(float)])
-    link = sm.families.links.CLogLog()
+    link = families.links.CLogLog()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        fit = sm.GLM(event.astype(float), X, family=sm.families.Binomial(link=link)).fit(
+        fit = GLM(event.astype(float), X, family=families.Binomial(link=link)).fit(
             cov_type="cluster", cov_kwds={"groups": person})
     b, se = float(fit.params[-1]), float(fit.bse[-1])
     low, high = np.exp(fit.conf_int(0.05)[-1])
