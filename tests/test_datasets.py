@@ -128,7 +128,7 @@ def test_hierarchy_is_a_tree_with_one_head_per_department(org):
     assert heads["department"].is_unique
     assert set(heads["department"]) == set(people["department"])
     assert (heads["manager_id"] == org.truth["ceo"]).all()
-    assert dict(zip(heads["department"], heads.index)) == org.truth["department_heads"]
+    assert dict(zip(heads["department"], heads.index, strict=True)) == org.truth["department_heads"]
     # managers report to the head of their department, staff to a manager of theirs
     boss = people.loc[people["manager_id"].dropna()].set_axis(people["manager_id"].dropna().index)
     lower = people.loc[boss.index]

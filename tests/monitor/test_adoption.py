@@ -45,7 +45,8 @@ def test_every_adoption_row_is_accounted_for(rows, by_group):
 def test_an_engage_messages_export_reads_by_group():
     frame = pd.DataFrame({
         "id": [1, 2, 3, 4], "sender_email": ["ann@x.org", "bob@x.org", "ann@x.org", "bot@x.org"],
-        "sender_type": ["user", "user", "user", "bot"], "group_name": ["Social Media"] * 2 + ["All"] + ["Social Media"],
+        "sender_type": ["user", "user", "user", "bot"],
+        "group_name": ["Social Media", "Social Media", "All", "Social Media"],
         "created_at": ["2025-03-01T10:00:00Z"] * 4, "body": ["secret"] * 4})
     table, report = read_adoption(frame, people=PEOPLE, group="#social-media")
     assert table["person_id"].tolist() == ["p1", "p2"]

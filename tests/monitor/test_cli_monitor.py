@@ -70,7 +70,8 @@ def test_bad_launch_is_a_one_line_error(inputs, capsys, change, message):
 
 def test_plan_ids_not_in_the_roster_are_named(inputs, capsys, tmp_path):
     plan = tmp_path / "plan.csv"
-    pd.DataFrame({"person_id": ["P00001", "GHOST1", "GHOST2"], "role": "ambassador"}).to_csv(plan, index=False)
+    ghosts = pd.DataFrame({"person_id": ["P00001", "GHOST1", "GHOST2"], "role": "ambassador"})
+    ghosts.to_csv(plan, index=False)
     assert main(_args(inputs, **{"--plan": plan})) == 2
     err = capsys.readouterr().err.strip()
     assert "not in the roster" in err and "GHOST1" in err and "\n" not in err

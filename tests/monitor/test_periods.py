@@ -19,10 +19,11 @@ PEOPLE = pd.DataFrame({"department": list("AAABBBCC")},
 
 def _log(rows: list[tuple[int, int, int, float, int]]) -> pd.DataFrame:
     """(source, target, day of 2025, weight, channel) -> canonical interactions."""
-    s, t, d, w, c = zip(*rows)
+    s, t, d, w, c = zip(*rows, strict=True)
     return pd.DataFrame({
         "source": [f"p{i}" for i in s], "target": [f"p{i}" for i in t],
-        "timestamp": pd.Timestamp("2025-01-01", tz="UTC") + pd.to_timedelta(np.array(d) * 86400 + 3600, unit="s"),
+        "timestamp": pd.Timestamp("2025-01-01", tz="UTC")
+        + pd.to_timedelta(np.array(d) * 86400 + 3600, unit="s"),
         "weight": np.array(w, dtype=float), "channel": np.array(["email", "chat"])[list(c)],
     })
 

@@ -19,7 +19,8 @@ import pyarrow.compute as pc
 from ambassadors.datasets._roster import DISTRIBUTION_LISTS
 from ambassadors.datasets._tables import text_column
 
-__all__ = ["Log", "Pairs", "Picker", "join_addresses", "make_emails", "make_chat", "local_times", "iso_times", "utc_seconds"]
+__all__ = ["Log", "Pairs", "Picker", "join_addresses", "make_emails", "make_chat", "local_times", "iso_times",
+           "utc_seconds"]
 
 # Where a message's recipient is drawn from: (team, department, other department); the rest of
 # the probability mass after team + department is "other department".

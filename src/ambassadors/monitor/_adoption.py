@@ -20,7 +20,7 @@ import pandas as pd
 
 from ambassadors._text import snake_name
 from ambassadors.errors import InputError
-from ambassadors.io.load_report import LoadReport, Loaded, as_frame
+from ambassadors.io.load_report import Loaded, LoadReport, as_frame
 from ambassadors.io.tables import Roster, parse_datetimes, read_table
 
 __all__ = ["read_adoption", "ID_COLUMNS", "TIME_COLUMNS", "GROUP_COLUMNS"]

@@ -25,7 +25,6 @@ from __future__ import annotations
 import warnings
 
 import numpy as np
-import pandas as pd
 from scipy import stats
 
 __all__ = ["MIN_PERIODS_EACH_SIDE", "MIN_PEOPLE_PER_GROUP", "MIN_EVENTS_PER_GROUP",
@@ -126,7 +125,7 @@ def adoption_hazard(first_period: np.ndarray, at_risk: np.ndarray, exposed: np.n
         warnings.simplefilter("ignore")
         fit = GLM(event.astype(float), X, family=families.Binomial(link=link)).fit(
             cov_type="cluster", cov_kwds={"groups": person})
-    b, se = float(fit.params[-1]), float(fit.bse[-1])
+    b = float(fit.params[-1])
     low, high = np.exp(fit.conf_int(0.05)[-1])
     hr = float(np.exp(b))
     detail = (f"colleagues of an ambassador adopted {hr:.1f}x as fast (95 % CI {low:.1f}-{high:.1f}); "

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import html
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -13,7 +13,7 @@ import pandas as pd
 
 from ambassadors._validation import check_number, person_frame
 from ambassadors.errors import InputError
-from ambassadors.io.load_report import LoadReport, Loaded, as_frame
+from ambassadors.io.load_report import Loaded, LoadReport, as_frame
 from ambassadors.monitor._adoption import read_adoption
 from ambassadors.monitor._effects import EFFECT_COLUMNS, adoption_hazard, segmented_regression
 from ambassadors.monitor._periods import PERIODS, PeriodTies, period_ties
@@ -21,6 +21,11 @@ from ambassadors.monitor._status import ambassador_table, plan_ids, propose_repl
 from ambassadors.monitor._trends import department_table, first_adoption, period_table
 
 __all__ = ["Trajectory", "monitor", "GRAPH_OPTIONS"]
+
+#: Influence measures computed for the replacements' ranking: those of the ranking's default
+#: influence mix (pagerank, reach_2, participation, betweenness) and the degrees.
+RANKING_MEASURES = ("degree", "pagerank", "betweenness", "participation", "departments_reached_1",
+                    "reach_1", "reach_2")
 
 #: Options of :func:`ambassadors.build_graph` that apply to every period's graph.
 GRAPH_OPTIONS = ("directed", "min_weight", "reciprocal_only", "half_life", "channels", "channel_weights")
@@ -121,7 +126,8 @@ def _check_launch(launch: Any, ties: PeriodTies, interactions: pd.DataFrame) -> 
 
 
 def _ties_around_launch(people: pd.DataFrame, interactions: pd.DataFrame, ties: PeriodTies,
-                        launch: pd.Timestamp, options: Mapping[str, Any]) -> tuple[PeriodTies, np.ndarray, np.ndarray]:
+                        launch: pd.Timestamp, options: Mapping[str, Any],
+                        ) -> tuple[PeriodTies, np.ndarray, np.ndarray]:
     """Ties before / after the launch; distinct colleagues tied to each person in each phase."""
     starts = pd.DatetimeIndex([ties.starts[0], launch])
     phases = period_ties(people, interactions, starts=starts, until=ties.ends[-1], **options)
@@ -253,9 +259,11 @@ def monitor(people: Any, interactions: Any, plan: Any, *, launch: Any, period: s
     periods = period_table(ties, is_amb, first, when)
     departments = department_table(ties, is_amb, first, min_group_size=min_group_size)
     phases, reach_before, reach_after = _ties_around_launch(people, inter, ties, when, graph_options)
-    current = None if current_people is None else person_frame(as_frame(
-        current_people if isinstance(current_people, (Loaded, pd.DataFrame)) else read_people(current_people)),
-        "current_people")
+    current = None
+    if current_people is not None:
+        snapshot = current_people if isinstance(current_people, (Loaded, pd.DataFrame)) \
+            else read_people(current_people)
+        current = person_frame(as_frame(snapshot), "current_people")
     table = ambassador_table(ties, ambassadors, launch=when, reach_before=reach_before,
                              reach_after=reach_after, lapse_periods=lapse_periods, current_people=current)
     if table["status"].isin(["lapsed", "left"]).any():
@@ -271,7 +279,8 @@ def monitor(people: Any, interactions: Any, plan: Any, *, launch: Any, period: s
     activity = pd.DataFrame(ties.sent[:, people.index.get_indexer(ambassadors)].T,
                             index=pd.Index(ambassadors, name="person_id"), columns=periods["period"])
     return Trajectory(periods=periods, departments=departments, ambassadors=table, effects=effects,
-                      adoption_curves=curves, activity=activity, launch=when, period=period, load_reports=reports,
+                      adoption_curves=curves, activity=activity, launch=when, period=period,
+                      load_reports=reports,
                       params={"graph_options": dict(graph_options), "lapse_periods": lapse_periods,
                               "min_group_size": min_group_size, "seed": seed,
                               "adoption": adoption is not None, "dropped": ties.dropped})
@@ -284,12 +293,14 @@ def _ranking(graph: Any, people: pd.DataFrame, signals: Any, *, seed: int) -> pd
     from ambassadors.metrics import influence_scores
     from ambassadors.ranking import rank_candidates
 
-    influence = influence_scores(graph, seed=seed, progress=False)
+    # the measures the ranking's influence mix uses (brokerage and closeness are not needed)
+    influence = influence_scores(graph, measures=RANKING_MEASURES, seed=seed, progress=False)
     if signals is None:
         enthusiasm = pd.Series(0.5, index=people.index, name="enthusiasm")
     else:
         items = signals if isinstance(signals, (list, tuple)) else [signals]
-        loaded = [x if isinstance(x, (Loaded, pd.DataFrame)) else read_signals(x, people=people) for x in items]
+        loaded = [x if isinstance(x, (Loaded, pd.DataFrame)) else read_signals(x, people=people)
+                  for x in items]
         enthusiasm = enthusiasm_scores(as_frame(combine_signals(*loaded)), people)
     return rank_candidates(influence, enthusiasm, people=people)
 

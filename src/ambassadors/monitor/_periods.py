@@ -144,7 +144,8 @@ def period_ties(people: pd.DataFrame, interactions: pd.DataFrame, *, period: str
     _drop(dropped, "no_timestamp", keep, ts.isna().to_numpy())
     channel = interactions["channel"].astype(str).to_numpy() if "channel" in interactions.columns else None
     if channels is not None:
-        ok = np.zeros(len(keep), bool) if channel is None else pd.Index(channel).isin(list(map(str, channels)))
+        wanted = list(map(str, channels))
+        ok = np.zeros(len(keep), bool) if channel is None else pd.Index(channel).isin(wanted)
         _drop(dropped, "channel_not_selected", keep, ~ok)
     if channel_weights:
         if channel is None:
@@ -155,7 +156,8 @@ def period_ties(people: pd.DataFrame, interactions: pd.DataFrame, *, period: str
         valid = tns[keep]
         if len(valid) == 0:
             raise InputError("interactions: no timestamped interaction between roster people")
-        starts = period_starts(pd.Timestamp(valid.min(), tz="UTC"), pd.Timestamp(valid.max(), tz="UTC"), period)
+        starts = period_starts(pd.Timestamp(valid.min(), tz="UTC"), pd.Timestamp(valid.max(), tz="UTC"),
+                               period)
     last_end = starts[-1] + _offset(period) if until is None else pd.Timestamp(until)
     ends = starts[1:].append(pd.DatetimeIndex([last_end]))
     edges = np.r_[starts.asi8, ends.asi8[-1]]

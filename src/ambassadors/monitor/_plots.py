@@ -40,8 +40,10 @@ def _x(traj: Any) -> pd.DatetimeIndex:
     return pd.DatetimeIndex(pd.to_datetime(traj.periods["period"]))
 
 
-def plot_trends(traj: Any, *, columns: Sequence[str] = ("cross_department_share", "reach_share",
-                                                         "adoption_share"), ax: Any = None, **style: Any) -> Any:
+_TREND_COLUMNS = ("cross_department_share", "reach_share", "adoption_share")
+
+
+def plot_trends(traj: Any, *, columns: Sequence[str] = _TREND_COLUMNS, ax: Any = None, **style: Any) -> Any:
     """Headline shares per period, with the launch marked.
 
     Parameters

@@ -114,7 +114,8 @@ def render_monitor_report(traj: Any, *, min_group_size: int | None = None) -> st
     ]
     if traj.load_reports:
         parts += ["<h2>Inputs</h2><ul>"
-                  + "".join(f"<li><pre>{html.escape(str(r))}</pre></li>" for r in traj.load_reports) + "</ul>"]
+                  + "".join(f"<li><pre>{html.escape(str(r))}</pre></li>" for r in traj.load_reports)
+                  + "</ul>"]
     return ("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Programme trajectory"
             f"</title><style>{_CSS}</style></head><body>{''.join(parts)}</body></html>")
 
@@ -122,7 +123,8 @@ def render_monitor_report(traj: Any, *, min_group_size: int | None = None) -> st
 _METHODS = """<ul>
 <li><b>Periods.</b> One collaboration graph per period, built with the options of the plan's graph.
 A period is <i>after</i> the launch when it starts on or after the launch day.</li>
-<li><b>cross_department_share</b>: share of the period's tie weight between people of different departments.</li>
+<li><b>cross_department_share</b>: share of the period's tie weight between people of different
+departments.</li>
 <li><b>reach_share</b>: among active people who are not ambassadors, the share with a tie to an ambassador
 who sent at least one interaction in that period.</li>
 <li><b>Status.</b> <i>left</i>: inactive in the roster (active false, a leaving date, or absent from a later

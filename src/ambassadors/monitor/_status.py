@@ -35,7 +35,8 @@ def plan_ids(plan: Any, people: pd.DataFrame) -> list[str]:
         table = read_table(plan)
         source = str(plan)
         if "person_id" not in table.columns:
-            raise InputError(f"{source}: column 'person_id' not found; columns are: {', '.join(table.columns)}")
+            raise InputError(f"{source}: column 'person_id' not found; columns are: "
+                             f"{', '.join(table.columns)}")
         if "role" in table.columns:
             table = table[table["role"].astype(str).str.strip().str.lower() == "ambassador"]
         ids = table["person_id"].astype(str).str.strip().tolist()
@@ -47,7 +48,8 @@ def plan_ids(plan: Any, people: pd.DataFrame) -> list[str]:
         raise InputError(f"{source}: no ambassador in the plan")
     missing = [i for i in ids if i not in people.index]
     if missing:
-        raise InputError(f"{source}: {len(missing)} ambassador id(s) not in the roster: {describe_ids(missing)}")
+        raise InputError(f"{source}: {len(missing)} ambassador id(s) not in the roster: "
+                         f"{describe_ids(missing)}")
     return ids
 
 
@@ -106,7 +108,8 @@ def propose_replacements(table: pd.DataFrame, graph: Any, ranking: pd.DataFrame,
                              & eligible.to_numpy(dtype=bool)
                              & ~ranking.index.astype(str).isin(list(planned))]
         if len(pool) == 0:
-            table.loc[rows.index, "replacement_reason"] = f"nobody eligible in {dept} who is not an ambassador"
+            table.loc[rows.index, "replacement_reason"] = (
+                f"nobody eligible in {dept} who is not an ambassador")
             continue
         k = min(len(rows), len(pool))
         try:
@@ -117,7 +120,7 @@ def propose_replacements(table: pd.DataFrame, graph: Any, ranking: pd.DataFrame,
             continue
         new = [str(x) for x in plan.members.index if str(x) not in set(kept)]
         new = sorted(new, key=lambda x: (ranking.loc[x, "rank"] if "rank" in ranking.columns else 0, x))
-        for (i, _row), pid in zip(rows.iterrows(), new):
+        for i, pid in zip(rows.index, new, strict=False):   # fewer candidates than gaps: some stay empty
             reason = str(plan.members.loc[pid, "reason"]) if "reason" in plan.members.columns else ""
             table.loc[i, "replacement"] = pid
             table.loc[i, "replacement_reason"] = (

@@ -58,7 +58,8 @@ def period_table(ties: PeriodTies, is_amb: np.ndarray, first: np.ndarray,
     """The ``periods`` table: one row per period (see the module docstring)."""
     P, n = ties.n_periods, len(ties.people)
     active, reached, amb_active = _activity(ties, is_amb)
-    cross = ties.people["department"].to_numpy()[ties.source] != ties.people["department"].to_numpy()[ties.target]
+    dept = ties.people["department"].to_numpy()
+    cross = dept[ties.source] != dept[ties.target]
     total_w = np.bincount(ties.period, weights=ties.weight, minlength=P)
     cross_w = np.bincount(ties.period, weights=ties.weight * cross, minlength=P)
     n_ties = np.bincount(ties.period, minlength=P) // (1 if ties.directed else 2)
@@ -102,7 +103,7 @@ def department_table(ties: PeriodTies, is_amb: np.ndarray, first: np.ndarray, *,
     Figures of a department with fewer than ``min_group_size`` active people in a period are
     masked (NaN), and so is its ``active_people`` count.
     """
-    P, n = ties.n_periods, len(ties.people)
+    P = ties.n_periods
     cat = pd.Categorical(ties.people["department"].astype(str))
     dept = cat.codes.astype(np.int64)
     D = len(cat.categories)
