@@ -137,6 +137,7 @@ class _Shape:
     found: dict[str, tuple[str, str]]   # canonical -> (their column, kind)
     events: bool
     notes: list[str]
+    rows: int
 
 
 def _shape(backend: Backend, view: str, source: Input, columns: dict | None,
@@ -156,15 +157,13 @@ def _shape(backend: Backend, view: str, source: Input, columns: dict | None,
         notes.append(f"columns not used: {', '.join(unused)}")
     events = "cc" in found or "bcc" in found or \
         normalize_name(found["target"][0]) in _LIST_TARGETS
-    if not events:
-        t = backend.dialect.ident(found["target"][0])
-        probe = backend.fetch(f"SELECT count(*) AS n FROM (SELECT 1 FROM {view} WHERE "
-                              f"CAST({t} AS STRING) LIKE '%;%' OR CAST({t} AS STRING) LIKE '%,%' "
-                              "LIMIT 1) x")
-        events = bool(int(probe["n"].iloc[0]))
+    t = f"CAST({backend.dialect.ident(found['target'][0])} AS STRING)"
+    probe = backend.fetch(f"SELECT count(*) AS n, max(CASE WHEN {t} LIKE '%;%' OR {t} LIKE '%,%' "
+                          f"THEN 1 ELSE 0 END) AS lists FROM {view}")
+    events = events or bool(int(pd.to_numeric(probe["lists"]).fillna(0).iloc[0]))
     notes.append("read as an event log (one row per message)" if events
                  else "read as an edge list (one row per pair)")
-    return _Shape(found, events, notes)
+    return _Shape(found, events, notes, int(probe["n"].iloc[0]))
 
 
 def _text(d: Dialect, column: str) -> str:
@@ -246,28 +245,33 @@ def _ties_sql(d: Dialect, rules: Rules, conditions: tuple[str, str, str],
 
 def _fill_report(backend: Backend, report: LoadReport, rows_read: int,
                  conditions: tuple[str, str, str]) -> None:
-    pairs = backend.fetch("SELECT reason, count(*) AS n, sum(copies - 1) AS repeats "
-                          "FROM amb_pairs GROUP BY reason")
-    by_reason = dict(zip(pairs["reason"].astype(int), pairs["n"].astype(int)))
-    repeats = int(pd.to_numeric(pairs["repeats"]).fillna(0).sum())
+    """Count pairs by reason, rows by the first reason of their pairs, and the rules' drops.
+
+    One statement (three groupings), so that a cluster runs one job for the whole report.
+    """
+    chan, has_ts, inside = conditions
+    counts = backend.fetch(
+        "SELECT 'pair' AS unit, reason AS code, count(*) AS n, sum(copies - 1) AS repeats "
+        "FROM amb_pairs GROUP BY reason "
+        "UNION ALL SELECT 'row' AS unit, rr AS code, count(*) AS n, 0 AS repeats FROM "
+        "(SELECT row_id, min(reason) AS rr FROM amb_pairs GROUP BY row_id) x GROUP BY rr "
+        f"UNION ALL SELECT 'rule' AS unit, CASE WHEN NOT ({chan}) THEN 1 WHEN NOT ({has_ts}) "
+        f"THEN 2 WHEN NOT ({inside}) THEN 3 ELSE 0 END AS code, count(*) AS n, 0 AS repeats "
+        "FROM amb_pairs WHERE reason = 0 GROUP BY 2")
+    found: dict[str, dict[int, int]] = {"pair": {}, "row": {}, "rule": {}}
+    for unit, code, n in zip(counts["unit"], counts["code"].astype(int), counts["n"].astype(int)):
+        found[str(unit)][int(code)] = int(n)
+    by_reason, row_reason, by_rule = found["pair"], found["row"], found["rule"]
+    repeats = int(pd.to_numeric(counts["repeats"]).fillna(0).sum())
     if repeats:
         report.notes.append(f"{repeats} repeated recipients of the same row counted once")
     report.rows_read = rows_read
     report.pairs_read = int(sum(by_reason.values()))
-    for k, name in enumerate(READ_REASONS, start=1):
-        report.drop(name, by_reason.get(k, 0), unit="pairs")
-    rows = backend.fetch("SELECT rr AS reason, count(*) AS n FROM (SELECT row_id, min(reason) "
-                         "AS rr FROM amb_pairs GROUP BY row_id) x GROUP BY rr")
-    row_reason = dict(zip(rows["reason"].astype(int), rows["n"].astype(int)))
     report.drop("no_recipients", rows_read - sum(row_reason.values()))
     report.rows_used = row_reason.get(0, 0)
     for k, name in enumerate(READ_REASONS, start=1):
+        report.drop(name, by_reason.get(k, 0), unit="pairs")
         report.drop(name, row_reason.get(k, 0))
-    chan, has_ts, inside = conditions
-    rule = backend.fetch(f"SELECT CASE WHEN NOT ({chan}) THEN 1 WHEN NOT ({has_ts}) THEN 2 "
-                         f"WHEN NOT ({inside}) THEN 3 ELSE 0 END AS rule, count(*) AS n "
-                         "FROM amb_pairs WHERE reason = 0 GROUP BY 1")
-    by_rule = dict(zip(rule["rule"].astype(int), rule["n"].astype(int)))
     for k, name in enumerate(RULE_REASONS, start=1):
         report.drop(name, by_rule.get(k, 0), unit="pairs")
     report.pairs_used = by_rule.get(0, 0)
@@ -309,7 +313,7 @@ def aggregate_sql(backend: Backend, inputs: Sequence[Input], *, people: pd.DataF
         report.notes += [f"{source.label}: {n}" if len(inputs) > 1 else n for n in shape.notes]
         parts.append(_pairs_sql(d, prefix=prefix, index=i, view=view, shape=shape,
                                 channel=channel))
-        rows_read += int(backend.fetch(f"SELECT count(*) AS n FROM {view}")["n"].iloc[0])
+        rows_read += shape.rows
     union = " UNION ALL ".join(f"SELECT * FROM in{i}_pairs" for i in range(len(inputs)))
     backend.materialize("amb_pairs", "WITH " + ",".join(parts) + "\n" + union)
 
