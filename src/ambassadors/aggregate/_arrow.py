@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from ambassadors.io.interactions import combine_interactions, read_interactions
-from ambassadors.io.load_report import LoadReport, Loaded
+from ambassadors.io.load_report import Loaded, LoadReport
 
 from ._rules import RULE_REASONS, Input, Rules
 

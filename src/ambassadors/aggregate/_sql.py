@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Protocol
 
 import numpy as np
 import pandas as pd
@@ -259,7 +259,8 @@ def _fill_report(backend: Backend, report: LoadReport, rows_read: int,
         f"THEN 2 WHEN NOT ({inside}) THEN 3 ELSE 0 END AS code, count(*) AS n, 0 AS repeats "
         "FROM amb_pairs WHERE reason = 0 GROUP BY 2")
     found: dict[str, dict[int, int]] = {"pair": {}, "row": {}, "rule": {}}
-    for unit, code, n in zip(counts["unit"], counts["code"].astype(int), counts["n"].astype(int)):
+    for unit, code, n in zip(counts["unit"], counts["code"].astype(int), counts["n"].astype(int),
+                             strict=True):
         found[str(unit)][int(code)] = int(n)
     by_reason, row_reason, by_rule = found["pair"], found["row"], found["rule"]
     repeats = int(pd.to_numeric(counts["repeats"]).fillna(0).sum())
