@@ -39,6 +39,12 @@ def _add_inputs(p: argparse.ArgumentParser) -> None:
                    help="enthusiasm signals: survey answers, activity counts, opt-ins (repeatable)")
     g.add_argument("--format", dest="interactions_format", metavar="NAME", default=None,
                    help="force the format of the --interactions files (default: detected)")
+    g.add_argument("--engine", choices=("auto", "arrow", "duckdb", "spark"), default=None,
+                   help="aggregate the --interactions (files, folders, globs, a Parquet lake) into "
+                        "ties with this engine first (default: read them in memory)")
+    g.add_argument("--spark-master", default="local[*]", metavar="URL",
+                   help="Spark master for --engine spark (default: local[*])")
+    g.add_argument("--memory-limit", metavar="SIZE", help="DuckDB memory limit, e.g. 2GB")
     g.add_argument("--engage", action="append", metavar="FILE", default=None,
                    help="Viva Engage / Yammer messages export: posts and replies per person "
                         "become enthusiasm signals (repeatable)")
@@ -352,6 +358,13 @@ def _run(args, *, select: bool):
     if args.interactions_format:
         interactions = [read_interactions(p, people=people.table, format=args.interactions_format)
                         for p in interactions]
+    elif args.engine:
+        from ambassadors.aggregate import aggregate_interactions
+
+        interactions = [aggregate_interactions(
+            interactions, people=people.table, engine=args.engine, memory_limit=args.memory_limit,
+            spark_master=args.spark_master, **{k: graph_options.pop(k) for k in
+                                               ("window", "half_life", "channel_weights")})]
     signals: list[Any] = list(args.signals or [])
     if args.survey_column:
         from ambassadors.io.signals import read_signal_files

@@ -357,7 +357,9 @@ def build_graph(
         The roster (index ``person_id``, column ``department``). Everyone in it is a node, with
         or without interactions: isolates matter for department coverage.
     interactions : DataFrame or Loaded
-        Canonical interactions (``source, target, timestamp, weight, channel``).
+        Canonical interactions (``source, target, timestamp, weight, channel``), or a tie table
+        from :func:`ambassadors.aggregate.aggregate_interactions` (``source, target, weight,
+        count, first, last``; rows of several periods are summed).
     window : (start, end) or duration, optional
         Keep interactions in ``[start, end]``, or within the given duration (``"90D"``) before
         ``reference_time``. Interactions without a timestamp are then left out (counted).
@@ -412,6 +414,12 @@ def build_graph(
             f"interactions: column {missing[0]!r} not found; columns are: "
             + ", ".join(map(str, log.columns))
         )
+    # a tie table (ambassadors.aggregate) is already summed per pair: its `count` is the counts
+    is_ties = {"count", "first", "last"} <= set(log.columns)
+    tie_counts = log["count"].to_numpy(dtype=np.int64) if is_ties else None
+    if is_ties and (any(o is not None for o in (window, half_life, channels)) or channel_weights):
+        raise InputError("a tie table is already aggregated: give window, half_life, channels and "
+                         "channel_weights to ambassadors.aggregate.aggregate_interactions instead")
     ids = people.index
     n = len(ids)
     dropped: dict[str, int] = {}
@@ -488,7 +496,8 @@ def build_graph(
 
     s, t, w = src[keep], dst[keep], weight[keep]
     W = sp.csr_array(sp.coo_array((w, (s, t)), shape=(n, n)))
-    C = sp.csr_array(sp.coo_array((np.ones(len(s), dtype=np.int64), (s, t)), shape=(n, n)))
+    c = np.ones(len(s), dtype=np.int64) if tie_counts is None else tie_counts[keep]
+    C = sp.csr_array(sp.coo_array((c, (s, t)), shape=(n, n)))
     W.sum_duplicates()
     C.sum_duplicates()
 
