@@ -129,8 +129,12 @@ class Analysis:
         return "<pre>" + html.escape(self.summary()) + "</pre>"
 
 
-def _read_many(reader: Any, items: Sequence[Any], **kwargs: Any) -> list[Loaded]:
-    return [item if isinstance(item, Loaded) else reader(item, **kwargs) for item in items]
+def _read_many(reader: Any, items: Sequence[Any], *, progress: bool | None = None,
+               **kwargs: Any) -> list[Loaded]:
+    from ambassadors._progress import progress as show_progress
+
+    steps = show_progress(items, desc="reading", enabled=progress if len(items) > 1 else False)
+    return [item if isinstance(item, Loaded) else reader(item, **kwargs) for item in steps]
 
 
 def _as_list(value: Any) -> list[Any]:
@@ -154,8 +158,9 @@ def _id_list(value: Any, what: str) -> list[str]:
     raise InputError(f"{what}: expected ids or the path of an id list, got {type(value).__name__}")
 
 
-def _read_inputs(people: Any, interactions: Any,
-                 signals: Any) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, list[LoadReport]]:
+def _read_inputs(
+    people: Any, interactions: Any, signals: Any, *, progress: bool | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, list[LoadReport]]:
     """Read (or take) the roster, the interactions and the signals; combine several sources."""
     from ambassadors.io import (
         combine_interactions,
@@ -170,9 +175,9 @@ def _read_inputs(people: Any, interactions: Any,
     inter_items = _as_list(interactions)
     if not inter_items:
         raise InputError("no interactions given: at least one interactions file is needed")
-    inter_loaded = _read_many(read_interactions, inter_items, people=roster)
+    inter_loaded = _read_many(read_interactions, inter_items, people=roster, progress=progress)
     log = combine_interactions(*inter_loaded).table if len(inter_loaded) > 1 else inter_loaded[0].table
-    sig_loaded = _read_many(read_signals, _as_list(signals), people=roster)
+    sig_loaded = _read_many(read_signals, _as_list(signals), people=roster, progress=progress)
     if len(sig_loaded) > 1:
         sig = combine_signals(*sig_loaded).table
     elif sig_loaded:
@@ -202,6 +207,7 @@ def analyze(
     min_tenure: float | None = None,
     min_enthusiasm: float | None = None,
     include: Iterable[str] | str | PathLike[str] = (),
+    min_per_department: int = 1,
     hops: int = 1,
     method: str = "auto",
     objective: str = "reach",
@@ -238,7 +244,7 @@ def analyze(
         Eligibility rules passed to :func:`ambassadors.rank_candidates`.
     include : ids, or the path of an id list
         People who must be in the group (given like ``exclude``).
-    hops, method, objective, reach_tolerance :
+    min_per_department, hops, method, objective, reach_tolerance :
         Passed to :func:`ambassadors.propose_ambassadors` (``reach_tolerance=0.05`` picks the
         most enthusiastic group among those within 5 % of the best reach).
     missing : {"neutral", "exclude", "infer"}, default "neutral"
@@ -268,7 +274,7 @@ def analyze(
     from ambassadors.metrics import influence_scores
     from ambassadors.ranking import rank_candidates
 
-    roster, log, sig, reports = _read_inputs(people, interactions, signals)
+    roster, log, sig, reports = _read_inputs(people, interactions, signals, progress=progress)
     exclude, include = _id_list(exclude, "exclude"), _id_list(include, "include")
     if key is not None:
         from ambassadors.privacy import pseudonymize, pseudonymize_ids
@@ -277,7 +283,7 @@ def analyze(
         # ids the user typed are real ids: map them the same way as the tables
         exclude, include = pseudonymize_ids(exclude, key=key), pseudonymize_ids(include, key=key)
 
-    enth = enthusiasm_scores(sig, roster, missing=missing)
+    enth = enthusiasm_scores(sig, roster, missing=missing, min_enthusiasm=min_enthusiasm)
     if drop_opted_out and "opted_out" in enth.columns:
         roster, enth, log = _drop_people(roster, enth, log,
                                          enth.index[enth["opted_out"].fillna(False).astype(bool)])
@@ -294,7 +300,7 @@ def analyze(
 
         plan = propose_ambassadors(
             graph, ranking, size=size, include=tuple(include), objective=objective, hops=hops,
-            method=method, reach_tolerance=reach_tolerance, seed=seed,
+            method=method, reach_tolerance=reach_tolerance, seed=seed, min_per_department=min_per_department,
         )
     options = {
         "size": size, "weights": weights, "hops": hops, "method": method, "objective": objective,
