@@ -46,7 +46,7 @@ def test_the_installed_package_ships_the_stub_and_py_typed():
 
 
 def test_the_installed_package_is_the_source_tree():
-    # The doctests are collected from src/ but run in the installed modules (see conftest.py).
+    # The doctests are collected from src/ but run in the installed modules (pyproject.toml).
     source = ROOT / "src" / "ambassadors"
     files = [p.relative_to(source) for p in sorted(source.rglob("*.py*")) if p.suffix in (".py", ".pyi")]
     stale = [f.as_posix() for f in files

@@ -13,46 +13,52 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 
-# Files with ruff findings when the configuration was added (issue 13), with the helper that owns
+# Files with ruff findings on main after the first integration (21:08), with the helper that owns
 # each. TEMPORARY: owners fix their files in this wave and the coordinator empties this after the
 # merge. A file not listed here must be clean; a listed file that became clean (or moved) makes
 # test_known_lint_offenders_still_offend fail, so that the list only ever shrinks.
 KNOWN_LINT_OFFENDERS: dict[str, str] = {
     "bench/bench_pipeline.py": "speed",
-    "src/ambassadors/cli.py": "present",
-    "src/ambassadors/datasets.py": "monitor",
-    "src/ambassadors/enthusiasm.py": "signals",
+    "bench/bench_scale.py": "speed",
+    "notebooks/04_monitoring.ipynb": "monitor",
+    "src/ambassadors/cascade.py": "select",
     "src/ambassadors/graph.py": "speed",
     "src/ambassadors/io/formats/__init__.py": "io",
     "src/ambassadors/io/formats/_common.py": "io",
     "src/ambassadors/io/formats/engage.py": "io",
-    "src/ambassadors/io/formats/ics.py": "io",
-    "src/ambassadors/io/formats/mbox.py": "io",
     "src/ambassadors/io/formats/meetings.py": "io",
-    "src/ambassadors/io/formats/viva.py": "io",
-    "src/ambassadors/io/interactions.py": "io",
-    "src/ambassadors/io/signals.py": "signals",
     "src/ambassadors/io/writers.py": "io",
-    "src/ambassadors/metrics.py": "speed",
-    "src/ambassadors/plot/__init__.py": "present",
-    "src/ambassadors/ranking.py": "signals",
-    "src/ambassadors/report/__init__.py": "present",
-    "src/ambassadors/select.py": "select",
+    "src/ambassadors/metrics/__init__.py": "speed",
+    "src/ambassadors/metrics/_common.py": "speed",
+    "src/ambassadors/metrics/_parallel.py": "speed",
+    "src/ambassadors/metrics/departments.py": "speed",
+    "src/ambassadors/metrics/influence.py": "speed",
+    "src/ambassadors/metrics/paths.py": "speed",
+    "src/ambassadors/select/_bounds.py": "select",
+    "src/ambassadors/select/_inputs.py": "select",
+    "src/ambassadors/select/_milp.py": "select",
+    "src/ambassadors/select/_plan.py": "select",
+    "src/ambassadors/select/_propose.py": "select",
+    "src/ambassadors/select/_search.py": "select",
+    "src/ambassadors/select/_solve.py": "select",
+    "src/ambassadors/select/_tables.py": "select",
+    "src/ambassadors/select/_tradeoff.py": "select",
     "src/ambassadors/spread.py": "select",
-    "tests/test_cli.py": "present",
-    "tests/test_enthusiasm.py": "signals",
-    "tests/test_formats_delegation.py": "io",
-    "tests/test_formats_email.py": "io",
-    "tests/test_formats_meetings.py": "io",
-    "tests/test_formats_slack.py": "io",
-    "tests/test_formats_teams.py": "io",
-    "tests/test_formats_viva.py": "io",
+    "tests/io/formats/test_delegation.py": "io",
+    "tests/io/formats/test_email.py": "io",
+    "tests/io/formats/test_meetings.py": "io",
+    "tests/io/formats/test_slack.py": "io",
+    "tests/io/formats/test_teams.py": "io",
+    "tests/io/formats/test_viva.py": "io",
+    "tests/io/test_writers.py": "io",
+    "tests/metrics/test_measures.py": "speed",
+    "tests/monitor/test_effects.py": "monitor",
+    "tests/select/test_select.py": "select",
+    "tests/select/test_select_outreach.py": "select",
+    "tests/select/test_select_pool.py": "select",
+    "tests/select/test_select_properties.py": "select",
+    "tests/select/test_spread.py": "select",
     "tests/test_graph.py": "speed",
-    "tests/test_report.py": "present",
-    "tests/test_select.py": "select",
-    "tests/test_select_properties.py": "select",
-    "tests/test_spread.py": "select",
-    "tests/test_writers.py": "io",
 }
 
 
@@ -91,8 +97,8 @@ def test_mypy_passes_on_the_package():
 
 
 def test_docstring_examples_are_collected_by_the_configured_run():
-    # pyproject.toml's addopts/testpaths and the root conftest.py make plain `pytest` run them,
-    # also against a non-editable install (CI)
+    # pyproject.toml's addopts and testpaths make plain `pytest` run them, also against a
+    # non-editable install (CI)
     done = run_tool("pytest", "--collect-only", "-q", "-p", "no:cacheprovider", "src/ambassadors/privacy.py")
     assert done.returncode == 0, done.stdout + done.stderr
     collected = {line.split("::", 1)[1] for line in done.stdout.splitlines() if "::" in line}
