@@ -124,10 +124,9 @@ class _MapPlotter:
 
     def _sizes_and_colours(self, scores, color_by: str, size_by: str) -> None:
         degree = np.diff(self.graph.neighbors_csr().indptr).astype(np.float64)
-        self.size_values = person_values(self.graph, scores, size_by)
-        self.size_label = size_by
-        if self.size_values is None:
-            self.size_values, self.size_label = degree, "number of ties"
+        values = person_values(self.graph, scores, size_by)
+        self.size_values: np.ndarray = degree if values is None else values
+        self.size_label = "number of ties" if values is None else size_by
         self.color_by = color_by
         self.color_values = None
         if color_by != "department":
@@ -294,7 +293,7 @@ class _MapPlotter:
 
         if not self.tie_a.size:
             return
-        segs = np.stack([self.pos[self.tie_a], self.pos[self.tie_b]], axis=1)
+        segs = list(np.stack([self.pos[self.tie_a], self.pos[self.tie_b]], axis=1))
         wr = pd.Series(self.tie_w).rank(pct=True).to_numpy()
         ax.add_collection(LineCollection(segs, colors=self.edge_color, linewidths=0.25 + 1.0 * wr,
                                          alpha=self.edge_alpha, zorder=1, capstyle="round"))
@@ -326,7 +325,8 @@ class _MapPlotter:
         colour = self.colours[group]
         if self.color_values is not None or colour in (OTHER_GREY, SMALL_GREY):
             return "#222222"
-        return to_hex(np.asarray(to_rgb(colour)) * 0.55)
+        r, g, b = (0.55 * c for c in to_rgb(colour))
+        return to_hex((r, g, b))
 
     def draw_labels(self, ax) -> int:
         """Cluster names, then people's names, inside the axes and never overlapping; returns
