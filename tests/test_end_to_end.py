@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import ast
+import itertools
 from pathlib import Path
 
+import networkx as nx
 import numpy as np
 import pandas as pd
 import pytest
@@ -168,3 +170,19 @@ def test_measure_columns_come_from_metrics_not_a_second_copy():
     literals = {node.value for node in ast.walk(ast.parse(source))
                 if isinstance(node, ast.Constant) and isinstance(node.value, str)}
     assert not literals & set(MEASURES), "pipeline.py spells out measure names again"
+
+
+def test_two_ambassadors_reach_the_whole_toy_organisation(two_departments):
+    toy = two_departments
+    result = analyze(toy.people, toy.interactions, size=2, seed=0, progress=False)
+    members = list(result.plan.members.index)
+    log = toy.interactions
+    graph = nx.Graph(list(zip(log["source"].astype(str), log["target"].astype(str))))
+
+    def reached(group):
+        return set(group).union(*(graph[v] for v in group))
+
+    best = max(len(reached(pair)) for pair in itertools.combinations(toy.people.index, 2))
+    assert len(reached(members)) == best == len(toy.people)  # brute force: 7 of 7 is possible
+    assert sorted(result.plan.members["department"]) == ["Legal", "Sales"]
+    assert result.plan.reach_1.count == len(reached(members))

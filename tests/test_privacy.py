@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ambassadors.errors import InputError, PrivacyError
+from ambassadors.graph import build_graph
 from ambassadors.io.load_report import Loaded, LoadReport
 from ambassadors.privacy import (
     _Pseudonymizer,
@@ -476,3 +477,14 @@ def test_duplicate_ids_are_refused_naming_them():
     mixed = pd.DataFrame({"department": ["A", "B"]}, index=pd.Index([7, "7"], dtype=object))
     with pytest.raises(InputError, match=r"read as text: 7 and '7' are one id\): duplicate person_id '7'"):
         pseudonymize(mixed, key=KEY)
+
+
+def test_pseudonymised_tables_build_the_same_graph(two_departments):
+    real = two_departments
+    pseudo = pseudonymize(real.people, real.interactions, key=KEY)
+    graph = build_graph(pseudo.people, pseudo.interactions)
+    assert list(graph.ids) == pseudonymize_ids(real.graph.ids, key=KEY)
+    assert (graph.weights != real.graph.weights).nnz == 0  # same codes, same ties, same weights
+    assert (graph.counts != real.graph.counts).nnz == 0
+    assert not {"name", "email"} & set(pseudo.people.columns)
+    assert pseudo.interactions["event_id"].str.fullmatch(r"e_[0-9a-f]{16}").all()

@@ -39,6 +39,12 @@ def _add_inputs(p: argparse.ArgumentParser) -> None:
                    help="enthusiasm signals: survey answers, activity counts, opt-ins (repeatable)")
     g.add_argument("--format", dest="interactions_format", metavar="NAME", default=None,
                    help="force the format of the --interactions files (default: detected)")
+    g.add_argument("--engine", choices=("auto", "arrow", "duckdb", "spark"), default=None,
+                   help="aggregate the --interactions (files, folders, globs, a Parquet lake) into "
+                        "ties with this engine first (default: read them in memory)")
+    g.add_argument("--spark-master", default="local[*]", metavar="URL",
+                   help="Spark master for --engine spark (default: local[*])")
+    g.add_argument("--memory-limit", metavar="SIZE", help="DuckDB memory limit, e.g. 2GB")
     g.add_argument("--engage", action="append", metavar="FILE", default=None,
                    help="Viva Engage / Yammer messages export: posts and replies per person "
                         "become enthusiasm signals (repeatable)")
@@ -68,7 +74,12 @@ def _add_ranking(p: argparse.ArgumentParser) -> None:
     g.add_argument("--exclude-level", action="append", default=None, metavar="LEVEL",
                    help="exclude people of this level (e.g. 1 for executives); repeatable")
     g.add_argument("--min-tenure", type=float, metavar="YEARS", help="minimum tenure in years")
-    g.add_argument("--min-enthusiasm", type=float, metavar="X", help="minimum enthusiasm in [0, 1]")
+    g.add_argument("--min-enthusiasm", type=float, metavar="X",
+                   help="enthusiasm threshold in [0, 1]: the scaled survey answer from which a person "
+                        "is an enthusiast (default: the top two points of the scale); people with "
+                        "a lower enthusiasm are not eligible")
+    g.add_argument("--survey-column", action="append", default=None, metavar="NAME",
+                   help="a column of the signals files that holds survey answers (repeatable)")
     g.add_argument("--missing", choices=("neutral", "exclude", "infer"), default="neutral",
                    help="unknown survey answers: neutral prior (default), exclude the person, "
                         "or infer from activity")
@@ -159,6 +170,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_common(p)
     p.set_defaults(func=cmd_demo)
 
+    _add_monitor(sub)
+
     p = sub.add_parser("reidentify", help="restore real ids and names on a pseudonymised shortlist",
                        description="Map the pseudonyms of a shortlist back to the real roster.")
     p.add_argument("--shortlist", required=True, metavar="FILE")
@@ -168,6 +181,64 @@ def build_parser() -> argparse.ArgumentParser:
     _add_common(p)
     p.set_defaults(func=cmd_reidentify)
     return parser
+
+
+def _add_monitor(sub) -> None:
+    p = sub.add_parser("monitor", help="monitor a programme period by period (trends, ambassadors, effects)",
+                       description="Follow an ambassador programme over time: per-period trends, the "
+                                   "ambassadors' status with replacements, and the effects of the launch; "
+                                   "writes periods.csv, departments.csv, ambassadors.csv, effects.csv and "
+                                   "monitor.html into --out-dir.")
+    g = p.add_argument_group("inputs")
+    g.add_argument("--people", required=True, metavar="FILE", help="HR roster")
+    g.add_argument("--interactions", required=True, action="append", metavar="FILE",
+                   help="communication metadata (repeat for several sources)")
+    g.add_argument("--signals", action="append", metavar="FILE", default=None,
+                   help="enthusiasm signals for the replacements' ranking (repeatable)")
+    g.add_argument("--plan", required=True, metavar="SHORTLIST",
+                   help="the shortlist CSV written by 'ambassadors shortlist' (role == ambassador)")
+    g.add_argument("--launch", required=True, metavar="YYYY-MM-DD", help="the programme's launch day")
+    g.add_argument("--period", choices=("month", "week", "quarter"), default="month",
+                   help="length of a period (default month)")
+    g.add_argument("--adoption", metavar="FILE",
+                   help="the promoted behaviour: person_id (or e-mail) + timestamp per occurrence, "
+                        "an Engage Messages.csv or a Slack export")
+    g.add_argument("--adoption-group", metavar="NAME",
+                   help="only this group / channel of the adoption file")
+    g.add_argument("--current-people", metavar="FILE",
+                   help="a later roster snapshot: ambassadors absent from it have left")
+    _add_graph(p)
+    p.add_argument("--lapse-periods", type=int, default=2, metavar="K",
+                   help="an ambassador who sent nothing in the last K periods has lapsed (default 2)")
+    p.add_argument("--min-group-size", type=int, default=5,
+                   help="mask department figures with fewer active people (default 5)")
+    p.add_argument("--out-dir", required=True, metavar="DIR", help="where to write the files")
+    _add_common(p)
+    p.set_defaults(func=cmd_monitor)
+
+
+def cmd_monitor(args) -> int:
+    from ambassadors.errors import InputError
+    from ambassadors.monitor import monitor
+
+    if args.window:
+        raise InputError("--window does not apply to monitor: every period has its own graph")
+    _import_igraph_without_drawing()
+    traj = monitor(
+        args.people, list(args.interactions), args.plan, launch=args.launch, period=args.period,
+        adoption=args.adoption, adoption_group=args.adoption_group, signals=args.signals,
+        current_people=args.current_people, lapse_periods=args.lapse_periods,
+        min_group_size=args.min_group_size, seed=args.seed, min_weight=args.min_weight,
+        reciprocal_only=args.reciprocal_only, half_life=args.half_life,
+        channel_weights=_parse_spec(args.channel_weights, "--channel-weights"),
+    )
+    paths = traj.write(args.out_dir)
+    if not args.quiet:
+        for report in traj.load_reports:
+            _eprint(str(report))
+        _eprint(traj.summary())
+    print("wrote " + ", ".join(str(p) for p in paths))
+    return 0
 
 
 # -- helpers ---------------------------------------------------------------------------------
@@ -287,7 +358,18 @@ def _run(args, *, select: bool):
     if args.interactions_format:
         interactions = [read_interactions(p, people=people.table, format=args.interactions_format)
                         for p in interactions]
+    elif args.engine:
+        from ambassadors.aggregate import aggregate_interactions
+
+        interactions = [aggregate_interactions(
+            interactions, people=people.table, engine=args.engine, memory_limit=args.memory_limit,
+            spark_master=args.spark_master, **{k: graph_options.pop(k) for k in
+                                               ("window", "half_life", "channel_weights")})]
     signals: list[Any] = list(args.signals or [])
+    if args.survey_column:
+        from ambassadors.io.signals import read_signal_files
+
+        signals = read_signal_files(signals, people=people.table, survey_columns=args.survey_column)
     if args.engage:
         from ambassadors.io.formats import read_engage_activity
 
@@ -306,6 +388,8 @@ def _run(args, *, select: bool):
         select=select, samples=args.samples, seed=args.seed,
         progress=False if (args.no_progress or args.quiet) else None,
     )
+    for warning in filter(None, (r.low_match_warning() for r in analysis.load_reports)):
+        _eprint(warning)  # first, and even with --quiet: the rest rests on it
     if not args.quiet:
         for report in analysis.load_reports:
             _eprint(str(report))
@@ -435,6 +519,8 @@ def cmd_demo(args) -> int:
         samples=args.samples, seed=args.seed,
         progress=False if (args.no_progress or args.quiet) else None,
     )
+    for warning in filter(None, (r.low_match_warning() for r in analysis.load_reports)):
+        _eprint(warning)  # first, and even with --quiet: the rest rests on it
     if not args.quiet:
         for report in analysis.load_reports:
             _eprint(str(report))
@@ -444,8 +530,23 @@ def cmd_demo(args) -> int:
 
     written = [write_csv(analysis.shortlist(), out_dir / "shortlist.csv")]
     written += _write_report(analysis, out_dir / "report.html", map_path=out_dir / "influence_map.png")
+    written.append(_demo_monitor(analysis, paths, out_dir))
     _say_written(args, written)
     return 0
+
+
+def _demo_monitor(analysis, paths, out_dir: Path) -> Path:
+    """The sample's programme, week by week, with the plan just proposed (monitor.html)."""
+    import json
+
+    from ambassadors.io.writers import atomic_write_text
+    from ambassadors.monitor import monitor
+
+    launch = json.loads(paths["truth"].read_text(encoding="utf-8"))["truth"]["programme"]["launch"]
+    traj = monitor(analysis.people, analysis.interactions, analysis.plan, launch=launch, period="week",
+                   adoption=paths["adoption"], ranking=analysis.ranking)
+    atomic_write_text(out_dir / "monitor.html", traj.to_html())
+    return out_dir / "monitor.html"
 
 
 def cmd_reidentify(args) -> int:

@@ -283,7 +283,7 @@ def analyze(
         # ids the user typed are real ids: map them the same way as the tables
         exclude, include = pseudonymize_ids(exclude, key=key), pseudonymize_ids(include, key=key)
 
-    enth = enthusiasm_scores(sig, roster, missing=missing)
+    enth = enthusiasm_scores(sig, roster, missing=missing, min_enthusiasm=min_enthusiasm)
     if drop_opted_out and "opted_out" in enth.columns:
         roster, enth, log = _drop_people(roster, enth, log,
                                          enth.index[enth["opted_out"].fillna(False).astype(bool)])
