@@ -85,17 +85,13 @@ KNOWN_OFFENDERS: dict[str, str] = {
     "long function: ambassadors.io.interactions._read_tabular": "io",
     "long function: ambassadors.io.signals.read_signals": "signals",
     "long function: ambassadors.metrics.path_measures": "speed",
-    "long function: ambassadors.plot.plot_department_matrix": "present",
-    "long function: ambassadors.plot.plot_influence_map": "present",
     "long function: ambassadors.ranking.rank_candidates": "signals",
-    "long function: ambassadors.report.render_report": "present",
     "long function: ambassadors.select._make_plan": "select",
     "long function: ambassadors.select.propose_ambassadors": "select",
     # modules longer than 800 lines
     "long module: ambassadors.datasets": "monitor",
     "long module: ambassadors.io.tables": "io",
     "long module: ambassadors.metrics": "speed",
-    "long module: ambassadors.plot": "present",
     "long module: ambassadors.select": "select",
 }
 
