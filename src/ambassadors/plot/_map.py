@@ -95,6 +95,15 @@ def strongest_ties(graph: CollaborationGraph, idx: np.ndarray, sampled: bool, ma
     return idx[sub.row[top]], idx[sub.col[top]], sub.data[top], total
 
 
+def run_layout(ax) -> None:
+    """Let the figure's layout engine place the Axes now (without drawing the artists: the
+    engine only measures texts and decorations), then apply the Axes' fixed aspect."""
+    engine = ax.figure.get_layout_engine()
+    if engine is not None:
+        engine.execute(ax.figure)
+    ax.apply_aspect()
+
+
 class _MapPlotter:
     """What one influence map shows, and how to draw each layer of it."""
 
@@ -249,8 +258,7 @@ class _MapPlotter:
     # -- the map ------------------------------------------------------------------------
     def fit(self, ax) -> None:
         """Lay the clusters out for the room the frame left, fix the limits, size the dots."""
-        if ax.figure.get_layout_engine() is not None:
-            ax.figure.draw_without_rendering()  # settles the Axes' position around the frame
+        run_layout(ax)  # settles the Axes' position around the frame
         box = ax.get_window_extent()
         self.pos = influence_map_layout(self.graph, order_by=self.size_values, shown=self.shown,
                                         groups=self.groups, aspect=max(box.width, 1) / max(box.height, 1),
@@ -373,7 +381,7 @@ class _MapPlotter:
             return left_out
         for _ in range(2):
             before = ax.get_position().bounds
-            ax.figure.draw_without_rendering()
+            run_layout(ax)
             if np.allclose(ax.get_position().bounds, before, atol=1e-4):
                 break
             for artist in self.label_artists:
