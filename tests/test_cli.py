@@ -323,6 +323,8 @@ def test_report_names_every_file_it_writes(tmp_path):
     assert out.returncode == 0, out.stderr
     written = [line for line in out.stderr.splitlines() if line.startswith("wrote ")]
     assert written == [f"wrote {html}", f"wrote {png}"]
+    quiet = run_cli("report", *_sample_args(paths), "--out", str(html), "--map", str(png), "-q")
+    assert quiet.stderr.splitlines() == written  # --quiet drops the load report, not the file names
     assert html.exists() and png.read_bytes()[:4] == b"\x89PNG"
 
 
@@ -331,7 +333,9 @@ def test_demo_names_its_files_on_stderr_and_keeps_stdout_clean(tmp_path):
     assert out.returncode == 0, out.stderr
     assert out.stdout == ""
     named = {line.removeprefix("wrote ") for line in out.stderr.splitlines() if line.startswith("wrote ")}
-    assert named == {str(tmp_path / "d" / f) for f in ("shortlist.csv", "report.html", "influence_map.png")}
+    files = ("shortlist.csv", "report.html", "influence_map.png", "monitor.html")
+    assert named == {str(tmp_path / "d" / f) for f in files}
+    assert all((tmp_path / "d" / f).exists() for f in files)
 
 
 def test_partial_weights_say_what_the_others_became(tmp_path):

@@ -44,3 +44,20 @@ def test_items_pass_through_unchanged_whatever_the_display(monkeypatch):
     monkeypatch.setattr(sys, "stderr", _Terminal())
     items = [object() for _ in range(4)]
     assert list(progress(iter(items), desc="x")) == items  # no len(): tqdm counts without a total
+
+
+def test_a_notebook_without_ipywidgets_gets_the_text_bar_and_no_warning(monkeypatch, recwarn):
+    import importlib.util
+
+    from ambassadors import _progress
+
+    kernel = type("ZMQInteractiveShell", (), {})()
+    monkeypatch.setitem(sys.modules, "IPython", types.SimpleNamespace(get_ipython=lambda: kernel))
+    real_find_spec = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *a: None if name == "ipywidgets" else real_find_spec(name, *a))
+    term = io.StringIO()
+    monkeypatch.setattr(sys, "stderr", term)
+    assert list(_progress.progress(range(2), desc="reading")) == [0, 1]
+    assert "reading: 2/2" in term.getvalue()
+    assert not [w for w in recwarn if "IProgress" in str(w.message)]

@@ -31,6 +31,20 @@ def _in_notebook() -> bool:
     return ip is not None and type(ip).__name__ == "ZMQInteractiveShell"
 
 
+def _bar_class():
+    """``tqdm.auto.tqdm``: the notebook widget when Jupyter has ipywidgets (the ``notebook``
+    extra), the text bar otherwise -- without tqdm's "IProgress not found" warning."""
+    import importlib.util
+
+    if _in_notebook() and importlib.util.find_spec("ipywidgets") is None:
+        from tqdm.std import tqdm as text_bar
+
+        return text_bar
+    from tqdm.auto import tqdm as auto_bar
+
+    return auto_bar
+
+
 def is_enabled(enabled: bool | None = None) -> bool:
     """Whether progress should be shown: never if ``enabled`` is False; otherwise when stderr
     is a terminal or the code runs in a notebook (``True`` means "if someone is watching")."""
@@ -75,7 +89,7 @@ def progress(
     if not is_enabled(enabled):
         yield from iterable
         return
-    from tqdm.auto import tqdm
+    tqdm = _bar_class()
 
     # the finished bar stays ("measures: 5/5 |####| [00:19<00:00]"): how long each step took
     yield from tqdm(iterable, total=total, desc=desc, file=sys.stderr, dynamic_ncols=True,

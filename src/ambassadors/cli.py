@@ -122,7 +122,8 @@ def _add_common(p: argparse.ArgumentParser) -> None:
                    help="sources sampled for betweenness/closeness on large graphs "
                         "(default: exact when small, 64-128 sources when large)")
     p.add_argument("--no-progress", action="store_true", help="no progress bars")
-    p.add_argument("--quiet", "-q", action="store_true", help="do not print the load report")
+    p.add_argument("--quiet", "-q", action="store_true",
+                   help="do not print the load report and notes (written files are still named)")
     p.add_argument("--debug", dest="debug_sub", action="store_true", help=argparse.SUPPRESS)
 
 
@@ -237,7 +238,7 @@ def cmd_monitor(args) -> int:
         for report in traj.load_reports:
             _eprint(str(report))
         _eprint(traj.summary())
-    print("wrote " + ", ".join(str(p) for p in paths))
+    _say_written(args, paths)
     return 0
 
 
@@ -447,7 +448,7 @@ def cmd_shortlist(args) -> int:
     analysis = _run(args, select=True)
     table = analysis.shortlist(backups=not args.no_backups)
     _write_table(table, args.out, sheet="shortlist", explain=_column_help(table))
-    if args.out and not args.quiet:
+    if args.out:
         _eprint(f"wrote {args.out} ({(table['role'] == 'ambassador').sum()} ambassadors)")
     return 0
 
@@ -468,7 +469,7 @@ def cmd_rank(args) -> int:
         atomic_write_text(args.out, ranking_to_markdown(table))
     else:
         _write_table(table, args.out, sheet="ranking")
-    if args.out and not args.quiet:
+    if args.out:
         _eprint(f"wrote {args.out} ({len(analysis.ranking)} people)")
     return 0
 
@@ -484,10 +485,10 @@ def cmd_report(args) -> int:
 
 
 def _say_written(args, paths) -> None:
-    """Name every file written, one line each, on stderr (unless --quiet)."""
-    if not args.quiet:
-        for path in paths:
-            _eprint(f"wrote {path}")
+    """Name every file written, one line each, on stderr (also with --quiet, which silences
+    the load report and the notes, not what was written where)."""
+    for path in paths:
+        _eprint(f"wrote {path}")
 
 
 def _write_report(analysis, out: Path, *, map_path: Path | None, min_group_size: int = 5) -> list[Path]:
@@ -562,8 +563,7 @@ def cmd_reidentify(args) -> int:
         shortlist = shortlist.set_index("person_id")
     result = reidentify(shortlist, people, key=key)
     write_csv(result, args.out)
-    if not args.quiet:
-        _eprint(f"wrote {args.out} ({len(result)} people)")
+    _eprint(f"wrote {args.out} ({len(result)} people)")
     return 0
 
 

@@ -55,7 +55,8 @@ def test_monitor_writes_the_five_files(inputs, capsys):
     assert effects["outcome"].tolist() == ["cross_department_share", "reach_share", "adoption"]
     page = (out / "monitor.html").read_text(encoding="utf-8")
     assert page.startswith("<!DOCTYPE html>") and "Effects" in page
-    assert "wrote" in capsys.readouterr().out
+    named = [line for line in capsys.readouterr().err.splitlines() if line.startswith("wrote ")]
+    assert len(named) == 5  # every file written is named on stderr (issue 15), even with -q
 
 
 @pytest.mark.parametrize("change, message", [

@@ -69,7 +69,7 @@ def plot_coverage(plan: Any, *, min_group_size: int = 5, sort: str = "share", ax
     _draw_coverage_bars(ax, cov.index, np.nan_to_num(shown_size), np.where(small, 0.0, reached), color)
     xmax = np.nanmax(shown_size) if np.isfinite(shown_size).any() else 1.0
     for k, text in enumerate(_coverage_texts(cov, small, mask_label(min_group_size))):  # one per department
-        ax.text(np.nan_to_num(shown_size[k]) + 0.01 * xmax, k, text, va="center", fontsize=9)
+        ax.text(np.nan_to_num(shown_size[k]) + 0.01 * xmax, k, text, va="center", fontsize=10)
     ax.set_yticks(np.arange(len(cov)), labels=list(cov.index))
     ax.invert_yaxis()
     ax.set_xlim(0, xmax * 1.45)
@@ -85,7 +85,8 @@ def plot_coverage(plan: Any, *, min_group_size: int = 5, sort: str = "share", ax
     from matplotlib.patches import Patch
 
     ax.legend(handles=[Patch(color="#777777", alpha=0.25, label="department size"),
-                       Patch(color="#777777", label="reached")], loc="lower right", frameon=False, fontsize=9)
+                       Patch(color="#777777", label="reached")],
+              loc="lower right", frameon=False, fontsize=10)
     return ax
 
 
@@ -219,7 +220,7 @@ def plot_score_breakdown(
     ax.invert_yaxis()
     ax.set_xlabel("score (sum of weighted components)")
     ax.spines[["top", "right"]].set_visible(False)
-    ax.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize=9,
+    ax.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize=10,
               ncols=min(len(parts), 4))
     ax.set_title(f"What the scores are made of: top {len(frame)}", fontsize=TITLE_SIZE - 3, loc="left")
     return ax

@@ -95,6 +95,15 @@ def strongest_ties(graph: CollaborationGraph, idx: np.ndarray, sampled: bool, ma
     return idx[sub.row[top]], idx[sub.col[top]], sub.data[top], total
 
 
+def run_layout(ax) -> None:
+    """Let the figure's layout engine place the Axes now (without drawing the artists: the
+    engine only measures texts and decorations), then apply the Axes' fixed aspect."""
+    engine = ax.figure.get_layout_engine()
+    if engine is not None:
+        engine.execute(ax.figure)
+    ax.apply_aspect()
+
+
 class _MapPlotter:
     """What one influence map shows, and how to draw each layer of it."""
 
@@ -124,10 +133,9 @@ class _MapPlotter:
 
     def _sizes_and_colours(self, scores, color_by: str, size_by: str) -> None:
         degree = np.diff(self.graph.neighbors_csr().indptr).astype(np.float64)
-        self.size_values = person_values(self.graph, scores, size_by)
-        self.size_label = size_by
-        if self.size_values is None:
-            self.size_values, self.size_label = degree, "number of ties"
+        values = person_values(self.graph, scores, size_by)
+        self.size_values: np.ndarray = degree if values is None else values
+        self.size_label = "number of ties" if values is None else size_by
         self.color_by = color_by
         self.color_values = None
         if color_by != "department":
@@ -250,8 +258,7 @@ class _MapPlotter:
     # -- the map ------------------------------------------------------------------------
     def fit(self, ax) -> None:
         """Lay the clusters out for the room the frame left, fix the limits, size the dots."""
-        if ax.figure.get_layout_engine() is not None:
-            ax.figure.draw_without_rendering()  # settles the Axes' position around the frame
+        run_layout(ax)  # settles the Axes' position around the frame
         box = ax.get_window_extent()
         self.pos = influence_map_layout(self.graph, order_by=self.size_values, shown=self.shown,
                                         groups=self.groups, aspect=max(box.width, 1) / max(box.height, 1),
@@ -294,7 +301,7 @@ class _MapPlotter:
 
         if not self.tie_a.size:
             return
-        segs = np.stack([self.pos[self.tie_a], self.pos[self.tie_b]], axis=1)
+        segs = list(np.stack([self.pos[self.tie_a], self.pos[self.tie_b]], axis=1))
         wr = pd.Series(self.tie_w).rank(pct=True).to_numpy()
         ax.add_collection(LineCollection(segs, colors=self.edge_color, linewidths=0.25 + 1.0 * wr,
                                          alpha=self.edge_alpha, zorder=1, capstyle="round"))
@@ -326,7 +333,8 @@ class _MapPlotter:
         colour = self.colours[group]
         if self.color_values is not None or colour in (OTHER_GREY, SMALL_GREY):
             return "#222222"
-        return to_hex(np.asarray(to_rgb(colour)) * 0.55)
+        r, g, b = (0.55 * c for c in to_rgb(colour))
+        return to_hex((r, g, b))
 
     def draw_labels(self, ax) -> int:
         """Cluster names, then people's names, inside the axes and never overlapping; returns
@@ -373,7 +381,7 @@ class _MapPlotter:
             return left_out
         for _ in range(2):
             before = ax.get_position().bounds
-            ax.figure.draw_without_rendering()
+            run_layout(ax)
             if np.allclose(ax.get_position().bounds, before, atol=1e-4):
                 break
             for artist in self.label_artists:

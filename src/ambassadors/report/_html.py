@@ -32,7 +32,9 @@ table.wide { width: 100%; }
 th, td { border: 1px solid #ddd; padding: 0.25em 0.5em; text-align: left; vertical-align: top;
          overflow-wrap: break-word; }
 th { background: #f3f3f6; font-weight: 600; }
-td.num, th.num { text-align: right; white-space: nowrap; overflow-wrap: normal; }
+td.num, th.num { text-align: right; }
+td.num { white-space: nowrap; overflow-wrap: normal; }
+th { overflow-wrap: normal; hyphens: auto; }
 td.text { min-width: 13em; max-width: 40em; }
 img { max-width: 100%; height: auto; border: 1px solid #eee; display: block; }
 img.half { max-width: min(100%, 900px); }

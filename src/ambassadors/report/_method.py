@@ -92,7 +92,7 @@ def _ranking_notes(ranking: pd.DataFrame) -> str:
 
 
 def _selection_notes(plan: Any) -> str:
-    gap = getattr(plan, "gap", None)
+    gap: Any = getattr(plan, "gap", None)
     no_gap = gap is None or pd.isna(gap)
     rows = [("objective", getattr(plan, "objective", None)),
             ("objective value", getattr(plan, "objective_value", None)),
