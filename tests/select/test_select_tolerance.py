@@ -14,7 +14,8 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-import ambassadors.select as select_module
+import ambassadors.select._coverage as coverage_module
+import ambassadors.select._propose as propose_module
 from ambassadors.errors import InfeasibleError, InputError
 from ambassadors.graph import build_graph
 from ambassadors.select import propose_ambassadors
@@ -103,7 +104,7 @@ def test_zero_tolerance_never_runs_the_trade_off_search(small, monkeypatch):
     def fail(*args, **kwargs):
         raise AssertionError("the trade-off search ran with reach_tolerance=0")
 
-    monkeypatch.setattr(select_module, "_trade_reach", fail)
+    monkeypatch.setattr(propose_module, "trade_reach", fail)
     propose_ambassadors(graph, ranking, size=3)
     propose_ambassadors(graph, ranking, size=3, reach_tolerance=0.0, method="greedy")
 
@@ -188,7 +189,7 @@ def test_weighted_and_spread_objectives_use_their_own_value(small):
 
 def test_lazy_two_hop_path(small, monkeypatch):
     graph, ranking = small
-    monkeypatch.setattr(select_module, "TWO_HOP_MAX_NNZ", 0)  # force lazily computed neighbourhoods
+    monkeypatch.setattr(coverage_module, "TWO_HOP_MAX_NNZ", 0)  # force lazily computed neighbourhoods
     base = propose_ambassadors(graph, ranking, size=2, hops=2)
     plan = propose_ambassadors(graph, ranking, size=2, hops=2, reach_tolerance=0.4)
     assert plan.objective_value >= 0.6 * base.objective_value
@@ -297,8 +298,9 @@ def sample():
 def test_sample_tolerance_brings_in_the_planted_connectors(sample):
     org, graph, ranking = sample
     connectors = set(org.truth["connectors"])
-    base = propose_ambassadors(graph, ranking)
-    plan = propose_ambassadors(graph, ranking, reach_tolerance=0.05)
+    # the reach-first pool (everyone eligible): the tolerance is what brings them in
+    base = propose_ambassadors(graph, ranking, pool="all")
+    plan = propose_ambassadors(graph, ranking, reach_tolerance=0.05, pool="all")
     assert len(connectors & set(plan.ids)) > len(connectors & set(base.ids))
     assert plan.reach_1.count >= 0.95 * base.reach_1.count
     assert (plan.coverage["ambassadors"] >= 1).all()

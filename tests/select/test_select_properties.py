@@ -230,20 +230,20 @@ def _instance(seed: int, n: int = 60, m_edges: int = 90, size: int = 6):
     """The internal coverage instance propose_ambassadors builds for a random organisation."""
     from unittest import mock
 
-    import ambassadors.select as select_module
+    import ambassadors.select._propose as propose_module
 
     rng = np.random.default_rng(seed)
     ids = [f"q{i:02d}" for i in range(n)]
     people = pd.DataFrame({"department": [f"D{x}" for x in rng.integers(0, 4, n)]}, index=ids)
     log = pd.DataFrame({"source": rng.choice(ids, m_edges), "target": rng.choice(ids, m_edges)})
     seen = {}
-    real = select_module._optimise
+    real = propose_module.optimise
 
     def record(inst, **kwargs):
         seen["inst"] = inst
         return real(inst, **kwargs)
 
-    with mock.patch.object(select_module, "_optimise", record):
+    with mock.patch.object(propose_module, "optimise", record):
         propose_ambassadors(build_graph(people, log), size=size, method="greedy")
     return seen["inst"]
 
@@ -255,31 +255,31 @@ def test_reduced_cost_pruning_never_sets_aside_a_better_plan(seed, ratio):
     set aside is in no plan worth more than the bound reported for the set-aside part."""
     import dataclasses
 
-    import ambassadors.select as S
+    from ambassadors.select import _bounds, _coverage, _milp, _search
 
     inst = _instance(seed)
-    best = S._milp(inst, 30.0)
+    best = _milp.solve_milp(inst, 30.0)
     assert best.optimal
-    opt = S._value(inst, best.chosen)
-    _, u = S._lagrangian_bound(inst, opt, math.inf, 25)
-    keep, set_aside = S._reduced_cost_pruning(inst, u, ratio * opt)
-    bound = S._restricted_lp_bound(inst, keep, set_aside)
+    opt = _coverage.covered_value(inst, best.chosen)
+    _, u = _bounds.lagrangian_bound(inst, opt, math.inf, 25)
+    keep, set_aside = _bounds.reduced_cost_pruning(inst, u, ratio * opt)
+    bound = _bounds.restricted_lp_bound(inst, keep, set_aside)
     assert bound is not None and bound >= opt - 1e-6
     dropped = np.setdiff1d(np.arange(inst.nc), keep)
     for i in dropped[:: max(1, len(dropped) // 4)]:
-        forced = S._milp(dataclasses.replace(inst, fixed=np.array([i])), 30.0)
+        forced = _milp.solve_milp(dataclasses.replace(inst, fixed=np.array([i])), 30.0)
         if forced.chosen is not None:
-            assert S._value(inst, forced.chosen) <= set_aside + 1e-6
+            assert _coverage.covered_value(inst, forced.chosen) <= set_aside + 1e-6
 
 
 @settings(deadline=None, max_examples=12)
 @given(seed=st.integers(0, 10_000), gap=st.sampled_from([0.0, 0.005, 0.05, 0.3]))
 def test_cheap_bounds_never_fall_below_the_optimum(seed, gap):
-    import ambassadors.select as S
+    from ambassadors.select import _bounds, _coverage, _milp, _search
 
     inst = _instance(seed)
-    greedy = S._greedy(inst)
-    best = S._milp(inst, 30.0)
+    greedy = _search.greedy(inst)
+    best = _milp.solve_milp(inst, 30.0)
     assert best.optimal
-    bound = S._cheap_bound(inst, greedy, rel_gap=gap)
-    assert bound >= S._value(inst, best.chosen) - 1e-6
+    bound = _bounds.cheap_bound(inst, greedy, rel_gap=gap)
+    assert bound >= _coverage.covered_value(inst, best.chosen) - 1e-6

@@ -14,7 +14,7 @@ from ambassadors.errors import InfeasibleError, InputError
 from ambassadors.graph import build_graph
 from ambassadors.select import Plan, default_size, propose_ambassadors
 
-DATA = Path(__file__).resolve().parents[1] / "data" / "real" / "krackhardt"
+DATA = Path(__file__).resolve().parents[2] / "data" / "real" / "krackhardt"
 
 
 # ---------------------------------------------------------------------------------------
@@ -295,12 +295,12 @@ def test_weighted_reach_prefers_heavily_weighted_people():
 
 
 def test_two_hops_reach_and_lazy_two_hop_path(monkeypatch):
-    import ambassadors.select as select
+    import ambassadors.select._coverage as coverage_module
 
     chain = graph_from({f"p{i}": "A" for i in range(7)}, [(f"p{i}", f"p{i + 1}") for i in range(6)])
     plan = propose_ambassadors(chain, size=1, hops=2)
     assert plan.objective_value == 5 and plan.ids == ["p2"]
-    monkeypatch.setattr(select, "TWO_HOP_MAX_NNZ", 0)
+    monkeypatch.setattr(coverage_module, "TWO_HOP_MAX_NNZ", 0)
     lazy = propose_ambassadors(chain, size=2, hops=2)
     assert lazy.method == "greedy" and lazy.objective_value == reach_of(chain, lazy.ids, 2) == 7
 
@@ -382,19 +382,19 @@ def test_exact_with_a_tiny_time_limit_still_returns_a_valid_plan_with_a_bound():
     assert plan.objective_value == reach_of(g, plan.ids, 2)
 
 
-def test_to_html_delegates_to_the_report_module(monkeypatch):
+def test_to_html_renders_the_plan_without_the_report_module(monkeypatch):
+    """Defect (issue 13): Plan.to_html imported ambassadors.report, an upward import."""
     import sys
-    import types
 
-    fake = types.ModuleType("ambassadors.report")
-    fake.render_plan_html = lambda plan: f"<p>{plan.size} ambassadors</p>"
-    monkeypatch.setitem(sys.modules, "ambassadors.report", fake)
-    assert propose_ambassadors(two_stars(), size=2).to_html() == "<p>2 ambassadors</p>"
+    monkeypatch.setitem(sys.modules, "ambassadors.report", None)  # importing it would fail
+    out = propose_ambassadors(two_stars(), size=2).to_html()
+    assert out.startswith('<div class="ambassadors-plan">') and "<table" in out and "Backups" in out
 
 
 def test_auto_skips_the_milp_when_cheap_bounds_prove_the_plan_optimal(monkeypatch):
     """Two stars, one per department: greedy finds the centres, the bounds prove it, no MILP."""
-    import ambassadors.select as select_module
+    import ambassadors.select._bounds as bounds_module
+    import ambassadors.select._solve as solve_module
     from ambassadors.graph import build_graph
 
     ids = [f"a{i}" for i in range(6)] + [f"b{i}" for i in range(6)]
@@ -402,13 +402,14 @@ def test_auto_skips_the_milp_when_cheap_bounds_prove_the_plan_optimal(monkeypatc
     log = pd.DataFrame({"source": ["a0"] * 5 + ["b0"] * 5 + ["a1"],
                         "target": [f"a{i}" for i in range(1, 6)] + [f"b{i}" for i in range(1, 6)] + ["b1"]})
     graph = build_graph(people, log)
-    real_milp = select_module._milp
+    real_milp = solve_module.solve_milp
 
     def only_relaxations(inst, time_limit, **kwargs):
         assert kwargs.get("relax"), "the integer program should not run when bounds prove optimality"
         return real_milp(inst, time_limit, **kwargs)
 
-    monkeypatch.setattr(select_module, "_milp", only_relaxations)
+    monkeypatch.setattr(solve_module, "solve_milp", only_relaxations)
+    monkeypatch.setattr(bounds_module, "solve_milp", only_relaxations)
     plan = propose_ambassadors(graph, size=2)
     assert sorted(plan.members.index) == ["a0", "b0"]
     assert plan.status == "optimal" and plan.method == "greedy+swap"
@@ -418,7 +419,8 @@ def test_auto_skips_the_milp_when_cheap_bounds_prove_the_plan_optimal(monkeypatc
 def test_auto_certifies_small_plans_and_skips_the_milp_within_the_gap_on_larger_ones(monkeypatch):
     """The bundled sample: greedy is proven within 0.34 % by the cheap bounds. Small instances
     still get the MILP's certificate; above AUTO_EXACT_NNZ the MILP is skipped."""
-    import ambassadors.select as select_module
+    import ambassadors.select._bounds as bounds_module
+    import ambassadors.select._solve as solve_module
     from ambassadors.datasets import sample_paths
     from ambassadors.pipeline import analyze
 
@@ -428,15 +430,16 @@ def test_auto_certifies_small_plans_and_skips_the_milp_within_the_gap_on_larger_
     small = propose_ambassadors(a.graph, a.ranking)
     assert small.status == "optimal" and small.gap == 0.0 and small.bound == small.objective_value
 
-    real_milp = select_module._milp
+    real_milp = solve_module.solve_milp
 
     def only_relaxations(inst, time_limit, **kwargs):
         assert kwargs.get("relax"), "the integer program should not run within AUTO_GAP"
         return real_milp(inst, time_limit, **kwargs)
 
-    monkeypatch.setattr(select_module, "AUTO_EXACT_NNZ", 0)
-    monkeypatch.setattr(select_module, "_milp", only_relaxations)
+    monkeypatch.setattr(solve_module, "AUTO_EXACT_NNZ", 0)
+    monkeypatch.setattr(solve_module, "solve_milp", only_relaxations)
+    monkeypatch.setattr(bounds_module, "solve_milp", only_relaxations)
     large = propose_ambassadors(a.graph, a.ranking)
     assert large.method == "greedy+swap" and large.status != "optimal"
-    assert 0 < large.gap <= select_module.AUTO_GAP
+    assert 0 < large.gap <= solve_module.AUTO_GAP
     assert large.bound >= small.objective_value >= large.objective_value

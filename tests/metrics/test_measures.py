@@ -12,6 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ambassadors import metrics
+from ambassadors.metrics import structural_holes as brokerage_module
+from ambassadors.metrics import paths as paths_module
 from ambassadors.errors import InputError
 from ambassadors.graph import build_graph
 from ambassadors.metrics import (
@@ -28,7 +30,7 @@ from ambassadors.metrics import (
     reach,
 )
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 KRACK = ROOT / "data" / "real" / "krackhardt"
 TOL = 1e-6
 
@@ -174,8 +176,8 @@ def brokerage_path(dense: bool):
     from unittest import mock
 
     if dense:
-        return mock.patch.multiple(metrics, DENSE_BROKERAGE_MAX_PEOPLE=10**9, DENSE_BROKERAGE_RATIO=1e300)
-    return mock.patch.object(metrics, "DENSE_BROKERAGE_MAX_PEOPLE", 0)
+        return mock.patch.multiple(brokerage_module, DENSE_BROKERAGE_MAX_PEOPLE=10**9, DENSE_BROKERAGE_RATIO=1e300)
+    return mock.patch.object(brokerage_module, "DENSE_BROKERAGE_MAX_PEOPLE", 0)
 
 
 @settings(deadline=None, max_examples=25)
@@ -330,17 +332,18 @@ def test_sampled_betweenness_converges_to_exact():
 
 
 def test_large_graphs_sample_paths_and_restrict_brokerage(monkeypatch):
-    monkeypatch.setattr(metrics, "EXACT_WORK", 100)
-    monkeypatch.setattr(metrics, "CANDIDATE_LIMIT", 50)
-    monkeypatch.setattr(metrics, "DEFAULT_CANDIDATES", 10)
-    monkeypatch.setattr(metrics, "_MAX_SAMPLES", 40)
+    monkeypatch.setattr(paths_module, "EXACT_WORK", 100)
+    monkeypatch.setattr(brokerage_module, "CANDIDATE_LIMIT", 50)
+    monkeypatch.setattr(brokerage_module, "DEFAULT_CANDIDATES", 10)
+    monkeypatch.setattr(paths_module, "_MAX_SAMPLES", 40)
+    monkeypatch.setattr(paths_module, "_MIN_SAMPLES", 16)
     rng = np.random.default_rng(2)
     n = 120
     graph, G, people = make(n, random_edges(rng, n, 500, True))
     scores = influence_scores(graph, progress=False, seed=4)
     info = scores.attrs["sampling"]["betweenness"]
     assert info["exact"] is False and info["seed"] == 4
-    assert info["sources"] == metrics.default_samples(n, graph.neighbors_csr().nnz)
+    assert info["sources"] == paths_module.default_samples(n, graph.neighbors_csr().nnz)
     assert scores["constraint"].notna().sum() == 10 == scores.attrs["candidates"]
     # the pool is the 10 people with most contacts, and their values are exact
     top = scores.sort_values("degree", ascending=False, kind="stable").index[:10]
@@ -362,7 +365,7 @@ def test_large_graphs_sample_paths_and_restrict_brokerage(monkeypatch):
     deg = scores["degree"].to_numpy(float)
     walks = graph.neighbors_csr().astype(float) @ deg
     first = int(np.argmax(deg))
-    monkeypatch.setattr(metrics, "BROKERAGE_WORK", float(walks[first]) * 3.5)
+    monkeypatch.setattr(brokerage_module, "BROKERAGE_WORK", float(walks[first]) * 3.5)
     pooled = brokerage(graph)
     assert 1 <= pooled["constraint"].notna().sum() <= 4
     assert pooled["constraint"].notna().iloc[first]
