@@ -147,9 +147,10 @@ def test_the_cli_refuses_a_bad_window_and_negative_channel_weights(tmp_path, cap
     log = write(tmp_path, "log.csv", "source,target,time,channel\np0,p1,2025-11-03,email\n")
     base = ["shortlist", "--people", str(people), "--interactions", str(log)]
     out = tmp_path / "out.csv"
+    # the library's parameter names are written as the command line's options
     for extra, message in ((["--window=-5D"], "window must be a positive duration"),
                            (["--window="], "window must be a positive duration"),
-                           (["--channel-weights", "email=-1"], "channel_weights['email'] must be >= 0")):
+                           (["--channel-weights", "email=-1"], "--channel-weights['email'] must be >= 0")):
         assert main(base + extra + ["--out", str(out)]) == 2
         assert message in capsys.readouterr().err and not out.exists()
 
@@ -166,4 +167,4 @@ def test_low_match_warning_opens_the_cli_output_and_the_report(tmp_path, capsys)
     err = capsys.readouterr().err
     assert err.startswith("warning: only 17 % of the 72 sender->recipient pairs of log.csv match")
     text = html.read_text()
-    assert text.index('class="warning"') < text.index("Data read")
+    assert text.index('class="warn"') < text.index("only 17 %") < text.index("Data read")

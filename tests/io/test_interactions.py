@@ -131,7 +131,7 @@ def test_events_weights_are_one_over_recipients_including_cc_and_bcc(tmp_path):
                                       'c,"a, b",,\n')
     table, report = read_interactions(path)
     got = {(s, t): w for s, t, w in zip(table["source"].astype(str),
-                                        table["target"].astype(str), table["weight"])}
+                                        table["target"].astype(str), table["weight"], strict=False)}
     assert got == {("a", "b"): 0.25, ("a", "c"): 0.25, ("a", "d"): 0.25, ("a", "e"): 0.25,
                    ("b", "a"): 1.0, ("c", "a"): 0.5, ("c", "b"): 0.5}
     assert report.pairs_read == 7 and report.balanced
@@ -163,7 +163,7 @@ def test_people_by_id_or_email_and_unknowns_counted(tmp_path):
                                      "C,c@x.org,2024-01-03\n"
                                      "B,,2024-01-04\n")
     table, report = read_interactions(log, people=people)
-    assert list(zip(table["source"].astype(str), table["target"].astype(str))) == [("A", "B")]
+    assert list(zip(table["source"].astype(str), table["target"].astype(str), strict=False)) == [("A", "B")]
     assert table["weight"].tolist() == [0.5]  # b@x.org and B are one person, all@ unknown
     assert report.dropped == {"no_recipients": 1, "unknown_sender": 1, "self_pair": 1}
     assert report.pairs_dropped == {"unknown_sender": 1, "unknown_recipient": 1,
@@ -174,7 +174,7 @@ def test_people_by_id_or_email_and_unknowns_counted(tmp_path):
 def test_german_dotted_dates_are_day_first_corpus():
     people = read_people(CORPUS / "people_x_org.csv")
     table, report = read_interactions(CORPUS / "events_german_dates.csv", people=people)
-    ts = dict(zip(table["event_id"], table["timestamp"]))
+    ts = dict(zip(table["event_id"], table["timestamp"], strict=False))
     assert ts["m1"] == pd.Timestamp("2025-11-03T09:15:00Z")  # 3 November, not 11 March
     assert ts["m2"] == pd.Timestamp("2025-11-04T08:00:00Z")
     assert ts["m3"] == pd.Timestamp("2025-12-11T00:00:00Z")
@@ -187,7 +187,7 @@ def test_german_dotted_dates_are_day_first_corpus():
 def test_timestamps_time_zones_and_dst_corpus():
     people = read_people(CORPUS / "people_x_org.csv")
     table, report = read_interactions(CORPUS / "events_tz_dst.csv", people=people)
-    ts = dict(zip(table["event_id"], table["timestamp"]))
+    ts = dict(zip(table["event_id"], table["timestamp"], strict=False))
     # one second apart across the spring-forward change
     assert (ts["m2"] - ts["m1"]).total_seconds() == 1
     # 02:30 CEST and 02:30 CET on the autumn change are an hour apart

@@ -35,18 +35,11 @@ from ambassadors.io._pairs import (
     no_roster_key,
     require_matches,
 )
+from ambassadors.io.convert import HAS_OFFSET, as_str_series, parse_datetimes, to_number
 from ambassadors.io.formats import detect_format, read_format
 from ambassadors.io.load_report import Loaded, LoadReport, as_frame
 from ambassadors.io.people import as_roster
-from ambassadors.io.tables import (
-    HAS_OFFSET,
-    RawTable,
-    as_str_series,
-    parse_datetimes,
-    read_raw,
-    resolve_columns,
-    to_number,
-)
+from ambassadors.io.tables import RawTable, read_raw, resolve_columns
 
 __all__ = ["read_interactions", "combine_interactions", "finalize_pairs", "INTERACTION_COLUMNS"]
 

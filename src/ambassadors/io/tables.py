@@ -25,7 +25,7 @@ import pandas as pd
 from ambassadors._text import normalize_name
 from ambassadors._validation import check_unique_ids
 from ambassadors.errors import InputError, describe_ids
-from ambassadors.io.convert import HAS_OFFSET, as_str_series, parse_datetimes, to_bool, to_number
+from ambassadors.io.convert import as_str_series, parse_datetimes, to_bool, to_number
 from ambassadors.io.load_report import LoadReport
 
 __all__ = [
@@ -40,9 +40,8 @@ __all__ = [
     "as_str_series",
 ]
 
-# kept for the modules that still import the old private names
+# kept for io/signals.py, which still imports the old private name (owned by another change)
 _as_str_series = as_str_series
-_HAS_OFFSET = HAS_OFFSET
 
 # --------------------------------------------------------------------------------------------
 # resolving people by id or e-mail
@@ -197,8 +196,6 @@ def resolve_columns(found: list[str], aliases: dict[str, list[str]], *,
 
 _DELIMITERS = [",", ";", "\t", "|"]
 _SNIFF_BYTES = 256 * 1024
-TABULAR_SUFFIXES = {".csv", ".tsv", ".txt", ".tab", ".psv", ".xlsx", ".xlsm", ".parquet", ".pq",
-                    ".json", ".jsonl", ".ndjson", ".gz"}
 
 
 @dataclass

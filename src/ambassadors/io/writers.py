@@ -439,7 +439,9 @@ def _excel_column(values: pd.Series | pd.Index) -> list[Any]:
             if isinstance(value, (float, np.floating)) and math.isinf(value):
                 cells[i] = str(value)
         elif isinstance(value, pd.Timestamp):
-            cells[i] = value.tz_convert("UTC").tz_localize(None).to_pydatetime() if value.tz else value.to_pydatetime()
+            if value.tz:
+                value = value.tz_convert("UTC").tz_localize(None)
+            cells[i] = value.to_pydatetime()
         elif isinstance(value, pd.Timedelta):
             cells[i] = value.to_pytimedelta()
         elif not hasattr(value, "isoformat") or getattr(value, "tzinfo", None) is not None:
@@ -493,7 +495,7 @@ def write_xlsx(path: PathLike, sheets: Mapping[str, pd.DataFrame | pd.Series | L
     from openpyxl.cell import WriteOnlyCell
 
     workbook = Workbook(write_only=True)
-    for name, table in zip(_sheet_names(sheets.keys()), sheets.values()):
+    for name, table in zip(_sheet_names(sheets.keys()), sheets.values(), strict=False):
         frame = as_frame(table)
         if isinstance(frame, pd.Series):
             frame = frame.to_frame()
@@ -528,7 +530,7 @@ def write_xlsx(path: PathLike, sheets: Mapping[str, pd.DataFrame | pd.Series | L
             return out
 
         sheet.append(cells(header))
-        for row in zip(*columns):
+        for row in zip(*columns, strict=False):
             sheet.append(cells(row))
     buffer = io.BytesIO()
     workbook.save(buffer)
@@ -626,7 +628,7 @@ def write_markdown(frame: pd.DataFrame | pd.Series | Loaded, path: PathLike | No
         padded: list[pd.Series] = []
         rules: list[str] = []
         titles: list[str] = []
-        for title, cells, right in zip(head, columns, numeric):
+        for title, cells, right in zip(head, columns, numeric, strict=False):
             width = max(3, len(title), int(cells.str.len().max()) if len(cells) else 0)
             padded.append(cells.str.pad(width, side="left" if right else "right"))
             titles.append(title.ljust(width))

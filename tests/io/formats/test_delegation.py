@@ -25,7 +25,8 @@ def sample(fmt: str, tmp_path):
         return p, True
     if fmt == "google_email_log":
         p = tmp_path / "log.csv"
-        p.write_text('Date,Message ID,Sender,Recipient\n2025-11-03 09:00 UTC,<1>,ann@x.org,"bob@x.org,cy@x.org"\n')
+        p.write_text('Date,Message ID,Sender,Recipient\n'
+                     '2025-11-03 09:00 UTC,<1>,ann@x.org,"bob@x.org,cy@x.org"\n')
         return p, True
     if fmt == "slack":
         return write_tree(tmp_path / "slack", {

@@ -18,7 +18,8 @@ DATE = "Mon, 03 Nov 2025 10:00:00 +0100"
 
 
 def pairs_of(table: pd.DataFrame) -> list[tuple[str, str, float]]:
-    return sorted(zip(table["source"].astype(str), table["target"].astype(str), table["weight"].round(6)))
+    return sorted(zip(table["source"].astype(str), table["target"].astype(str), table["weight"].round(6),
+                      strict=True))
 
 
 # ----------------------------------------------------------------------------- mbox
@@ -40,7 +41,8 @@ def test_mbox_pairs_weights_roster_and_accounting(tmp_path):
     assert detect_format(box) == "mbox"
     loaded = read_format(box, people=roster())
     table, report = loaded
-    assert pairs_of(table) == [("001", "002", round(1 / 3, 6)), ("001", "003", round(1 / 3, 6)), ("001", "004", round(1 / 3, 6)),
+    assert pairs_of(table) == [("001", "002", round(1 / 3, 6)), ("001", "003", round(1 / 3, 6)),
+                               ("001", "004", round(1 / 3, 6)),
                                ("002", "001", 0.5)]
     assert set(table["channel"].astype(str)) == {"email"}
     assert str(table["timestamp"].iloc[0]) == "2025-11-03 09:00:00+00:00"
@@ -112,7 +114,8 @@ def _eml_files():
 @pytest.mark.parametrize("kind", ["folder", "zip"])
 def test_eml_folder_and_zip(tmp_path, kind):
     files = _eml_files()
-    path = write_tree(tmp_path / "mail", files) if kind == "folder" else write_zip(tmp_path / "mail.zip", files)
+    path = write_tree(tmp_path / "mail", files) if kind == "folder" else \
+        write_zip(tmp_path / "mail.zip", files)
     assert detect_format(path) == "eml"
     loaded = read_format(path, people=roster())
     table, report = loaded
@@ -211,7 +214,8 @@ def test_google_email_log(tmp_path):
     assert detect_format(p) == "google_email_log"
     loaded = read_format(p, people=roster())
     table, report = loaded
-    assert pairs_of(table) == [("001", "002", round(1 / 3, 6)), ("001", "003", round(1 / 3, 6)), ("001", "004", round(1 / 3, 6))]
+    assert pairs_of(table) == [("001", "002", round(1 / 3, 6)), ("001", "003", round(1 / 3, 6)),
+                               ("001", "004", round(1 / 3, 6))]
     assert report.dropped == {"unknown_sender": 1, "no_recipients": 1} and report.balanced
     assert no_content(loaded)
 
@@ -220,7 +224,8 @@ def test_columns_override_and_errors(tmp_path):
     p = tmp_path / "log.csv"
     p.write_text("when,who,whom,mid\n2025-11-03,ann@x.org,bob@x.org,1\n")
     table, _ = read_format(p, format="google_email_log",
-                           columns={"when": "timestamp", "who": "sender", "whom": "recipient", "mid": "event_id"})
+                           columns={"when": "timestamp", "who": "sender", "whom": "recipient",
+                                    "mid": "event_id"})
     assert pairs_of(table) == [("ann@x.org", "bob@x.org", 1.0)]
     with pytest.raises(InputError, match="log.csv.*no column for sender"):
         read_format(p, format="m365_trace")

@@ -55,7 +55,8 @@ OTHERS = [
 
 
 def _pairs(table):
-    return sorted(zip(table["source"].astype(str), table["target"].astype(str), table["weight"].round(6)))
+    return sorted(zip(table["source"].astype(str), table["target"].astype(str), table["weight"].round(6),
+                      strict=True))
 
 
 def test_ics_calendar(tmp_path):
@@ -104,7 +105,8 @@ def test_ics_time_zones_and_notes(tmp_path):
 def test_ics_line_parser():
     assert list(_unfold("A:1\r\n 2\r\n\t3\r\nB:x\n")) == ["A:123", "B:x"]
     name, params, value = _split('ATTENDEE;CN="Doe: Jane; PhD";ROLE=REQ-PARTICIPANT:mailto:j@x.org')
-    assert (name, params["CN"], params["ROLE"], value) == ("ATTENDEE", "Doe: Jane; PhD", "REQ-PARTICIPANT", "mailto:j@x.org")
+    assert (name, params["CN"], params["ROLE"], value) == ("ATTENDEE", "Doe: Jane; PhD",
+                                                          "REQ-PARTICIPANT", "mailto:j@x.org")
 
 
 def test_not_a_calendar(tmp_path):
@@ -159,7 +161,8 @@ def test_meeting_weights_property(tmp_path_factory, meetings):
 
 
 @settings(deadline=None, max_examples=15)
-@given(st.lists(st.tuples(st.lists(st.sampled_from(["ann@x.org", "001", "bob@x.org", "zed@y.com", "di@x.org"]),
+@given(st.lists(st.tuples(st.lists(st.sampled_from(["ann@x.org", "001", "bob@x.org", "zed@y.com",
+                                                   "di@x.org"]),
                                    max_size=4),
                           st.integers(-30, 120)), min_size=1, max_size=6))
 def test_meeting_accounting_with_roster_property(tmp_path_factory, meetings):

@@ -54,7 +54,8 @@ def export_files():
         "D1/2025-11-04.json": [msg("UA", "1762246900.000100"), msg("UB", "1762247000.000200")],
         "mpdm-ann--cy--di-1/2025-11-05.json": [msg("UA", "1762333200.000100", text="<@UC> ok")],
         "social-media/2025-11-05.json": [
-            msg("UA", "1762333300.1", reactions=[{"name": "tada", "users": ["UB", "UC", "UBOT"], "count": 3}]),
+            msg("UA", "1762333300.1",
+                reactions=[{"name": "tada", "users": ["UB", "UC", "UBOT"], "count": 3}]),
             msg("UA", "1762333400.2"),
             msg("UB", "1762333500.3", reactions=[{"name": "+1", "users": ["UA"], "count": 1}]),
             msg("UB", "1762333600.4", subtype="channel_join"),
@@ -72,7 +73,7 @@ EXPECTED = sorted([
 
 
 def _pairs(table):
-    return sorted(zip(table["source"].astype(str), table["target"].astype(str), table["weight"]))
+    return sorted(zip(table["source"].astype(str), table["target"].astype(str), table["weight"], strict=True))
 
 
 @pytest.mark.parametrize("kind", ["folder", "zip"])

@@ -59,7 +59,8 @@ def test_teams_graph_json(tmp_path):
         assert detect_format(path) == "teams"
         loaded = read_format(path, people=roster())
         table, report = loaded
-        got = sorted(zip(table["source"].astype(str), table["target"].astype(str), table["weight"]))
+        got = sorted(zip(table["source"].astype(str), table["target"].astype(str), table["weight"],
+                         strict=True))
         assert got == sorted([
             ("001", "002", 1.0), ("002", "001", 1.0),                      # 1:1 chat
             ("003", "001", 1.0), ("003", "004", 0.5),                      # group: mention wins
@@ -90,7 +91,8 @@ def test_teams_chat_without_members_uses_writers(tmp_path):
 def test_detection(tmp_path):
     (tmp_path / "edges.csv").write_text("source,target,weight\na,b,1\n")
     assert detect_format(tmp_path / "edges.csv") is None
-    (tmp_path / "Inbox").write_bytes(b"From x Mon Nov  3 09:00:00 2025\n" + mail_bytes({"From": "a@x", "To": "b@x"}))
+    (tmp_path / "Inbox").write_bytes(b"From x Mon Nov  3 09:00:00 2025\n"
+                                     + mail_bytes({"From": "a@x", "To": "b@x"}))
     assert detect_format(tmp_path / "Inbox") == "mbox"
     (tmp_path / "cal.txt").write_text("BEGIN:VCALENDAR\nEND:VCALENDAR\n")
     assert detect_format(tmp_path / "cal.txt") == "ics"

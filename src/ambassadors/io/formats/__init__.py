@@ -133,7 +133,8 @@ def _from_names(names: list[str], peek: Any) -> set[str]:
 
 
 def _looks_like_teams(head: bytes) -> bool:
-    return any(k in head for k in (b'"chatId"', b'"createdDateTime"', b'"chatType"', b"#microsoft.graph.chat"))
+    keys = (b'"chatId"', b'"createdDateTime"', b'"chatType"', b"#microsoft.graph.chat")
+    return any(k in head for k in keys)
 
 
 def detect_format(path: str | os.PathLike[str]) -> str | None:
@@ -141,7 +142,8 @@ def detect_format(path: str | os.PathLike[str]) -> str | None:
 
     Decided by extension (``.mbox``, ``.eml``, ``.ics``, ``.json``), by the contents of a folder
     or zip (``users.json`` + ``channels.json`` -> Slack, ``*.eml``, ``*.ics`` ...), by the first
-    bytes (``From ``, after any blank lines -> mbox) and by CSV header columns (``SenderAddress`` + ``RecipientAddress``
+    bytes (``From ``, after any blank lines -> mbox) and by CSV header columns
+    (``SenderAddress`` + ``RecipientAddress``
     -> m365_trace, ``PrimaryCollaborator_PersonId`` -> viva_p2p, ``Organizer`` + ``Attendees``
     -> meetings_csv, ``Message ID`` + ``Sender`` + ``Recipient`` -> google_email_log).
 

@@ -59,7 +59,6 @@ MAX_COMPRESSION_RATIO = 200
 """Largest accepted uncompressed/compressed ratio of a zip entry bigger than 1 MiB."""
 _RATIO_MIN_SIZE = 1024**2
 
-PAIR_COLUMNS = ["row", "source", "target", "timestamp", "weight", "channel", "event_id"]
 
 
 def starts_like_mbox(head: bytes) -> bool:
@@ -322,7 +321,8 @@ def read_csv_columns(path: Path | bytes, usecols: Iterable[str], *, label: str |
     label = label or (path.name if isinstance(path, Path) else "<csv>")
     try:
         frame = pd.read_csv(
-            io.BytesIO(path) if isinstance(path, (bytes, bytearray)) else path, sep=sep, skiprows=skip, encoding=encoding, encoding_errors="replace",
+            io.BytesIO(path) if isinstance(path, (bytes, bytearray)) else path, sep=sep, skiprows=skip,
+            encoding=encoding, encoding_errors="replace",
             usecols=lambda c: c in wanted, dtype=object, keep_default_na=False, na_values=[""],
         )
     except (pd.errors.ParserError, UnicodeError, ValueError) as exc:
@@ -367,7 +367,8 @@ def read_role_columns(
     return frame, found
 
 
-def new_report(path: str | os.PathLike[str], kind: str = "interactions", fmt: str | None = None) -> LoadReport:
+def new_report(path: str | os.PathLike[str], kind: str = "interactions",
+               fmt: str | None = None) -> LoadReport:
     report = LoadReport(source=Path(path).name, kind=kind)
     if fmt is not None:
         report.notes.append(f"format: {fmt}")

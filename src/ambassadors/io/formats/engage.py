@@ -94,8 +94,9 @@ def read_engage_activity(
     ...     _ = fh.write("id,replied_to_id,group_name,sender_type,sender_email,body\\n"
     ...                  "1,,Social Media,user,ann@x.org,secret\\n2,1,Social Media,user,bob@x.org,secret\\n"
     ...                  "3,,All Company,user,ann@x.org,secret\\n")
-    >>> read_engage_activity(p, group="#social-media").table.to_dict("index")
-    {'ann@x.org': {'posts': 2, 'replies': 0, 'activity_social_media_posts': 1}, 'bob@x.org': {'posts': 0, 'replies': 1, 'activity_social_media_posts': 1}}
+    >>> table = read_engage_activity(p, group="#social-media").table
+    >>> table.rename(columns={"activity_social_media_posts": "group"}).to_dict("index")
+    {'ann@x.org': {'posts': 2, 'replies': 0, 'group': 1}, 'bob@x.org': {'posts': 0, 'replies': 1, 'group': 1}}
 
     Notes
     -----
@@ -119,10 +120,12 @@ def read_engage_activity(
     roles = {r: c for r, aliases in _ROLES.items() if (c := pick_column(header, aliases)) is not None}
     if "sender_id" not in roles and "sender_email" not in roles:
         raise InputError(f"{label}: no sender_id or sender_email column; columns are: {', '.join(header)}")
-    frame = read_csv_columns(data, roles.values(), label=label).rename(columns={v: k for k, v in roles.items()})
+    frame = read_csv_columns(data, roles.values(), label=label)
+    frame = frame.rename(columns={v: k for k, v in roles.items()})
     n = len(frame)
     report.rows_read = n
-    sender = frame["sender_email"] if "sender_email" in frame else pd.Series(None, index=frame.index, dtype=object)
+    sender = frame["sender_email"] if "sender_email" in frame else \
+        pd.Series(None, index=frame.index, dtype=object)
     lookup = pd.Series(dtype=object)
     if users_data is not None:
         uh = csv_header(users_data)
@@ -148,7 +151,8 @@ def read_engage_activity(
     ok = ~(bot | missing | unknown)
     report.rows_used = int(ok.sum())
     msgs = frame[ok].assign(person=who[ok].to_numpy())
-    is_reply = msgs["replied_to_id"].notna() if "replied_to_id" in msgs else pd.Series(False, index=msgs.index)
+    is_reply = msgs["replied_to_id"].notna() if "replied_to_id" in msgs else \
+        pd.Series(False, index=msgs.index)
     counts = {
         "posts": msgs.loc[~is_reply, "person"].value_counts(),
         "replies": msgs.loc[is_reply, "person"].value_counts(),

@@ -118,7 +118,8 @@ def finish_meetings(
     """
 
     # one sub-row per (meeting, occurrence, participant)
-    sub = pairs.groupby(["row", "timestamp", "source"], sort=False, dropna=False).ngroup().to_numpy(dtype=np.int64)
+    sub = pairs.groupby(["row", "timestamp", "source"], sort=False, dropna=False).ngroup()
+    sub = sub.to_numpy(dtype=np.int64)
     n_sub = int(sub.max()) + 1 if len(sub) else 0
     meeting = np.zeros(n_sub, dtype=np.int64)
     meeting[sub] = pairs["row"].to_numpy(dtype=np.int64)
@@ -134,12 +135,14 @@ def finish_meetings(
     for reason, count in scratch.pairs_dropped.items():
         report.drop(reason, count, unit="pairs")
     report.notes += scratch.notes
-    kept_sub = table["event_id"].astype(str).astype(np.int64).to_numpy() if len(table) else np.zeros(0, np.int64)
+    kept_sub = table["event_id"].astype(str).astype(np.int64).to_numpy() if len(table) else \
+        np.zeros(0, np.int64)
     table["event_id"] = pd.Series(real_id[kept_sub], dtype=str)
     used = np.unique(meeting[kept_sub])
     report.rows_used += len(used)
     # why the other meetings gave nothing (all their participants are sources of sub-rows)
-    parts = pd.DataFrame({"meeting": meeting, "key": pairs.groupby(sub, sort=True)["source"].first().to_numpy()})
+    first_source = pairs.groupby(sub, sort=True)["source"].first().to_numpy()
+    parts = pd.DataFrame({"meeting": meeting, "key": first_source})
     parts = parts[~np.isin(parts["meeting"], used)]
     if len(parts):
         who = resolve_people_keys(parts["key"], roster)
@@ -204,7 +207,8 @@ def parse_meetings_csv(
     if "duration" in frame:
         minutes, _ = to_number(frame["duration"], decimal_comma=True)
         hours = hours.where(hours.notna(), minutes / 60.0)
-    organizer = frame["organizer"] if "organizer" in frame else pd.Series(None, index=frame.index, dtype=object)
+    organizer = frame["organizer"] if "organizer" in frame else \
+        pd.Series(None, index=frame.index, dtype=object)
     members = distinct_participants(organizer, frame["attendees"], people)
     events = pd.DataFrame({
         "row": np.arange(len(frame), dtype=np.int64),
