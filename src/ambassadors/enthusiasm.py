@@ -22,7 +22,7 @@ error naming them.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
 import numpy as np
 import pandas as pd
@@ -243,9 +243,9 @@ def _pool(survey: _Survey, activity: _Activity, opt_in: pd.Series, opt_out: pd.S
     volunteered = (opt_in == 1.0).to_numpy()
     out = (opt_out == 1.0).to_numpy()
     activity_only = ~answered & opt_in.isna().to_numpy() & activity.score.notna().to_numpy()
-    share = float(thresholds["activity"])
+    share = float(cast(float, thresholds["activity"]))      # validated: never None
     activity_top = activity_only & _top_share(activity.score, share)
-    reluctant = answered & (survey.score < float(thresholds["reluctant"]) - eps).to_numpy()
+    reluctant = answered & (survey.score < float(cast(float, thresholds["reluctant"])) - eps).to_numpy()
     reluctant &= ~volunteered
     shown = f"{share * 100:g} %"
     basis = np.select(
@@ -277,8 +277,10 @@ def _column_uses(table: pd.DataFrame, kinds: Mapping[str, str] | None) -> dict[o
     """What every column is: ``kinds=`` first, then what the reader decided (``attrs["kinds"]`` of
     a table from :func:`~ambassadors.io.read_signals`), then the shared classifier. A table with
     columns of which none is a signal is an error naming them: nothing is silently ignored."""
-    decided = {c: k for c, k in dict(table.attrs.get("kinds") or {}).items() if c in table.columns}
-    uses = classify_columns(table, {**decided, **dict(kinds or {})})
+    given: dict[object, object] = {c: k for c, k in dict(table.attrs.get("kinds") or {}).items()
+                                   if c in table.columns}
+    given.update(kinds or {})
+    uses = classify_columns(table, given)
     if uses and all(u.kind == "ignore" for u in uses.values()) and not kinds:
         raise InputError("signals: no column is a survey answer, activity count, opt-in or "
                          "opt-out; columns are: " + "; ".join(f"{c!r} ({u.why})" for c, u in uses.items()))

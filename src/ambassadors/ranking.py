@@ -302,7 +302,7 @@ def _influence_component(infl: pd.DataFrame,
     is (e.g. ``influence_scores(measures=["degree"])``); a mix the user gave never falls back.
     """
     default = mix is None
-    mix = dict(INFLUENCE_MIX if default else mix)
+    mix = dict(INFLUENCE_MIX) if mix is None else dict(mix)
     if any(not np.isfinite(float(v)) or float(v) < 0 for v in mix.values()):
         raise InputError(f"influence_mix: weights must be >= 0, got {mix}")
     used = {c: float(v) for c, v in mix.items() if c in infl.columns and float(v) > 0}

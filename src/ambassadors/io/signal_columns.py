@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -266,11 +266,11 @@ def likert_mapping(texts: list[str]) -> tuple[dict[str, float], tuple[float, flo
         if found <= table.keys():
             top = 7.0 if table is LIKERT_TEXT_7 else 5.0
             return {t: float(table[t]) for t in texts}, (1.0, top)
-    intensity = [_INTENSITY_RE.match(t) for t in texts]
-    if all(intensity) and len({m[2] for m in intensity if m[2]}) <= 1:
+    intensity = [m for t in texts if (m := _INTENSITY_RE.match(t)) is not None]
+    if len(intensity) == len(texts) and len({m[2] for m in intensity if m[2]}) <= 1:
         return {t: float(_INTENSITY[m[1]]) for t, m in zip(texts, intensity, strict=True)}, (1.0, 5.0)
-    numbered = [_NUMBERED_RE.match(t) for t in texts]
-    if all(numbered):
+    numbered = [m for t in texts if (m := _NUMBERED_RE.match(t)) is not None]
+    if len(numbered) == len(texts):
         points = {t: float(m[1]) for t, m in zip(texts, numbered, strict=True)}
         low, high = min(points.values()), max(points.values())
         scale = (0.0, 10.0) if high > 7 or low == 0 else (1.0, 7.0) if high > 5 else (1.0, 5.0)
@@ -524,8 +524,8 @@ def classify_column(name: object, values: pd.Series, *, header: object = None) -
                                      f"{str(name)!r})")
 
 
-def classify_columns(table: pd.DataFrame, kinds: Mapping[object, object] | None = None, *,
-                     headers: Mapping[object, object] | None = None,
+def classify_columns(table: pd.DataFrame, kinds: Mapping[Any, object] | None = None, *,
+                     headers: Mapping[Any, object] | None = None,
                      option: str = "kinds") -> dict[object, ColumnUse]:
     """:func:`classify_column` for every column of a wide signals table; ``kinds`` first.
 

@@ -66,7 +66,7 @@ def _text(values: pd.Series) -> pd.Series:
 
 # --------------------------------------------------------------------------- survey-tool layouts
 
-def _survey_layout(frame: pd.DataFrame, report: LoadReport) -> tuple[pd.DataFrame, dict[str, str]]:
+def _survey_layout(frame: pd.DataFrame, report: LoadReport) -> tuple[pd.DataFrame, dict[object, str]]:
     """Drop the extra header rows of Qualtrics / SurveyMonkey exports; return the question texts.
 
     Qualtrics CSV: row 1 internal names (``Q1``), row 2 the question text, row 3 ``{"ImportId":
@@ -193,7 +193,8 @@ def _one_row_each(frame: pd.DataFrame, source: str, report: LoadReport) -> pd.Da
 
 def _split_columns(columns: Mapping[str, str] | None) -> tuple[dict[str, str], dict[str, str]]:
     """``columns=`` split into renames (person_id, signal, value) and signal kinds."""
-    renames, kinds = {}, {}
+    renames: dict[str, str] = {}
+    kinds: dict[str, str] = {}
     for theirs, ours in dict(columns or {}).items():
         kind = str(ours).strip().lower().replace("-", "_").partition(":")[0]
         if kind not in KINDS and ours not in SIGNAL_ALIASES:
@@ -258,7 +259,7 @@ def _checked(table: pd.DataFrame, uses: Mapping[object, ColumnUse], source: str)
 
 
 def _account(report: LoadReport, uses: Mapping[object, ColumnUse], person: str,
-             questions: Mapping[str, str], source: str, absent: list[str]) -> None:
+             questions: Mapping[object, str], source: str, absent: list[str]) -> None:
     """One note per column of the file, and an error when nothing is a signal."""
     if absent:
         report.notes.append(f"--survey-column {describe_ids(absent)}: not a column of this file")
