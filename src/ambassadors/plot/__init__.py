@@ -1009,3 +1009,6 @@ def save_figure(fig, path: str | os.PathLike[str], *, dpi: int = 150, **kwargs: 
     path.parent.mkdir(parents=True, exist_ok=True)
     atomic_write_bytes(path, buffer.getvalue())
     return path
+
+
+from ambassadors.plot._coverage import plot_coverage_curve as plot_coverage_curve  # noqa: E402  (select's figure)

@@ -26,6 +26,7 @@ import pandas as pd
 from ambassadors.errors import InputError
 from ambassadors.graph import CollaborationGraph
 from ambassadors.io.load_report import LoadReport, Loaded
+from ambassadors.report._outreach import candidate_roles, outreach_sections
 
 __all__ = ["render_plan_html", "render_report", "write_report"]
 
@@ -380,7 +381,9 @@ def render_report(
         cols = [c for c in ("department", "rank", "score", "influence", "enthusiasm", *contrib,
                             "eligible", "ineligible_reason", "reason") if c in ranking.columns]
         body.append(f"<h3>Top {min(top, len(ranking))} candidates</h3>")
-        body.append(_table(_with_names(ranking[cols], graph), index_name="person_id", max_rows=top))
+        body.append(_table(_with_names(ranking[cols].assign(plan=candidate_roles(ranking, plan)), graph),
+                           index_name="person_id", max_rows=top))
+    body.append(outreach_sections(graph, plan, ranking, min_group_size=mgs))  # select's sections
 
     # load reports
     reports = [r.report if isinstance(r, Loaded) else r for r in load_reports]

@@ -405,3 +405,10 @@ def problem(graph: CollaborationGraph, ranking: Any, params: dict[str, Any], *, 
     k = plan_size(graph, size, cand, include, req, cap, min_per_department=mpd)
     return Problem(info=info, include=include, eligible=pool.mask, candidates=cand, req=req, cap=cap, size=k,
                    notes=notes, pool=pool)
+
+
+def scaled_scores(info: pd.DataFrame, cand: np.ndarray) -> tuple[np.ndarray, tuple[float, float]]:
+    """The candidates' composite scores scaled to [0, 1] (all 0 when equal), and their range."""
+    sc = info["score"].to_numpy(dtype=np.float64)[cand]
+    lo, hi = (float(sc.min()), float(sc.max())) if len(sc) else (0.0, 0.0)
+    return ((sc - lo) / (hi - lo) if hi > lo else np.zeros(len(sc))), (lo, hi)

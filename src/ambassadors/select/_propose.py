@@ -20,6 +20,7 @@ from ambassadors.select._inputs import (
     person_weights,
     plan_params,
     problem,
+    scaled_scores,
 )
 from ambassadors.select._outreach import outreach_tables
 from ambassadors.select._plan import Plan
@@ -283,9 +284,7 @@ def _setup(graph: CollaborationGraph, prob: Problem, *, objective: str, hops: in
     cand = np.flatnonzero(prob.candidates)
     pos_of = np.full(graph.n_people, -1, dtype=np.int64)
     pos_of[cand] = np.arange(len(cand))
-    sc = prob.info["score"].to_numpy(dtype=np.float64)[cand]
-    lo, hi = (float(sc.min()), float(sc.max())) if len(sc) else (0.0, 0.0)
-    s_norm = (sc - lo) / (hi - lo) if hi > lo else np.zeros(len(sc))
+    s_norm, (lo, hi) = scaled_scores(prob.info, cand)
     people_cover = person_coverage(graph, cand, hops)
     person_w, integral = person_weights(graph, weighted)
     cover, w = people_cover, person_w

@@ -87,7 +87,7 @@ def lazy_greedy(inst: Instance, start: np.ndarray | None = None, banned: np.ndar
 
 
 def greedy(inst: Instance, start: np.ndarray | None = None, banned: np.ndarray | None = None,
-            bonus: np.ndarray | None = None) -> np.ndarray:
+           bonus: np.ndarray | None = None, *, record: list[int] | None = None) -> np.ndarray:
     """Greedy with exact marginal gains kept up to date by vectorised sparse updates.
 
     Picks the same people as lazy greedy (CELF), under the same reserved-slot rule, but instead
@@ -97,6 +97,7 @@ def greedy(inst: Instance, start: np.ndarray | None = None, banned: np.ndarray |
 
     ``bonus`` (per candidate, optional) is added to every marginal gain: greedy on the blended
     objective ``coverage + sum of bonus`` (still submodular), used by the reach-tolerance search.
+    ``record`` (a list, optional) receives the picks in the order they were made.
     """
     M, C = inst.cover.matrix, inst.cover.csc
     nc = inst.nc
@@ -128,6 +129,8 @@ def greedy(inst: Instance, start: np.ndarray | None = None, banned: np.ndarray |
         chosen[c] = True
         count[inst.dept[c]] += 1
         picks += 1
+        if record is not None:
+            record.append(c)
         row = M.indices[M.indptr[c]:M.indptr[c + 1]]
         new = row[~covered[row]]
         if new.size:
