@@ -18,7 +18,9 @@ def _shortlist(tmp_path, *extra: str):
     return pd.read_csv(out, dtype={"person_id": str})
 
 
-def test_the_default_shortlist_is_the_enthusiastic_connectors_and_the_outreach_file_covers_the_reach(tmp_path):
+def test_the_default_shortlist_is_the_enthusiastic_connectors_and_the_outreach_file_covers_the_reach(
+    tmp_path,
+):
     connectors = set(load_sample().truth["connectors"])
     outreach = tmp_path / "outreach.csv"
     table = _shortlist(tmp_path, "--outreach", str(outreach), "--max-contacts", "30")

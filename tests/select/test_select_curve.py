@@ -14,7 +14,9 @@ from ambassadors.select import coverage_curve, propose_ambassadors
 def _org(seed: int, n: int = 50, m: int = 80, n_dept: int = 3):
     rng = np.random.default_rng(seed)
     ids = [f"k{i:02d}" for i in range(n)]
-    people = pd.DataFrame({"department": [f"D{i % n_dept}" for i in range(n)]}, index=pd.Index(ids, name="person_id"))
+    people = pd.DataFrame(
+        {"department": [f"D{i % n_dept}" for i in range(n)]}, index=pd.Index(ids, name="person_id")
+    )
     log = pd.DataFrame({"source": rng.choice(ids, m), "target": rng.choice(ids, m)})
     graph = build_graph(people, log)
     nbrs = {i: {i} for i in ids}
@@ -70,8 +72,17 @@ def test_the_curve_draws_from_the_enthusiast_pool():
     graph, nbrs = _org(3, n=60, m=150)
     ids = [str(i) for i in graph.ids]
     enthusiast = np.array([i.endswith(("1", "2")) for i in ids])
-    ranking = pd.DataFrame({"score": 0.5, "eligible": True, "enthusiast": enthusiast, "reluctant": False,
-                            "enthusiasm_known": True, "opted_out": False}, index=pd.Index(ids, name="person_id"))
+    ranking = pd.DataFrame(
+        {
+            "score": 0.5,
+            "eligible": True,
+            "enthusiast": enthusiast,
+            "reluctant": False,
+            "enthusiasm_known": True,
+            "opted_out": False,
+        },
+        index=pd.Index(ids, name="person_id"),
+    )
     curve = coverage_curve(graph, ranking, max_size=40)
     assert curve.pool.startswith("known enthusiasts") and curve.sizes.max() == int(enthusiast.sum())
     assert ranking.loc[curve.order, "enthusiast"].all()

@@ -57,7 +57,9 @@ def candidate_roles(rows: pd.DataFrame, plan: Any) -> pd.Series:
     out = rows
     ids = pd.Index(out.index.astype(str))
     backups = getattr(plan, "backups", None)
-    backup_ids = set(backups["person_id"].astype(str)) if isinstance(backups, pd.DataFrame) and len(backups) else set()
+    backup_ids = (
+        set(backups["person_id"].astype(str)) if isinstance(backups, pd.DataFrame) and len(backups) else set()
+    )
 
     def flag(column: str, default: bool = False) -> np.ndarray:
         if column not in out.columns:
@@ -69,7 +71,11 @@ def candidate_roles(rows: pd.DataFrame, plan: Any) -> pd.Series:
     why = np.where(flag("reluctant"), "not in the pool (reluctant)",
                    "not in the pool (enthusiasm not known)" if signals else "not eligible")
     members = getattr(plan, "members", None)
-    member_ids = [str(i) for i in members.index] if isinstance(members, pd.DataFrame) else list(getattr(plan, "ids", []))
+    member_ids = (
+        [str(i) for i in members.index]
+        if isinstance(members, pd.DataFrame)
+        else list(getattr(plan, "ids", []))
+    )
     role = np.where(ids.isin(member_ids), "ambassador", np.where(ids.isin(list(backup_ids)), "backup",
                     np.where(pooled, "in the pool", why)))
     return pd.Series(role, index=rows.index, name="plan")
@@ -125,7 +131,9 @@ def _curve(graph: CollaborationGraph, plan: Any, ranking: pd.DataFrame | None) -
     curve = coverage_curve(graph, ranking, pool=params.get("pool", "enthusiasts"),
                            min_per_department=params.get("min_per_department", 1),
                            exclude=params.get("exclude", ()))
-    marks = curve.marks.rename(columns={"size_1": "group size (one step)", "size_2": "group size (two steps)"})
+    marks = curve.marks.rename(
+        columns={"size_1": "group size (one step)", "size_2": "group size (two steps)"}
+    )
     marks.index = [f"{s:.0%}" for s in marks.index]
     return ("<h2>How many ambassadors do we need?</h2>"
             + _figure(lambda ax: plot_coverage_curve(curve, ax=ax), alt="Reach against group size")

@@ -195,7 +195,9 @@ def cheap_certificate(inst: Instance, chosen: np.ndarray, *, rel_gap: float = 0.
     return cert
 
 
-def cheap_bound(inst: Instance, chosen: np.ndarray, *, rel_gap: float = 0.0, time_limit: float = 10.0) -> float:
+def cheap_bound(
+    inst: Instance, chosen: np.ndarray, *, rel_gap: float = 0.0, time_limit: float = 10.0
+) -> float:
     """:func:`cheap_certificate`'s bound alone."""
     return cheap_certificate(inst, chosen, rel_gap=rel_gap, time_limit=time_limit).bound
 

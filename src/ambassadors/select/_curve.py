@@ -12,7 +12,14 @@ import pandas as pd
 from ambassadors.graph import CollaborationGraph
 from ambassadors.io.load_report import Loaded
 from ambassadors.select._coverage import Instance, person_coverage
-from ambassadors.select._inputs import check_options, default_size, id_rank, plan_params, problem, scaled_scores
+from ambassadors.select._inputs import (
+    check_options,
+    default_size,
+    id_rank,
+    plan_params,
+    problem,
+    scaled_scores,
+)
 from ambassadors.select._search import greedy
 
 __all__ = ["CoverageCurve", "coverage_curve"]
@@ -129,22 +136,54 @@ def coverage_curve(graph: CollaborationGraph, ranking: pd.DataFrame | Loaded | N
     >>> curve.smallest_size(0.9)
     2
     """
-    check_options(graph=graph, objective="reach", method="greedy", hops=1, size=max_size,
-                  min_per_department=min_per_department, max_per_department=None, reach_tolerance=0.0, pool=pool)
-    params = plan_params(size=None, min_per_department=min_per_department, max_per_department=None, include=(),
-                         exclude=exclude, eligible=eligible, objective="reach", hops=1, weighted=False,
-                         method="greedy", time_limit=0.0, strict=False, seed=0, p=0.0, runs=0, reach_tolerance=0.0,
-                         pool=pool)
+    check_options(
+        graph=graph,
+        objective="reach",
+        method="greedy",
+        hops=1,
+        size=max_size,
+        min_per_department=min_per_department,
+        max_per_department=None,
+        reach_tolerance=0.0,
+        pool=pool,
+    )
+    params = plan_params(
+        size=None,
+        min_per_department=min_per_department,
+        max_per_department=None,
+        include=(),
+        exclude=exclude,
+        eligible=eligible,
+        objective="reach",
+        hops=1,
+        weighted=False,
+        method="greedy",
+        time_limit=0.0,
+        strict=False,
+        seed=0,
+        p=0.0,
+        runs=0,
+        reach_tolerance=0.0,
+        pool=pool,
+    )
     prob = problem(graph, ranking, params, eligible=eligible, size=None)
     cand = np.flatnonzero(prob.candidates)
     n, need = graph.n_people, int(prob.req.sum())
     if max_size is None:
         max_size = max(math.ceil(0.05 * n), 2 * default_size(graph))
     max_size = int(max(min(max_size, len(cand)), need))
-    inst = Instance(cover=person_coverage(graph, cand, 1), w=np.ones(n), s=scaled_scores(prob.info, cand)[0],
-                    idr=id_rank(graph.ids)[cand], dept=graph.department_codes[cand], req=prob.req,
-                    cap=np.full(len(prob.req), n, dtype=np.int64), k=max_size, fixed=np.zeros(0, dtype=np.int64),
-                    integral=True)
+    inst = Instance(
+        cover=person_coverage(graph, cand, 1),
+        w=np.ones(n),
+        s=scaled_scores(prob.info, cand)[0],
+        idr=id_rank(graph.ids)[cand],
+        dept=graph.department_codes[cand],
+        req=prob.req,
+        cap=np.full(len(prob.req), n, dtype=np.int64),
+        k=max_size,
+        fixed=np.zeros(0, dtype=np.int64),
+        integral=True,
+    )
     order = cand[_greedy_order(inst, need, max_size)]
     pos = np.full(n, np.iinfo(np.int64).max, dtype=np.int64)
     pos[order] = np.arange(len(order))

@@ -150,7 +150,9 @@ def _perturbation_rounds(inst: Instance) -> int:
     return int(np.clip(PERTURBATION_WORK // max(per_round, 1), 3, PERTURBATION_MAX_ROUNDS))
 
 
-def perturb_and_repair(inst: Instance, best: np.ndarray, *, seed: int, deadline: float) -> tuple[np.ndarray, bool]:
+def perturb_and_repair(
+    inst: Instance, best: np.ndarray, *, seed: int, deadline: float
+) -> tuple[np.ndarray, bool]:
     """Perturb and repair: drop a few random ambassadors, refill greedily without them, run the
     swap search, and keep the result when it is better (iterated local search)."""
     rng = np.random.default_rng(seed)

@@ -69,7 +69,9 @@ def _exact(inst: Instance, best: np.ndarray, used: str, status: str, *, method: 
 def optimise(inst: Instance, *, method: str, time_limit: float, seed: int) -> Solved:
     """Greedy + swaps and/or the MILP (see :func:`ambassadors.propose_ambassadors`, Notes)."""
     if method == "exact" and inst.cover.lazy:
-        raise InputError("method='exact' needs the two-hop neighbourhoods in memory; use hops=1 or method='greedy'")
+        raise InputError(
+            "method='exact' needs the two-hop neighbourhoods in memory; use hops=1 or method='greedy'"
+        )
     none = Certificate(None, None)
     if inst.cover.lazy:
         return Solved(np.sort(lazy_greedy(inst)), "greedy", "heuristic", none)

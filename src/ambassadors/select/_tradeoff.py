@@ -94,7 +94,11 @@ def trade_reach(inst: Instance, reach_plan: np.ndarray, floor: float, *, method:
         res = solve_milp(inst, time_limit, floor=floor - eps_v)
         if res.bound is not None:
             score_bound = min(score_bound, res.bound)
-        if res.chosen is not None and covered_value(inst, res.chosen) >= floor - eps_v and key(res.chosen) >= best_key:
+        if (
+            res.chosen is not None
+            and covered_value(inst, res.chosen) >= floor - eps_v
+            and key(res.chosen) >= best_key
+        ):
             best, best_key = np.sort(res.chosen), key(res.chosen)
             used, status = "exact", ("optimal" if res.optimal else "time_limit")
         elif method == "exact":
