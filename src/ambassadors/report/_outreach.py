@@ -20,7 +20,7 @@ import pandas as pd
 from ambassadors.graph import CollaborationGraph
 from ambassadors.privacy import mask_small
 
-__all__ = ["candidate_roles", "outreach_sections"]
+__all__ = ["candidate_roles", "outreach_section", "outreach_sections"]
 
 
 def _table(frame: pd.DataFrame, *, index_name: str | None = None) -> str:
@@ -155,3 +155,9 @@ def outreach_sections(graph: CollaborationGraph, plan: Any, ranking: pd.DataFram
     mgs = int(min_group_size)
     return "\n".join(part for part in (_recruit_here(plan, mgs), _load(plan), _unreached(graph, plan, mgs),
                                        _curve(graph, plan, ranking)) if part)
+
+
+def outreach_section(ctx: Any) -> str:
+    """:func:`outreach_sections` as a report section: ``section(ctx) -> str`` on a report context
+    (``graph``, ``plan``, ``ranking``, ``min_group_size``)."""
+    return outreach_sections(ctx.graph, ctx.plan, ctx.ranking, min_group_size=ctx.min_group_size)

@@ -261,6 +261,9 @@ class Plan:
         parts = ['<div class="ambassadors-plan">', f"<p>{summary}</p>",
                  f"<h3>Ambassadors ({self.size})</h3>", self.members.to_html(escape=True),
                  "<h3>Coverage by department</h3>", coverage.to_html(escape=True)]
+        if len(self.recruit_here):
+            recruit = mask_small_groups(self.recruit_here, "size", ["size"], min_group_size=min_group_size)
+            parts += [f"<h3>Recruit here ({len(recruit)})</h3>", recruit.to_html(escape=True)]
         if len(self.backups):
             parts += [f"<h3>Backups ({len(self.backups)})</h3>",
                       self.backups.set_index("person_id").to_html(escape=True)]
