@@ -208,7 +208,8 @@ def certify(inst: Instance, chosen: np.ndarray, status: str, solved: Certificate
 
     ``solved`` is what the search already proved (the MILP's dual bound, or the cheap bounds
     that let ``method="auto"`` skip it). Otherwise: the submodular bound, then the LP
-    relaxation (up to LP_BOUND_MAX_NNZ non-zeros), then the Lagrangian bound.
+    relaxation (up to LP_BOUND_MAX_NNZ non-zeros), then -- only when the LP was not solved --
+    the Lagrangian bound.
     """
     value = covered_value(inst, chosen)
     if status == "optimal":
@@ -216,11 +217,15 @@ def certify(inst: Instance, chosen: np.ndarray, status: str, solved: Certificate
     if inst.cover.lazy:
         return Certificate(None, None), status
     cert = _submodular(inst, chosen)
+    lp = None
     if solved.bound is not None:
         cert = _tighter(cert, solved.bound, solved.method, False)
     elif inst.cover.matrix.nnz <= LP_BOUND_MAX_NNZ:
-        cert = _tighter(cert, solve_milp(inst, time_limit, relax=True).bound, "lp", False)
-    if solved.bound is None and cert.bound > value * (1 + 1e-3):
+        lp = solve_milp(inst, time_limit, relax=True).bound
+        cert = _tighter(cert, lp, "lp", False)
+    # the Lagrangian dual of this relaxation equals the LP optimum (the inner problem is over a
+    # matroid, whose polytope is integral): once the LP is solved it cannot improve the bound
+    if solved.bound is None and lp is None and cert.bound > value * (1 + 1e-3):
         steps = lagrangian_steps(inst)
         if steps:
             lag, _ = lagrangian_bound(inst, value, cert.bound, steps)
