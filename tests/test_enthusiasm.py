@@ -349,3 +349,19 @@ def test_columns_are_recognised_by_their_values_and_question_headers():
                                 "How motivated are you? (0-10)": "survey", "Any comments?": "ignore"}
     assert e["survey_answer"].tolist() == ["4/5, 9/10", "1/5, 3/10"]
     assert e["enthusiast"].tolist() == [True, False] and e["reluctant"].tolist() == [False, True]
+
+
+@settings(deadline=None, max_examples=40)
+@given(st.lists(st.tuples(answers, counts, st.sampled_from(["yes", "no", None]),
+                          st.sampled_from(["yes", "no", None])), min_size=1, max_size=15))
+def test_pool_never_holds_an_opted_out_person_and_each_enthusiast_has_a_basis(rows):
+    names = [f"p{i}" for i in range(len(rows))]
+    sig = pd.DataFrame(rows, columns=["survey_q1", "posts", "volunteer", "opt_out"], index=ids(*names))
+    sig[["survey_q1", "posts"]] = sig[["survey_q1", "posts"]].astype("float64")
+    e = enthusiasm_scores(sig, roster(*names), kinds={"survey_q1": "survey:1-5"})
+    assert not (e["enthusiast"] & e["opted_out"]).any()
+    said = sig["survey_q1"]
+    by_survey = said >= 4
+    by_activity = said.isna() & sig["volunteer"].isna() & e["enthusiasm_basis"].eq("activity top 20 %")
+    assert (e["enthusiast"] == ((by_survey | e["opted_in"] | by_activity) & ~e["opted_out"])).all()
+    assert (e["reluctant"] == ((said <= 2) & ~e["opted_in"])).all()

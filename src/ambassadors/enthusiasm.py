@@ -434,6 +434,7 @@ def enthusiasm_scores(
     thresholds = pool_thresholds(min_enthusiasm)
     table, not_in_roster = _align(signals, people)
     uses = _column_uses(table, kinds)
+    table.attrs = {}                 # pandas deep-copies attrs on every operation: drop them once read
 
     def of_kind(kind: str) -> list[object]:
         return [c for c, u in uses.items() if u.kind == kind]

@@ -271,7 +271,9 @@ def _indexed(obj: pd.DataFrame | pd.Series | Loaded, what: str) -> pd.DataFrame:
     frame = as_frame(obj)
     if isinstance(frame, pd.Series):
         frame = frame.to_frame(what)
-    return person_frame(frame, what)
+    frame = person_frame(frame, what)
+    frame.attrs = {}                 # a copy: pandas would deep-copy attrs on every operation
+    return frame
 
 
 #: Boolean columns of the enthusiasm table carried into the ranking (False when absent).
@@ -422,7 +424,10 @@ def rank_candidates(
         ``"influence only"`` = 1/0; ``"enthusiasm first"`` = 0.3/0.7) or text for
         :func:`parse_weights`.
     min_enthusiasm : float, optional
-        People with enthusiasm below it are ineligible ("enthusiasm below 0.4").
+        People with enthusiasm below it are ineligible ("enthusiasm below 0.4"). The enthusiast
+        *pool* (``enthusiast``) is decided by :func:`~ambassadors.enthusiasm.enthusiasm_scores`
+        with its own ``min_enthusiasm=`` (the same number on the scaled survey answer; the
+        pipeline passes one value to both).
     exclude : iterable of str, or path
         Ids never to propose, or a path to a file read by :func:`read_id_list`. Ids not among
         the candidates are not an error: they are listed in ``result.attrs["exclude_not_found"]``

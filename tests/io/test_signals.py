@@ -420,3 +420,11 @@ def test_cli_survey_column_maps_a_column_the_rules_do_not_know(tmp_path, capsys)
                  "--out", str(out)]) == 0
     strict = pd.read_csv(out, dtype={"person_id": str}).set_index("person_id")
     assert strict.loc[["a", "b", "c", "d"], "enthusiast"].tolist() == [True, False, False, False]
+
+
+def test_qualtrics_export_whose_extra_header_rows_were_deleted_keeps_every_answer(tmp_path):
+    lines = QUALTRICS.splitlines(keepends=True)
+    path = write(tmp_path, "cleaned.csv", lines[0] + "".join(lines[3:]))
+    table, report = read_signals(path, people=roster())
+    assert table.index.tolist() == ["007", "012", "3"]
+    assert "header_row" not in report.dropped and report.rows_read == 3 and report.balanced

@@ -70,7 +70,9 @@ def _survey_layout(frame: pd.DataFrame, report: LoadReport) -> tuple[pd.DataFram
     """Drop the extra header rows of Qualtrics / SurveyMonkey exports; return the question texts.
 
     Qualtrics CSV: row 1 internal names (``Q1``), row 2 the question text, row 3 ``{"ImportId":
-    ...}`` (older exports: no third row). SurveyMonkey: row 2 holds ``Response``,
+    ...}`` (older exports: no third row); recognised by the second row repeating the metadata
+    names (``StartDate`` over ``Start Date``), so an export whose extra rows were deleted loses
+    no answer. SurveyMonkey: row 2 holds ``Response``,
     ``Open-Ended Response`` or the answer option of a matrix row; the question of a matrix stands
     over its first column only. The dropped rows are counted as ``header_row``.
     """
@@ -78,7 +80,8 @@ def _survey_layout(frame: pd.DataFrame, report: LoadReport) -> tuple[pd.DataFram
         return frame, {}
     keys = {normalize_name(c): c for c in frame.columns}
     first = _text(frame.iloc[0])                 # the first data row, by column
-    if {"responseid", "startdate"} <= keys.keys() or {"startdate", "enddate", "finished"} <= keys.keys():
+    qualtrics = [k for k in ("startdate", "enddate", "responseid", "recordeddate") if k in keys]
+    if qualtrics and all(normalize_name(first[keys[k]]) == k for k in qualtrics):
         extra = 1
         if len(frame) > 1 and _text(frame.iloc[1]).str.startswith('{"ImportId"').any():
             extra = 2

@@ -9,9 +9,6 @@ story.
 
 from __future__ import annotations
 
-import base64
-import html
-import io
 from typing import Any
 
 import numpy as np
@@ -19,26 +16,9 @@ import pandas as pd
 
 from ambassadors.graph import CollaborationGraph
 from ambassadors.privacy import mask_small
+from ambassadors.report._html import figure_html, table
 
 __all__ = ["candidate_roles", "outreach_section", "outreach_sections"]
-
-
-def _table(frame: pd.DataFrame, *, index_name: str | None = None) -> str:
-    frame = frame.copy()
-    if index_name:
-        frame.index.name = index_name
-    return frame.to_html(escape=True, na_rep="", float_format=lambda v: f"{v:,.2f}", border=0)
-
-
-def _figure(draw, *, alt: str) -> str:
-    from matplotlib.figure import Figure
-
-    fig = Figure(figsize=(10, 5), layout="constrained")
-    draw(fig.subplots())
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=110)
-    data = base64.b64encode(buffer.getvalue()).decode("ascii")
-    return f'<img alt="{html.escape(alt)}" src="data:image/png;base64,{data}">'
 
 
 def candidate_roles(rows: pd.DataFrame, plan: Any) -> pd.Series:
@@ -91,7 +71,7 @@ def _recruit_here(plan: Any, mgs: int) -> str:
             '<p class="note">Departments with too few people known to be enthusiastic. A proposed '
             "ambassador there is someone whose enthusiasm is unknown: ask first. The bridge is the "
             "enthusiast outside the department with most colleagues in it.</p>"
-            + _table(shown, index_name="department"))
+            + table(shown, index_name="department"))
 
 
 def _load(plan: Any) -> str:
@@ -101,7 +81,7 @@ def _load(plan: Any) -> str:
     return ("<h2>Outreach: each ambassador's colleagues</h2>"
             '<p class="note">Every colleague within reach is assigned to the ambassador they are most '
             "tied to (strongest tie first); the full list is <code>Plan.outreach</code> "
-            "(<code>--outreach FILE</code> on the command line).</p>" + _table(load, index_name="ambassador"))
+            "(<code>--outreach FILE</code> on the command line).</p>" + table(load, index_name="ambassador"))
 
 
 def _unreached(graph: CollaborationGraph, plan: Any, mgs: int) -> str:
@@ -120,7 +100,7 @@ def _unreached(graph: CollaborationGraph, plan: Any, mgs: int) -> str:
             f'<p class="note">{len(left):,} people; per department. Figures of groups smaller than '
             f"{mgs} are shown as &quot;&lt; {mgs}&quot;. <code>Plan.unreached</code> names the nearest "
             "ambassador two steps away or the best bridge into the department.</p>"
-            + _table(shown, index_name="department"))
+            + table(shown, index_name="department"))
 
 
 def _curve(graph: CollaborationGraph, plan: Any, ranking: pd.DataFrame | None) -> str:
@@ -136,11 +116,11 @@ def _curve(graph: CollaborationGraph, plan: Any, ranking: pd.DataFrame | None) -
     )
     marks.index = [f"{s:.0%}" for s in marks.index]
     return ("<h2>How many ambassadors do we need?</h2>"
-            + _figure(lambda ax: plot_coverage_curve(curve, ax=ax), alt="Reach against group size")
+            + figure_html(lambda ax: plot_coverage_curve(curve, ax=ax), alt="Reach against group size", figsize=(10, 5))
             + '<p class="note">Reach of the best group of each size drawn from the same pool, with every '
             'department covered. Rules of thumb to check against it: "3 % of staff reaches 85-90 %" '
             '(Innovisor); "5 % reaches up to 70 % directly" (Zbieg et al. 2016).</p>'
-            + _table(marks, index_name="people reached"))
+            + table(marks, index_name="people reached"))
 
 
 def outreach_sections(graph: CollaborationGraph, plan: Any, ranking: pd.DataFrame | None = None, *,
