@@ -116,7 +116,8 @@ def _curve(graph: CollaborationGraph, plan: Any, ranking: pd.DataFrame | None) -
     )
     marks.index = [f"{s:.0%}" for s in marks.index]
     return ("<h2>How many ambassadors do we need?</h2>"
-            + figure_html(lambda ax: plot_coverage_curve(curve, ax=ax), alt="Reach against group size", figsize=(10, 5))
+            + figure_html(lambda ax: plot_coverage_curve(curve, ax=ax), alt="Reach against group size",
+                          figsize=(10, 5))
             + '<p class="note">Reach of the best group of each size drawn from the same pool, with every '
             'department covered. Rules of thumb to check against it: "3 % of staff reaches 85-90 %" '
             '(Innovisor); "5 % reaches up to 70 % directly" (Zbieg et al. 2016).</p>'

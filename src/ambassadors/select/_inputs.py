@@ -268,8 +268,8 @@ class Problem:
     req: np.ndarray              # per department minimum
     cap: np.ndarray              # per department maximum
     size: int
+    pool: Pool
     notes: list[str] = field(default_factory=list)
-    pool: Pool | None = None
 
 
 def _include_exclude(graph: CollaborationGraph, params: dict[str, Any], opted_out: np.ndarray

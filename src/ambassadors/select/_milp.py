@@ -31,7 +31,7 @@ def solve_milp(
     """
     from scipy.optimize import Bounds, LinearConstraint, milp
 
-    M = sp.csr_array(inst.cover.matrix)
+    M = sp.csr_array(inst.cover.csr)
     nc = inst.nc
     coverable = np.zeros(inst.cover.n_items, dtype=bool)
     coverable[M.indices] = True

@@ -17,7 +17,7 @@ __all__ = ["Plan", "Reach"]
 class Reach(NamedTuple):
     """How many people are ambassadors or within the given number of ties of one."""
 
-    count: int
+    count: int  # type: ignore[assignment]  # the field shadows tuple.count: public API since 0.1
     share: float
 
     def __str__(self) -> str:

@@ -55,9 +55,9 @@ def lazy_greedy(inst: Instance, start: np.ndarray | None = None, banned: np.ndar
         gains = inst.cover.gains(np.where(covered, 0.0, inst.w))
         fresh_at = 0
     else:
-        base = inst.cover._base
+        base = inst.cover.lazy_parts[0]
         deg_w = np.asarray(base @ inst.w, dtype=np.float64).ravel()
-        rows = sp.csr_array(base[inst.cover._base_rows])
+        rows = sp.csr_array(base[inst.cover.lazy_parts[1]])
         gains = np.minimum(np.asarray(rows @ deg_w).ravel(), inst.w.sum())
         fresh_at = -1
     gains = gains + extra
@@ -99,7 +99,7 @@ def greedy(inst: Instance, start: np.ndarray | None = None, banned: np.ndarray |
     objective ``coverage + sum of bonus`` (still submodular), used by the reach-tolerance search.
     ``record`` (a list, optional) receives the picks in the order they were made.
     """
-    M, C = inst.cover.matrix, inst.cover.csc
+    M, C = inst.cover.csr, inst.cover.csc
     nc = inst.nc
     covered = np.zeros(inst.cover.n_items, dtype=bool)
     chosen = np.zeros(nc, dtype=bool)
@@ -145,7 +145,7 @@ def greedy(inst: Instance, start: np.ndarray | None = None, banned: np.ndarray |
 def _perturbation_rounds(inst: Instance) -> int:
     """How many perturb-and-repair rounds follow the swap search: a fixed number that depends on
     the instance size only (never on the clock), so that plans are reproducible."""
-    nnz = inst.cover.matrix.nnz if inst.cover.matrix is not None else 0
+    nnz = 0 if inst.cover.lazy else inst.cover.csr.nnz
     per_round = nnz + 2 * inst.nc * inst.k
     return int(np.clip(PERTURBATION_WORK // max(per_round, 1), 3, PERTURBATION_MAX_ROUNDS))
 
@@ -195,7 +195,7 @@ class SwapState:
 
     def __init__(self, inst: Instance, chosen: np.ndarray) -> None:
         self.inst = inst
-        self.M, self.C = inst.cover.matrix, inst.cover.csc
+        self.M, self.C = inst.cover.csr, inst.cover.csc
         chosen = np.asarray(chosen)
         self.chosen = [int(c) for c in chosen[np.argsort(inst.idr[chosen])]]
         self.is_chosen = np.zeros(inst.nc, dtype=bool)

@@ -19,10 +19,18 @@ from ambassadors.select._plan import Reach
 ASK_FIRST = "enthusiasm unknown - ask first"
 
 
+def or_none(mask: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """``values`` as objects, None where ``mask`` is False."""
+    out = np.asarray(values, dtype=object).copy()
+    out[~np.asarray(mask, dtype=bool)] = None
+    return out
+
+
 def plan_reach(graph: CollaborationGraph, members: np.ndarray) -> tuple[Reach, Reach]:
     """``(reach within one tie, reach within two ties)`` of the ambassadors ``members`` (node codes)."""
     n = graph.n_people
-    return tuple(Reach(c, c / n if n else 0.0) for c in reach_counts(graph, members))
+    one, two = reach_counts(graph, members)
+    return Reach(one, one / n if n else 0.0), Reach(two, two / n if n else 0.0)
 
 
 def member_reach(people_cover: Coverage, person_w: np.ndarray, chosen: np.ndarray, n: int, *,
@@ -34,7 +42,7 @@ def member_reach(people_cover: Coverage, person_w: np.ndarray, chosen: np.ndarra
     cnt = np.bincount(items, minlength=n)
     row_len = np.bincount(owner, minlength=len(chosen)) - 1  # colleagues, not themselves
     uniq_people = np.bincount(owner[cnt[items] == 1], minlength=len(chosen))
-    if objective_cover is not None:
+    if objective_cover is not None and objective_w is not None:
         oitems, oowner = objective_cover.rows(chosen)
         ocnt = np.bincount(oitems, minlength=objective_cover.n_items)
         marginal = np.bincount(oowner, weights=np.where(ocnt[oitems] == 1, objective_w[oitems], 0.0),
@@ -267,9 +275,9 @@ def recruit_here_table(
     note = np.where(has_a, f"proposed ambassador: {ASK_FIRST}", "no ambassador: recruit an enthusiast here")
     return pd.DataFrame(
         {"size": np.bincount(dcode, minlength=len(names))[depts], "enthusiasts": ent[depts],
-         "ambassador": np.where(has_a, graph.ids[a0].astype(str), None),
-         "enthusiasm_basis": np.where(has_a, basis[a0].astype(str), None), "note": note,
-         "bridge": np.where(has_b, graph.ids[b0].astype(str), None),
-         "bridge_department": np.where(has_b, np.asarray(names)[dcode[b0]].astype(str), None),
+         "ambassador": or_none(has_a, graph.ids[a0].astype(str)),
+         "enthusiasm_basis": or_none(has_a, basis[a0].astype(str)), "note": note,
+         "bridge": or_none(has_b, graph.ids[b0].astype(str)),
+         "bridge_department": or_none(has_b, np.asarray(names)[dcode[b0]].astype(str)),
          "bridge_ties": ties.astype(int)},
         index=pd.Index(names[depts], name="department"))
