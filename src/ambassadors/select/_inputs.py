@@ -119,8 +119,9 @@ def ranking_columns(graph: CollaborationGraph, ranking: pd.DataFrame | None) -> 
         raise InputError(
             f"ranking: duplicate person_id: {describe_ids(r.index[r.index.duplicated()].unique())}"
         )
+    listed = r.index.get_indexer(graph.ids) >= 0  # hash lookup (Index.isin on arrow strings is slow)
     r = r.reindex(graph.ids)
-    in_ranking = r["score"].notna().to_numpy() | graph.ids.isin(ranking.index.astype(str))
+    in_ranking = r["score"].notna().to_numpy() | listed
     reason_ineligible = _text(r, "ineligible_reason")
 
     def number(column: str) -> np.ndarray:
