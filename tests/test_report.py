@@ -97,7 +97,7 @@ def test_report_is_self_contained(doc):
     assert "<iframe" not in lowered
     # every image is inline, and is a real PNG
     sources = re.findall(r'src="([^"]*)"', doc)
-    assert len(sources) == 4  # map, coverage, department matrix, score breakdown
+    assert len(sources) == 5  # map, coverage, department matrix, score breakdown, coverage curve
     for src in sources:
         assert src.startswith("data:image/png;base64,")
         assert base64.b64decode(src.split(",", 1)[1]).startswith(b"\x89PNG")

@@ -44,7 +44,9 @@ def reach_counts(graph: CollaborationGraph, members: np.ndarray) -> tuple[int, i
     return int(cov1.sum()), int(cov2.sum())
 
 
-def tie_probabilities(graph: CollaborationGraph, p: float, weighted: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def tie_probabilities(
+    graph: CollaborationGraph, p: float, weighted: bool
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Undirected ties (u < v) and the probability that each one passes the message on."""
     N = graph.neighbors_csr()
     coo = sp.triu(N, k=1, format="coo")
@@ -105,14 +107,20 @@ def live_components(graph: CollaborationGraph, cand: np.ndarray, *, p: float, ru
     all_sizes = np.concatenate(sizes).astype(np.float64)
     nc = len(cand)
     matrix = sp.csr_array(
-        (np.ones(nc * runs, dtype=bool), items.ravel().astype(np.int64), np.arange(nc + 1, dtype=np.int64) * runs),
+        (
+            np.ones(nc * runs, dtype=bool),
+            items.ravel().astype(np.int64),
+            np.arange(nc + 1, dtype=np.int64) * runs,
+        ),
         shape=(nc, len(all_sizes)),
     )
     matrix.sort_indices()
     return matrix, all_sizes
 
 
-def linear_threshold_runs(graph: CollaborationGraph, codes: np.ndarray, *, runs: int, seed: int, weighted: bool) -> np.ndarray:
+def linear_threshold_runs(
+    graph: CollaborationGraph, codes: np.ndarray, *, runs: int, seed: int, weighted: bool
+) -> np.ndarray:
     """Number reached per run under the linear threshold model (live-edge form)."""
     n = graph.n_people
     W = graph.undirected_weights() if weighted else graph.neighbors_csr().astype(np.float64)
@@ -138,7 +146,9 @@ def linear_threshold_runs(graph: CollaborationGraph, codes: np.ndarray, *, runs:
         pos = np.searchsorted(cum, target, side="right")
         pos = np.clip(pos, indptr[:-1], np.maximum(indptr[1:] - 1, indptr[:-1]))
         has = (deg > 0) & (row_total > 0)
-        parent = np.where(has, indices[np.minimum(pos, len(indices) - 1)] if len(indices) else 0, np.arange(n))
+        parent = np.where(
+            has, indices[np.minimum(pos, len(indices) - 1)] if len(indices) else 0, np.arange(n)
+        )
         ptr = (parent + (np.arange(b) * n)[:, None]).ravel()
         hit = np.tile(is_seed, b)
         for _ in range(steps):  # pointer doubling: log2(n) vectorised steps

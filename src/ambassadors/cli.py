@@ -106,6 +106,11 @@ def _add_selection(p: argparse.ArgumentParser) -> None:
     g.add_argument("--reach-tolerance", type=float, default=0.0, metavar="T",
                    help="give up at most this share of the best reach for the most enthusiastic "
                         "group, e.g. 0.05 (default 0: maximum reach, score breaks ties)")
+    g.add_argument("--pool", choices=("enthusiasts", "all"), default="enthusiasts",
+                   help="enthusiasts: draw the group from people known to be enthusiastic when signals "
+                        "are given (default); all: everyone eligible, reach first")
+    g.add_argument("--max-contacts", type=int, metavar="N", default=None,
+                   help="at most N colleagues per ambassador in the outreach plan")
 
 
 def _add_privacy(p: argparse.ArgumentParser) -> None:
@@ -141,6 +146,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", metavar="FILE",
                    help="write the shortlist (.csv, .xlsx or .md; default: print it)")
     p.add_argument("--no-backups", action="store_true", help="leave the backups out of the shortlist")
+    p.add_argument("--outreach", metavar="FILE",
+                   help="also write the outreach plan: each colleague, their ambassador, tie strength, hops")
     _add_common(p)
     p.set_defaults(func=cmd_shortlist)
 
@@ -385,6 +392,7 @@ def _run(args, *, select: bool):
         min_per_department=getattr(args, "min_per_department", 1),
         method=getattr(args, "method", "auto"), objective=getattr(args, "objective", "reach"),
         reach_tolerance=getattr(args, "reach_tolerance", 0.0),
+        pool=getattr(args, "pool", "enthusiasts"), max_contacts=getattr(args, "max_contacts", None),
         missing=args.missing, drop_opted_out=args.drop_opted_out, key=_key(args), graph_options=graph_options,
         select=select, samples=args.samples, seed=args.seed,
         progress=False if (args.no_progress or args.quiet) else None,
@@ -444,10 +452,13 @@ def _column_help(table):
 # -- commands --------------------------------------------------------------------------------
 def cmd_shortlist(args) -> int:
     _check_size(args.size)
-    _check_outputs(args, args.out)
+    _check_outputs(args, args.out, args.outreach)
     analysis = _run(args, select=True)
     table = analysis.shortlist(backups=not args.no_backups)
     _write_table(table, args.out, sheet="shortlist", explain=_column_help(table))
+    if args.outreach:  # select's hook: the outreach plan
+        _write_table(analysis.plan.outreach, args.outreach, sheet="outreach")
+        _say_written(args, [f"{args.outreach} (outreach plan, {len(analysis.plan.outreach)} colleagues)"])
     if args.out:
         _eprint(f"wrote {args.out} ({(table['role'] == 'ambassador').sum()} ambassadors)")
     return 0

@@ -212,6 +212,8 @@ def analyze(
     method: str = "auto",
     objective: str = "reach",
     reach_tolerance: float = 0.0,
+    pool: str = "enthusiasts",
+    max_contacts: int | None = None,
     missing: str = "neutral",
     drop_opted_out: bool = False,
     key: bytes | str | None = None,
@@ -244,7 +246,7 @@ def analyze(
         Eligibility rules passed to :func:`ambassadors.rank_candidates`.
     include : ids, or the path of an id list
         People who must be in the group (given like ``exclude``).
-    min_per_department, hops, method, objective, reach_tolerance :
+    min_per_department, hops, method, objective, reach_tolerance, pool, max_contacts :
         Passed to :func:`ambassadors.propose_ambassadors` (``reach_tolerance=0.05`` picks the
         most enthusiastic group among those within 5 % of the best reach).
     missing : {"neutral", "exclude", "infer"}, default "neutral"
@@ -301,6 +303,7 @@ def analyze(
         plan = propose_ambassadors(
             graph, ranking, size=size, include=tuple(include), objective=objective, hops=hops,
             method=method, reach_tolerance=reach_tolerance, seed=seed, min_per_department=min_per_department,
+            pool=pool, max_contacts=max_contacts,
         )
     options = {
         "size": size, "weights": weights, "hops": hops, "method": method, "objective": objective,

@@ -91,8 +91,10 @@ class SpreadResult:
         }])
 
     def __str__(self) -> str:
-        return (f"{self.model} (p={self.p:g}, {self.runs} runs): {self.mean:,.1f} people reached "
-                f"(95% CI {self.ci_low:,.1f}-{self.ci_high:,.1f}, {self.share:.1%}) from {self.n_seeds} seeds")
+        return (
+            f"{self.model} (p={self.p:g}, {self.runs} runs): {self.mean:,.1f} people reached "
+            f"(95% CI {self.ci_low:,.1f}-{self.ci_high:,.1f}, {self.share:.1%}) from {self.n_seeds} seeds"
+        )
 
     def _repr_html_(self) -> str:
         return f"<p>{html.escape(str(self))}</p>" + self.to_frame().to_html(index=False)
@@ -178,7 +180,11 @@ def simulate_spread(
     check_cascade(p, runs)
     codes = _seed_codes(graph, seeds)
     if model == "linear_threshold":
-        reached = linear_threshold_runs(graph, codes, runs=runs, seed=seed, weighted=weighted) if len(codes) else np.zeros(runs)
+        reached = (
+            linear_threshold_runs(graph, codes, runs=runs, seed=seed, weighted=weighted)
+            if len(codes)
+            else np.zeros(runs)
+        )
     else:
         per_run = []
         for labels, sizes in live_tie_batches(graph, p=p, runs=runs, seed=seed, weighted=weighted):
@@ -194,8 +200,18 @@ def simulate_spread(
     mean = float(reached.mean())
     std = float(reached.std(ddof=1)) if runs > 1 else 0.0
     half = 1.96 * std / math.sqrt(runs)
-    return SpreadResult(mean=mean, ci_low=mean - half, ci_high=mean + half, std=std, runs=int(runs), p=float(p),
-                        model=model, n_seeds=len(codes), n_people=graph.n_people, reached=reached)
+    return SpreadResult(
+        mean=mean,
+        ci_low=mean - half,
+        ci_high=mean + half,
+        std=std,
+        runs=int(runs),
+        p=float(p),
+        model=model,
+        n_seeds=len(codes),
+        n_people=graph.n_people,
+        reached=reached,
+    )
 
 
 def top_k(scores: pd.DataFrame | pd.Series | Loaded, column: str | None = None, k: int = 10) -> list[str]:
@@ -223,7 +239,9 @@ def top_k(scores: pd.DataFrame | pd.Series | Loaded, column: str | None = None, 
         scores = as_frame(scores)
     if isinstance(scores, pd.DataFrame):
         if column not in scores.columns:
-            raise InputError(f"scores: column {column!r} not found; columns are: " + ", ".join(map(str, scores.columns)))
+            raise InputError(
+                f"scores: column {column!r} not found; columns are: " + ", ".join(map(str, scores.columns))
+            )
         values = scores[column]
     else:
         values = scores
@@ -278,7 +296,9 @@ def compare_plans(
     scores = None
     if ranking is not None:
         r = as_frame(ranking)
-        scores = pd.Series(pd.to_numeric(r["score"], errors="coerce").to_numpy(), index=[str(i) for i in r.index])
+        scores = pd.Series(
+            pd.to_numeric(r["score"], errors="coerce").to_numpy(), index=[str(i) for i in r.index]
+        )
     dcode = graph.department_codes
     rows = []
     for name, group in plans.items():  # one row per group compared
@@ -293,12 +313,22 @@ def compare_plans(
             mean_score = float(group.members["score"].mean()) if group.size else np.nan
         else:
             mean_score = np.nan
-        rows.append({
-            "plan": str(name), "size": len(codes), "departments_covered": len(np.unique(dcode[codes])),
-            "departments": len(graph.department_names), "reach_1": r1.count, "reach_1_share": r1.share,
-            "reach_2": r2.count, "reach_2_share": r2.share, "spread": spread.mean, "spread_low": spread.ci_low,
-            "spread_high": spread.ci_high, "mean_score": mean_score,
-        })
+        rows.append(
+            {
+                "plan": str(name),
+                "size": len(codes),
+                "departments_covered": len(np.unique(dcode[codes])),
+                "departments": len(graph.department_names),
+                "reach_1": r1.count,
+                "reach_1_share": r1.share,
+                "reach_2": r2.count,
+                "reach_2_share": r2.share,
+                "spread": spread.mean,
+                "spread_low": spread.ci_low,
+                "spread_high": spread.ci_high,
+                "mean_score": mean_score,
+            }
+        )
     return pd.DataFrame(rows).set_index("plan")
 
 

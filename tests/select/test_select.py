@@ -31,23 +31,29 @@ def ranking_for(graph, scores: dict[str, float], *, eligible=None, opted_out=())
     score = pd.Series([scores.get(i, 0.0) for i in ids], index=pd.Index(ids, name="person_id"))
     elig = pd.Series(True, index=score.index) if eligible is None else score.index.isin(list(eligible))
     elig = pd.Series(elig, index=score.index) & ~score.index.isin(list(opted_out))
-    frame = pd.DataFrame({
-        "department": graph.people["department"].astype(str).to_numpy(),
-        "score": score,
-        "rank": score.rank(ascending=False, method="first"),
-        "department_rank": score.groupby(graph.people["department"].to_numpy()).rank(ascending=False, method="first"),
-        "eligible": elig,
-        "ineligible_reason": np.where(score.index.isin(list(opted_out)), "opted out",
-                                      np.where(elig, "", "below minimum enthusiasm")),
-        "reason": "enthusiastic and central",
-    }, index=score.index)
+    frame = pd.DataFrame(
+        {
+            "department": graph.people["department"].astype(str).to_numpy(),
+            "score": score,
+            "rank": score.rank(ascending=False, method="first"),
+            "department_rank": score.groupby(graph.people["department"].to_numpy()).rank(
+                ascending=False, method="first"
+            ),
+            "eligible": elig,
+            "ineligible_reason": np.where(
+                score.index.isin(list(opted_out)), "opted out", np.where(elig, "", "below minimum enthusiasm")
+            ),
+            "reason": "enthusiastic and central",
+        },
+        index=score.index,
+    )
     return frame.sort_values("rank")
 
 
 def reach_of(graph, ids, hops=1) -> int:
     """Oracle: people within ``hops`` ties of ``ids`` (plain Python sets on the edge list)."""
     nbrs: dict[str, set[str]] = {str(i): set() for i in graph.ids}
-    for s, t in zip(graph.edges()["source"], graph.edges()["target"]):
+    for s, t in zip(graph.edges()["source"], graph.edges()["target"], strict=False):
         nbrs[s].add(t)
         nbrs[t].add(s)
     reached = set(ids)
@@ -63,7 +69,9 @@ def krackhardt():
     att = pd.read_csv(DATA / "attributes.csv", sep=";", decimal=",", dtype={"ID": str, "DEPT": str})
     adv = pd.read_csv(DATA / "advice.csv", sep=";", dtype={"ego": str, "alter": str})
     people = pd.DataFrame({"department": att["DEPT"].to_numpy()}, index=pd.Index(att["ID"], name="person_id"))
-    log = adv[(adv["edge"] == 1) & (adv["ego"] != adv["alter"])].rename(columns={"ego": "source", "alter": "target"})
+    log = adv[(adv["edge"] == 1) & (adv["ego"] != adv["alter"])].rename(
+        columns={"ego": "source", "alter": "target"}
+    )
     return build_graph(people, log[["source", "target"]])
 
 
@@ -72,7 +80,7 @@ def coverage_masks(graph, hops=1) -> dict[str, int]:
     ids = [str(i) for i in graph.ids]
     bit = {i: 1 << k for k, i in enumerate(ids)}
     nbrs: dict[str, set[str]] = {i: {i} for i in ids}
-    for s, t in zip(graph.edges()["source"], graph.edges()["target"]):
+    for s, t in zip(graph.edges()["source"], graph.edges()["target"], strict=False):
         nbrs[s].add(t)
         nbrs[t].add(s)
     masks = {}
@@ -95,7 +103,7 @@ def brute_force(graph, k, *, hops=1, min_per_department=1, candidates=None):
     """Best reach over every feasible group of size k (each department with candidates gets
     min(min_per_department, its candidates))."""
     ids = [str(i) for i in graph.ids] if candidates is None else list(candidates)
-    dept = dict(zip(graph.ids.astype(str), graph.people["department"].astype(str)))
+    dept = dict(zip(graph.ids.astype(str), graph.people["department"].astype(str), strict=False))
     need = {d: min(min_per_department, sum(dept[i] == d for i in ids)) for d in set(dept.values())}
     masks = coverage_masks(graph, hops)
     best = -1
@@ -114,12 +122,20 @@ def brute_force(graph, k, *, hops=1, min_per_department=1, candidates=None):
 # ---------------------------------------------------------------------------------------
 # Krackhardt's managers (real data)
 # ---------------------------------------------------------------------------------------
-@pytest.mark.parametrize("size,hops,min_per_department", [(5, 1, 1), (2, 1, 0), (3, 1, 0), (6, 1, 1), (2, 2, 0)])
-def test_krackhardt_exact_equals_brute_force_and_greedy_within_bound(krackhardt, size, hops, min_per_department):
+@pytest.mark.parametrize(
+    "size,hops,min_per_department", [(5, 1, 1), (2, 1, 0), (3, 1, 0), (6, 1, 1), (2, 2, 0)]
+)
+def test_krackhardt_exact_equals_brute_force_and_greedy_within_bound(
+    krackhardt, size, hops, min_per_department
+):
     g = krackhardt
     best = brute_force(g, size, hops=hops, min_per_department=min_per_department)
-    exact = propose_ambassadors(g, size=size, hops=hops, min_per_department=min_per_department, method="exact")
-    greedy = propose_ambassadors(g, size=size, hops=hops, min_per_department=min_per_department, method="greedy")
+    exact = propose_ambassadors(
+        g, size=size, hops=hops, min_per_department=min_per_department, method="exact"
+    )
+    greedy = propose_ambassadors(
+        g, size=size, hops=hops, min_per_department=min_per_department, method="greedy"
+    )
     assert exact.status == "optimal" and exact.gap == 0.0
     assert exact.objective_value == best == reach_of(g, exact.ids, hops)
     assert reach_of(g, greedy.ids, hops) == greedy.objective_value
@@ -318,7 +334,9 @@ def test_relabelling_and_reordering_people_does_not_change_the_plan(krackhardt):
     people2 = krackhardt.people.rename(index=rename)
     edges = krackhardt.edges()[["source", "target"]].replace(rename)
     renamed = build_graph(people2, edges)
-    assert sorted(propose_ambassadors(renamed, size=7, method="greedy").ids) == sorted(rename[i] for i in plan.ids)
+    assert sorted(propose_ambassadors(renamed, size=7, method="greedy").ids) == sorted(
+        rename[i] for i in plan.ids
+    )
 
 
 def test_plan_tables_and_outputs(tmp_path):
@@ -326,7 +344,14 @@ def test_plan_tables_and_outputs(tmp_path):
     plan = propose_ambassadors(g, ranking_for(g, {"a0": 0.5, "b0": 0.4, "a1": 0.3}), size=2)
     assert isinstance(plan, Plan)
     m = plan.members
-    assert list(m.columns[:6]) == ["department", "rank", "department_rank", "score", "reach", "marginal_reach"]
+    assert list(m.columns[:6]) == [
+        "department",
+        "rank",
+        "department_rank",
+        "score",
+        "reach",
+        "marginal_reach",
+    ]
     assert m.index.name == "person_id"
     assert m.loc["a0", "reason"].startswith("covers A (only ambassador there); reaches 5 colleagues")
     assert "#1 in A by score" in m.loc["a0", "reason"] and "enthusiastic and central" in m.loc["a0", "reason"]

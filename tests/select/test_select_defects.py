@@ -71,3 +71,21 @@ def test_plan_html_needs_no_report_module(monkeypatch):
     monkeypatch.setitem(sys.modules, "ambassadors.report", None)
     _, graph = _org()
     assert "<table" in propose_ambassadors(graph, size=4)._repr_html_()
+
+
+def test_the_lagrangian_step_is_skipped_once_the_lp_bound_is_known(monkeypatch):
+    """Issue 16: the Lagrangian bound is never below the LP optimum, so after the LP it is wasted work."""
+    import ambassadors.select._bounds as bounds_module
+
+    calls = []
+    real = bounds_module.lagrangian_bound
+
+    def record(*args, **kwargs):
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(bounds_module, "lagrangian_bound", record)
+    _, graph = _org(n=60, seed=1)
+    plan = propose_ambassadors(graph, size=8, method="greedy")
+    assert plan.status == "local_optimum" and plan.bound_method == "lp" and not calls
+    assert plan.bound >= propose_ambassadors(graph, size=8, method="exact").objective_value

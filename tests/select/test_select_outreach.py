@@ -15,7 +15,9 @@ from ambassadors.select import propose_ambassadors
 def _org(seed: int, n: int = 40, m: int = 70):
     rng = np.random.default_rng(seed)
     ids = [f"c{i:02d}" for i in range(n)]
-    people = pd.DataFrame({"department": [f"D{i % 3}" for i in range(n)]}, index=pd.Index(ids, name="person_id"))
+    people = pd.DataFrame(
+        {"department": [f"D{i % 3}" for i in range(n)]}, index=pd.Index(ids, name="person_id")
+    )
     log = pd.DataFrame({"source": rng.choice(ids, m), "target": rng.choice(ids, m),
                         "weight": rng.integers(1, 6, m).astype(float)})
     graph = build_graph(people, log)
@@ -40,8 +42,10 @@ def test_every_colleague_is_assigned_once_by_strongest_tie_or_listed_as_unreache
     for colleague, row in out.iterrows():
         assert G.has_edge(colleague, row["ambassador"]) and row["hops"] == 1
         assert row["tie_strength"] == G[colleague][row["ambassador"]]["weight"]
-        if cap is None:   # no load limit: the strongest tie to any ambassador
-            assert row["tie_strength"] == max(G[colleague][a]["weight"] for a in amb if G.has_edge(colleague, a))
+        if cap is None:  # no load limit: the strongest tie to any ambassador
+            assert row["tie_strength"] == max(
+                G[colleague][a]["weight"] for a in amb if G.has_edge(colleague, a)
+            )
     if cap is None:
         reached = {c for a in amb for c in G[a]} - amb
         assert set(out.index) == reached and len(out) == plan.reach_1.count - len(amb)

@@ -15,7 +15,9 @@ from ambassadors.select import propose_ambassadors
 def _graph(n: int, n_dept: int, m: int, seed: int):
     rng = np.random.default_rng(seed)
     ids = [f"u{i:03d}" for i in range(n)]
-    people = pd.DataFrame({"department": [f"D{i % n_dept}" for i in range(n)]}, index=pd.Index(ids, name="person_id"))
+    people = pd.DataFrame(
+        {"department": [f"D{i % n_dept}" for i in range(n)]}, index=pd.Index(ids, name="person_id")
+    )
     log = pd.DataFrame({"source": rng.choice(ids, m), "target": rng.choice(ids, m)})
     return build_graph(people, log), rng
 
@@ -75,9 +77,14 @@ def test_a_department_without_enthusiasts_gets_its_best_unknown_person_flagged()
     person = d2.index[0]
     assert not ranking.loc[person, "reluctant"] and not ranking.loc[person, "enthusiast"]
     unknown_d2 = ranking[(dept == "D2") & ~reluctant]
-    assert person == unknown_d2["score"].idxmax()            # its most promising unknown person
-    assert d2["enthusiasm_unknown"].iloc[0] and d2["reason"].iloc[0].startswith("enthusiasm unknown - ask first")
-    assert plan.recruit_here.loc["D2", "ambassador"] == person and plan.recruit_here.loc["D2", "enthusiasts"] == 0
+    assert person == unknown_d2["score"].idxmax()  # its most promising unknown person
+    assert d2["enthusiasm_unknown"].iloc[0] and d2["reason"].iloc[0].startswith(
+        "enthusiasm unknown - ask first"
+    )
+    assert (
+        plan.recruit_here.loc["D2", "ambassador"] == person
+        and plan.recruit_here.loc["D2", "enthusiasts"] == 0
+    )
     others = plan.members[plan.members["department"] != "D2"]
     assert ranking.loc[others.index, "enthusiast"].all()
 
@@ -91,7 +98,9 @@ def test_a_department_without_enthusiasts_gets_its_best_unknown_person_flagged()
 @settings(deadline=None, max_examples=25)
 @given(seed=st.integers(0, 10_000), p_ent=st.floats(0.0, 0.5), p_rel=st.floats(0.0, 0.6),
        size=st.integers(3, 8), strict=st.booleans())
-def test_nobody_reluctant_is_an_ambassador_while_their_department_has_an_enthusiast(seed, p_ent, p_rel, size, strict):
+def test_nobody_reluctant_is_an_ambassador_while_their_department_has_an_enthusiast(
+    seed, p_ent, p_rel, size, strict
+):
     graph, rng = _graph(50, 3, 120, seed)
     u = rng.random(50)
     enthusiast = u < p_ent

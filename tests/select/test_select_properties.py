@@ -76,8 +76,8 @@ def reach(org, group, hops=1):
 
 def feasible_groups(org, k, min_per_department, max_per_department=None):
     ids, depts, _, _, eligible = org
-    cand = [i for i, e in zip(ids, eligible) if e]
-    dept = dict(zip(ids, depts))
+    cand = [i for i, e in zip(ids, eligible, strict=False) if e]
+    dept = dict(zip(ids, depts, strict=False))
     need = {d: min(min_per_department, sum(dept[i] == d for i in cand)) for d in set(depts)}
     for group in itertools.combinations(cand, k):
         counts = pd.Series([dept[i] for i in group], dtype=object).value_counts()
@@ -111,8 +111,15 @@ def test_feasible_plans_respect_every_constraint(org, data):
     k, m = request(org, data)
     cap = data.draw(st.one_of(st.none(), st.integers(max(1, m), 4)))
     include = data.draw(st.lists(st.sampled_from(ids), max_size=2, unique=True))
-    exclude = data.draw(st.lists(st.sampled_from([i for i in ids if i not in include]) if len(include) < len(ids)
-                                 else st.nothing(), max_size=2, unique=True))
+    exclude = data.draw(
+        st.lists(
+            st.sampled_from([i for i in ids if i not in include])
+            if len(include) < len(ids)
+            else st.nothing(),
+            max_size=2,
+            unique=True,
+        )
+    )
     plan = try_plan(graph, ranking, size=k, min_per_department=m, max_per_department=cap,
                     include=include, exclude=exclude, method="greedy")
     if plan is None:
@@ -120,14 +127,16 @@ def test_feasible_plans_respect_every_constraint(org, data):
     chosen = set(plan.ids)
     assert len(chosen) == k
     assert set(include) <= chosen and not set(exclude) & chosen
-    elig = dict(zip(ids, eligible))
+    elig = dict(zip(ids, eligible, strict=False))
     assert all(elig[i] or i in include for i in chosen)  # only included people may be ineligible
-    counts = pd.Series([d for i, d in zip(ids, depts) if i in chosen], dtype=object).value_counts()
+    counts = pd.Series(
+        [d for i, d in zip(ids, depts, strict=False) if i in chosen], dtype=object
+    ).value_counts()
     if cap is not None:
         assert counts.max() <= cap
-    candidates = {i for i, e in zip(ids, eligible) if e and i not in exclude} | set(include)
+    candidates = {i for i, e in zip(ids, eligible, strict=False) if e and i not in exclude} | set(include)
     for d in set(depts):
-        available = sum(1 for i, dd in zip(ids, depts) if dd == d and i in candidates)
+        available = sum(1 for i, dd in zip(ids, depts, strict=False) if dd == d and i in candidates)
         assert counts.get(d, 0) >= min(m, available)
     assert plan.objective_value == reach(org, plan.ids) == plan.reach_1.count
 
@@ -146,7 +155,7 @@ def test_exact_equals_brute_force_and_greedy_within_documented_bound(org, data):
     assert exact is not None and exact.status == "optimal"
     assert exact.objective_value == best == reach(org, exact.ids)
     # among the groups of best reach, the exact plan has the best total score
-    score = dict(zip(org[0], org[3]))
+    score = dict(zip(org[0], org[3], strict=False))
     best_score = max(sum(score[i] for i in g) for g in groups if reach(org, g) == best)
     assert sum(score[i] for i in exact.ids) == pytest.approx(best_score, abs=1e-6)
     greedy = propose_ambassadors(graph, ranking, size=k, min_per_department=m, method="greedy")
@@ -166,7 +175,7 @@ def test_reach_plan_never_worse_than_top_score_plan(org, data):
     if plan is not None:
         assert plan.reach_1.count >= top.reach_1.count
         # top-score is the best total score under the constraints
-        score = dict(zip(org[0], org[3]))
+        score = dict(zip(org[0], org[3], strict=False))
         best = max(sum(score[i] for i in g) for g in feasible_groups(org, k, m))
         assert sum(score[i] for i in top.ids) == pytest.approx(best, abs=1e-9)
 
@@ -198,7 +207,7 @@ def test_deterministic_and_invariant_under_reordering(org, data, seed):
 def test_infeasible_requests_name_the_departments(org, data):
     graph, ranking = build(org)
     ids, depts, _, _, eligible = org
-    with_candidates = sorted({d for d, e in zip(depts, eligible) if e})
+    with_candidates = sorted({d for d, e in zip(depts, eligible, strict=False) if e})
     assume(len(with_candidates) >= 2)
     with pytest.raises(InfeasibleError) as info:
         propose_ambassadors(graph, ranking, size=len(with_candidates) - 1, min_per_department=1)
@@ -255,7 +264,7 @@ def test_reduced_cost_pruning_never_sets_aside_a_better_plan(seed, ratio):
     set aside is in no plan worth more than the bound reported for the set-aside part."""
     import dataclasses
 
-    from ambassadors.select import _bounds, _coverage, _milp, _search
+    from ambassadors.select import _bounds, _coverage, _milp
 
     inst = _instance(seed)
     best = _milp.solve_milp(inst, 30.0)

@@ -51,9 +51,9 @@ def reach(ids, edges, group) -> int:
 
 def brute_force(ids, depts, edges, scores, eligible, k, min_per_department, tolerance):
     """(best reach, best total score among groups with reach >= (1 - tolerance) * best reach)."""
-    cand = [i for i, e in zip(ids, eligible) if e]
-    dept = dict(zip(ids, depts))
-    score = dict(zip(ids, scores))
+    cand = [i for i, e in zip(ids, eligible, strict=False) if e]
+    dept = dict(zip(ids, depts, strict=False))
+    score = dict(zip(ids, scores, strict=False))
     need = {d: min(min_per_department, sum(dept[i] == d for i in cand)) for d in set(depts)}
     groups = []
     for group in itertools.combinations(cand, k):
@@ -276,7 +276,7 @@ def test_heuristic_path_is_sound(org, data):
     # the department minimums and eligibility still hold
     counts = plan.members["department"].value_counts()
     for d in set(depts):
-        eligible_here = sum(e and dd == d for e, dd in zip(eligible, depts))
+        eligible_here = sum(e and dd == d for e, dd in zip(eligible, depts, strict=False))
         assert counts.get(d, 0) >= min(m, eligible_here)
     assert ranking.loc[plan.ids, "eligible"].all()
 
@@ -322,7 +322,7 @@ def test_backups_follow_the_plans_own_trade(seed):
 
     def ordered(backups, first, second):
         for _, group in backups.groupby("department"):
-            keys = list(zip(-group[first], -group[second]))
+            keys = list(zip(-group[first], -group[second], strict=False))
             assert keys == sorted(keys), group
         return True
 

@@ -17,7 +17,9 @@ from ambassadors.spread import compare_plans, simulate_spread, top_k
 
 
 def graph_from(departments: dict[str, str], edges, weights=None):
-    people = pd.DataFrame({"department": list(departments.values())}, index=pd.Index(list(departments), name="person_id"))
+    people = pd.DataFrame(
+        {"department": list(departments.values())}, index=pd.Index(list(departments), name="person_id")
+    )
     log = pd.DataFrame(edges, columns=["source", "target"])
     if weights is not None:
         log["weight"] = weights
@@ -35,7 +37,7 @@ def exact_ic(edges, nodes, seeds, p):
     for live in itertools.product([False, True], repeat=len(edges)):
         prob = np.prod([p if keep else 1 - p for keep in live])
         nbrs = {v: set() for v in nodes}
-        for (u, v), keep in zip(edges, live):
+        for (u, v), keep in zip(edges, live, strict=False):
             if keep:
                 nbrs[u].add(v)
                 nbrs[v].add(u)
@@ -55,7 +57,7 @@ def exact_lt(edges, nodes, seeds):
     total = 0.0
     for pick in itertools.product(*choices):
         prob = np.prod([1 / len(c) for c in choices])
-        parent = dict(zip(nodes, pick))
+        parent = dict(zip(nodes, pick, strict=False))
         count = 0
         for v in nodes:
             seen, x = set(), v
@@ -147,7 +149,9 @@ def test_compare_plans_side_by_side():
     ranking = pd.DataFrame({"score": [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7]}, index=list(PEOPLE))
     table = compare_plans(g, {"proposed": plan, "x only": ["a", "b", "c"]}, ranking=ranking, runs=300, seed=0)
     assert table.index.tolist() == ["proposed", "x only"]
-    assert table.loc["proposed", "departments_covered"] == 3 and table.loc["x only", "departments_covered"] == 1
+    assert (
+        table.loc["proposed", "departments_covered"] == 3 and table.loc["x only", "departments_covered"] == 1
+    )
     assert (table["departments"] == 3).all()
     assert table.loc["x only", "reach_1"] == 5 and table.loc["x only", "reach_2"] == 6
     assert table.loc["proposed", "reach_1"] == plan.reach_1.count == 7

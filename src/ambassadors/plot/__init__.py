@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from ambassadors.plot._bars import plot_coverage, plot_score_breakdown
 from ambassadors.plot._common import PALETTE, department_styles, save_figure, slide_figure
+from ambassadors.plot._coverage import plot_coverage_curve
 from ambassadors.plot._layout import influence_map_layout
 from ambassadors.plot._map import plot_influence_map
 from ambassadors.plot._matrix import plot_department_matrix
@@ -28,6 +29,7 @@ __all__ = [
     "department_styles",
     "influence_map_layout",
     "plot_coverage",
+    "plot_coverage_curve",
     "plot_department_matrix",
     "plot_influence_map",
     "plot_score_breakdown",

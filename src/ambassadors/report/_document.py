@@ -14,6 +14,7 @@ from ambassadors.graph import CollaborationGraph
 from ambassadors.io.load_report import Loaded, LoadReport
 from ambassadors.report._html import CSS, esc
 from ambassadors.report._method import method_section
+from ambassadors.report._outreach import outreach_section
 from ambassadors.report._sections import (
     ReportContext,
     coverage_section,
@@ -27,7 +28,7 @@ from ambassadors.report._sections import (
 
 #: The report's sections, in order: each takes the ReportContext and returns HTML ("" to skip).
 SECTIONS = [header_section, map_section, coverage_section, matrix_section, shortlist_section,
-            ranking_section, data_section, method_section]
+            ranking_section, outreach_section, data_section, method_section]
 
 
 def render_report(

@@ -15,6 +15,7 @@ import pandas as pd
 
 from ambassadors.graph import CollaborationGraph
 from ambassadors.io.load_report import LoadReport
+from ambassadors.report._outreach import candidate_roles
 from ambassadors.report._html import cards, count_ties, esc, figure_html, mask_frame, table, with_names
 from ambassadors.report._plan import uncovered_html
 
@@ -149,7 +150,8 @@ def ranking_section(ctx: ReportContext) -> str:
     out.append(f"<h3>Top {min(ctx.top, len(ranking))} candidates</h3>")
     if contrib:
         out.append('<p class="note">The weighted parts of each score are in the chart above.</p>')
-    out.append(table(with_names(ranking[cols], ctx.graph), index_name="person_id", max_rows=ctx.top))
+    marked = ranking[cols].assign(plan=candidate_roles(ranking, ctx.plan))  # what the plan made of each
+    out.append(table(with_names(marked, ctx.graph), index_name="person_id", max_rows=ctx.top))
     return "\n".join(out)
 
 

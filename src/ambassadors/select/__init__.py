@@ -27,8 +27,9 @@ coverage, backups, uncovered departments), ``_plan`` (:class:`Plan`), ``_propose
 
 from __future__ import annotations
 
+from ambassadors.select._curve import CoverageCurve, coverage_curve
 from ambassadors.select._inputs import default_size
 from ambassadors.select._plan import Plan, Reach
 from ambassadors.select._propose import propose_ambassadors
 
-__all__ = ["Plan", "Reach", "default_size", "propose_ambassadors"]
+__all__ = ["CoverageCurve", "Plan", "Reach", "coverage_curve", "default_size", "propose_ambassadors"]

@@ -34,7 +34,7 @@ def submodular_bound(inst: Instance, chosen: np.ndarray) -> float:
     free = inst.k - len(inst.fixed)
     top = np.sort(gains)[::-1][:free].sum() if free > 0 else 0.0
     coverable = np.zeros(inst.cover.n_items, dtype=bool)
-    coverable[inst.cover.matrix.indices] = True
+    coverable[inst.cover.csr.indices] = True
     value = float(inst.w[covered].sum())
     return min(value + float(top), float(inst.w[coverable].sum()))
 
@@ -52,7 +52,7 @@ def lagrangian_bound(inst: Instance, lower: float, upper: float, iterations: int
     seen, or ``upper`` if that is lower, and the multipliers of the best ``L(u)`` (None when no
     step was taken). Each step costs one sparse product, ``O(nnz)``.
     """
-    M = inst.cover.matrix
+    M = inst.cover.csr
     w = inst.w
     u = 0.5 * w  # halfway between the trivial bounds u = 0 (everyone) and u = w (sum of top-k)
     best = math.inf  # the step size adapts to progress of L(u) itself, not relative to ``upper``
@@ -89,7 +89,7 @@ def reduced_cost_pruning(inst: Instance, u: np.ndarray, target: float) -> tuple[
     other candidates (and of every must-include person) and the largest bound set aside
     (``-inf`` when none is).
     """
-    reduced = np.asarray(inst.cover.matrix @ u, dtype=np.float64).ravel()
+    reduced = np.asarray(inst.cover.csr @ u, dtype=np.float64).ravel()
     base = float(np.maximum(inst.w - u, 0.0).sum())
     k = inst.k
     top = np.sort(reduced)[::-1][:k]
@@ -116,7 +116,7 @@ def restricted_lp_bound(inst: Instance, keep: np.ndarray, set_aside: float, *,
     pos = np.full(inst.nc, -1, dtype=np.int64)
     pos[keep] = np.arange(len(keep))
     sub = Instance(
-        cover=Coverage(sp.csr_array(inst.cover.matrix[keep]), inst.cover.n_items), w=inst.w,
+        cover=Coverage(sp.csr_array(inst.cover.csr[keep]), inst.cover.n_items), w=inst.w,
         s=inst.s[keep], idr=inst.idr[keep], dept=inst.dept[keep], req=inst.req, cap=inst.cap,
         k=inst.k, fixed=pos[inst.fixed], integral=inst.integral,
     )
@@ -138,36 +138,43 @@ class Certificate(NamedTuple):
     method: str | None
 
 
-def _submodular(inst: Instance, chosen: np.ndarray) -> Certificate:
+class Proof(NamedTuple):
+    """A bound that was proved (never missing), and how: see :class:`Certificate`."""
+
+    bound: float
+    method: str
+
+
+def _submodular(inst: Instance, chosen: np.ndarray) -> Proof:
     bound = submodular_bound(inst, chosen)
     coverable = np.zeros(inst.cover.n_items, dtype=bool)
-    coverable[inst.cover.matrix.indices] = True
+    coverable[inst.cover.csr.indices] = True
     trivial = bound >= float(inst.w[coverable].sum()) - 1e-9
-    return Certificate(bound, "everyone reachable" if trivial else "submodular")
+    return Proof(bound, "everyone reachable" if trivial else "submodular")
 
 
-def _tighter(best: Certificate, bound: float | None, method: str, integral: bool) -> Certificate:
+def _tighter(best: Proof, bound: float | None, method: str, integral: bool) -> Proof:
     """The smaller of ``best`` and ``bound`` (rounded down to whole people when counting people)."""
     if bound is None:
         return best
     bound = math.floor(bound + 1e-6) if integral else bound
-    return Certificate(bound, method) if bound < best.bound else best
+    return Proof(bound, method) if bound < best.bound else best
 
 
 def lagrangian_steps(inst: Instance) -> int:
     """Subgradient steps the Lagrangian bound may take on this instance (0: not worth it)."""
-    steps = int(min(LAGRANGIAN_MAX_STEPS, LAGRANGIAN_WORK // max(inst.cover.matrix.nnz, 1)))
+    steps = int(min(LAGRANGIAN_MAX_STEPS, LAGRANGIAN_WORK // max(inst.cover.csr.nnz, 1)))
     return steps if steps >= 10 else 0
 
 
 def cheap_certificate(inst: Instance, chosen: np.ndarray, *, rel_gap: float = 0.0,
-                      time_limit: float = 10.0) -> Certificate:
+                      time_limit: float = 10.0) -> Proof:
     """The tightest of the cheap upper bounds on the optimum: submodular, then the Lagrangian
     bound, then (up to LP_BOUND_MAX_NNZ non-zeros) the LP relaxation (within ``time_limit``
     seconds). Stops as soon as the bound proves ``chosen`` within ``rel_gap`` of the optimum."""
     value = covered_value(inst, chosen)
 
-    def close_enough(cert: Certificate) -> bool:
+    def close_enough(cert: Proof) -> bool:
         return value >= cert.bound * (1.0 - rel_gap) - 1e-9
 
     cert = _submodular(inst, chosen)
@@ -180,11 +187,12 @@ def cheap_certificate(inst: Instance, chosen: np.ndarray, *, rel_gap: float = 0.
         cert = _tighter(cert, lag, "lagrangian", inst.integral)
         if close_enough(cert):
             return cert
-    if inst.cover.matrix.nnz <= LP_BOUND_MAX_NNZ:
+    if inst.cover.csr.nnz <= LP_BOUND_MAX_NNZ:
         # the LP relaxation costs a fraction of the MILP and is often tight for coverage; when
         # a gap is allowed, it only needs the candidates that could beat value / (1 - gap)
         # (an eighth of them on a generated 2,000-person organisation: LP 0.25 s -> 0.12 s)
-        lp, how = None, "lp"
+        lp: float | None = None
+        how = "lp"
         if u is not None and rel_gap > 0:
             keep, set_aside = reduced_cost_pruning(inst, u, value / (1.0 - rel_gap))
             if len(keep) < inst.nc:
@@ -195,7 +203,9 @@ def cheap_certificate(inst: Instance, chosen: np.ndarray, *, rel_gap: float = 0.
     return cert
 
 
-def cheap_bound(inst: Instance, chosen: np.ndarray, *, rel_gap: float = 0.0, time_limit: float = 10.0) -> float:
+def cheap_bound(
+    inst: Instance, chosen: np.ndarray, *, rel_gap: float = 0.0, time_limit: float = 10.0
+) -> float:
     """:func:`cheap_certificate`'s bound alone."""
     return cheap_certificate(inst, chosen, rel_gap=rel_gap, time_limit=time_limit).bound
 
@@ -206,7 +216,8 @@ def certify(inst: Instance, chosen: np.ndarray, status: str, solved: Certificate
 
     ``solved`` is what the search already proved (the MILP's dual bound, or the cheap bounds
     that let ``method="auto"`` skip it). Otherwise: the submodular bound, then the LP
-    relaxation (up to LP_BOUND_MAX_NNZ non-zeros), then the Lagrangian bound.
+    relaxation (up to LP_BOUND_MAX_NNZ non-zeros), then -- only when the LP was not solved --
+    the Lagrangian bound.
     """
     value = covered_value(inst, chosen)
     if status == "optimal":
@@ -214,16 +225,20 @@ def certify(inst: Instance, chosen: np.ndarray, status: str, solved: Certificate
     if inst.cover.lazy:
         return Certificate(None, None), status
     cert = _submodular(inst, chosen)
+    lp = None
     if solved.bound is not None:
-        cert = _tighter(cert, solved.bound, solved.method, False)
-    elif inst.cover.matrix.nnz <= LP_BOUND_MAX_NNZ:
-        cert = _tighter(cert, solve_milp(inst, time_limit, relax=True).bound, "lp", False)
-    if solved.bound is None and cert.bound > value * (1 + 1e-3):
+        cert = _tighter(cert, solved.bound, solved.method or "milp", False)
+    elif inst.cover.csr.nnz <= LP_BOUND_MAX_NNZ:
+        lp = solve_milp(inst, time_limit, relax=True).bound
+        cert = _tighter(cert, lp, "lp", False)
+    # the Lagrangian dual of this relaxation equals the LP optimum (the inner problem is over a
+    # matroid, whose polytope is integral): once the LP is solved it cannot improve the bound
+    if solved.bound is None and lp is None and cert.bound > value * (1 + 1e-3):
         steps = lagrangian_steps(inst)
         if steps:
             lag, _ = lagrangian_bound(inst, value, cert.bound, steps)
             cert = _tighter(cert, lag, "lagrangian", inst.integral)
-    cert = Certificate(max(cert.bound, value), cert.method)
-    if cert.bound <= value + 1e-9:
+    bound = max(cert.bound, value)
+    if bound <= value + 1e-9:
         status = "optimal"  # a bound meets the plan's value: proven optimal
-    return cert, status
+    return Certificate(bound, cert.method), status

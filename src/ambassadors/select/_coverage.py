@@ -63,8 +63,8 @@ class Coverage:
             m = self.matrix
             return m.indices[m.indptr[c]:m.indptr[c + 1]]
         # two hops, lazily: the union of the closed neighbourhoods of the closed neighbours
-        base = self._base
-        first = base.indices[base.indptr[self._base_rows[c]]:base.indptr[self._base_rows[c] + 1]]
+        base, base_rows = self.lazy_parts
+        first = base.indices[base.indptr[base_rows[c]]:base.indptr[base_rows[c] + 1]]
         second, _ = gather_rows(base.indptr, base.indices, first)
         return np.unique(second)
 
@@ -76,15 +76,29 @@ class Coverage:
         return (np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)), owner
 
     @property
+    def csr(self) -> sp.csr_array:
+        """The materialised candidates x items matrix (not available when computed lazily)."""
+        if self.matrix is None:
+            raise ValueError("the coverage is computed lazily: no matrix")
+        return self.matrix
+
+    @property
+    def lazy_parts(self) -> tuple[sp.csr_array, np.ndarray]:
+        """``(closed neighbourhoods, candidate rows in it)`` of lazily computed two-hop coverage."""
+        if self._base is None or self._base_rows is None:
+            raise ValueError("the coverage is materialised: no lazy parts")
+        return self._base, self._base_rows
+
+    @property
     def csc(self) -> sp.csc_array:
         if self._csc is None:
-            self._csc = sp.csc_array(self.matrix)
+            self._csc = sp.csc_array(self.csr)
             self._csc.sort_indices()
         return self._csc
 
     def gains(self, uncovered_weight: np.ndarray) -> np.ndarray:
         """Marginal gain of every candidate: weight of the uncovered items in its row."""
-        return np.asarray(self.matrix @ uncovered_weight, dtype=np.float64).ravel()
+        return np.asarray(self.csr @ uncovered_weight, dtype=np.float64).ravel()
 
 
 def person_coverage(graph: CollaborationGraph, cand: np.ndarray, hops: int) -> Coverage:

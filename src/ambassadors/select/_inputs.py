@@ -107,29 +107,46 @@ def ranking_columns(graph: CollaborationGraph, ranking: pd.DataFrame | None) -> 
     if not isinstance(ranking, pd.DataFrame):
         raise InputError(f"ranking: expected a DataFrame from rank_candidates, got {type(ranking).__name__}")
     if "score" not in ranking.columns:
-        raise InputError("ranking: column 'score' not found; columns are: " + ", ".join(map(str, ranking.columns)))
+        raise InputError(
+            "ranking: column 'score' not found; columns are: " + ", ".join(map(str, ranking.columns))
+        )
     # only the columns used here (a ranking carries every measure: copying it all is wasted)
     used = ["score", "eligible", "ineligible_reason", "opted_out", "rank", "department_rank", "reason",
             *POOL_FLAGS, "enthusiasm_basis"]
     r = ranking[[c for c in used if c in ranking.columns]].copy()
     r.index = pd.Index([str(i) for i in r.index], name="person_id")
     if r.index.has_duplicates:
-        raise InputError(f"ranking: duplicate person_id: {describe_ids(r.index[r.index.duplicated()].unique())}")
+        raise InputError(
+            f"ranking: duplicate person_id: {describe_ids(r.index[r.index.duplicated()].unique())}"
+        )
+    listed = r.index.get_indexer(graph.ids) >= 0  # hash lookup (Index.isin on arrow strings is slow)
     r = r.reindex(graph.ids)
-    in_ranking = r["score"].notna().to_numpy() | graph.ids.isin(ranking.index.astype(str))
+    in_ranking = r["score"].notna().to_numpy() | listed
     reason_ineligible = _text(r, "ineligible_reason")
 
     def number(column: str) -> np.ndarray:
-        values = pd.to_numeric(r[column], errors="coerce") if column in r.columns else pd.Series(np.nan, index=r.index)
+        values = (
+            pd.to_numeric(r[column], errors="coerce")
+            if column in r.columns
+            else pd.Series(np.nan, index=r.index)
+        )
         return values.to_numpy(dtype=float)
 
     out = pd.DataFrame(
-        {"score": np.nan_to_num(number("score"), nan=0.0), "rank": number("rank"),
-         "department_rank": number("department_rank"), "eligible": _flag(r, "eligible", True) & in_ranking,
-         "opted_out": _opted_out(r, reason_ineligible), "reason": _text(r, "reason").to_numpy(dtype=object),
-         "ineligible_reason": np.where(in_ranking, reason_ineligible.to_numpy(dtype=object), "not in the ranking"),
-         "in_ranking": in_ranking, **{flag: _flag(r, flag) for flag in POOL_FLAGS},
-         "enthusiasm_basis": _text(r, "enthusiasm_basis").to_numpy(dtype=object)},
+        {
+            "score": np.nan_to_num(number("score"), nan=0.0),
+            "rank": number("rank"),
+            "department_rank": number("department_rank"),
+            "eligible": _flag(r, "eligible", True) & in_ranking,
+            "opted_out": _opted_out(r, reason_ineligible),
+            "reason": _text(r, "reason").to_numpy(dtype=object),
+            "ineligible_reason": np.where(
+                in_ranking, reason_ineligible.to_numpy(dtype=object), "not in the ranking"
+            ),
+            "in_ranking": in_ranking,
+            **{flag: _flag(r, flag) for flag in POOL_FLAGS},
+            "enthusiasm_basis": _text(r, "enthusiasm_basis").to_numpy(dtype=object),
+        },
         index=graph.ids,
     )
     out.attrs["given"] = True
@@ -141,7 +158,11 @@ def eligible_mask(graph: CollaborationGraph, eligible: Any) -> np.ndarray:
     if isinstance(eligible, pd.Series) and (
         eligible.dtype == bool or str(eligible.dtype) == "boolean" or pd.api.types.is_numeric_dtype(eligible)
     ):
-        s = (eligible != 0) if pd.api.types.is_numeric_dtype(eligible) and eligible.dtype != bool else eligible.copy()
+        s = (
+            (eligible != 0)
+            if pd.api.types.is_numeric_dtype(eligible) and eligible.dtype != bool
+            else eligible.copy()
+        )
         s.index = pd.Index([str(i) for i in s.index])
         return s.reindex(graph.ids).astype("boolean").fillna(False).to_numpy(dtype=bool)
     if isinstance(eligible, str):
@@ -160,14 +181,19 @@ def person_weights(graph: CollaborationGraph, weighted: Any) -> tuple[np.ndarray
         mean = strength[strength > 0].mean() if (strength > 0).any() else 1.0
         return strength / mean, False
     if isinstance(weighted, (pd.Series, Mapping)):
-        s = pd.Series(weighted, dtype=float) if isinstance(weighted, Mapping) else pd.to_numeric(weighted, errors="coerce")
+        s = (
+            pd.Series(weighted, dtype=float)
+            if isinstance(weighted, Mapping)
+            else pd.to_numeric(weighted, errors="coerce")
+        )
         s.index = pd.Index([str(i) for i in s.index])
         w = s.reindex(graph.ids).fillna(0.0).to_numpy(dtype=np.float64)
         if (w < 0).any():
             raise InputError(f"weighted: negative weights for {describe_ids(graph.ids[w < 0])}")
         return w, bool(np.all(w == np.round(w)))
-    raise InputError(f"weighted: expected True, False or a Series of per-person weights, got {type(weighted).__name__}")
-
+    raise InputError(
+        f"weighted: expected True, False or a Series of per-person weights, got {type(weighted).__name__}"
+    )
 
 
 def check_options(*, graph: Any, objective: str, method: str, hops: int, size: Any, min_per_department: int,
@@ -182,8 +208,9 @@ def check_options(*, graph: Any, objective: str, method: str, hops: int, size: A
         raise InputError(f"method must be one of {', '.join(METHODS)}; got {method!r}")
     if hops not in (1, 2):
         raise InputError(f"hops must be 1 or 2, got {hops!r}")
-    if max_contacts is not None and (isinstance(max_contacts, bool) or not isinstance(max_contacts, (int, np.integer))
-                                     or max_contacts < 1):
+    if max_contacts is not None and (
+        isinstance(max_contacts, bool) or not isinstance(max_contacts, (int, np.integer)) or max_contacts < 1
+    ):
         raise InputError(f"max_contacts must be a positive whole number or None, got {max_contacts!r}")
     if pool not in POOLS:
         raise InputError(f"pool must be one of {', '.join(POOLS)}; got {pool!r}")
@@ -198,9 +225,14 @@ def check_options(*, graph: Any, objective: str, method: str, hops: int, size: A
             f"max_per_department={max_per_department} is below min_per_department={min_per_department}: "
             "raise the cap or lower the minimum"
         )
-    if (isinstance(reach_tolerance, (bool, np.bool_)) or not isinstance(reach_tolerance, (int, float, np.number))
-            or not 0.0 <= float(reach_tolerance) < 1.0):
-        raise InputError(f"reach_tolerance must be a number with 0 <= reach_tolerance < 1, got {reach_tolerance!r}")
+    if (
+        isinstance(reach_tolerance, (bool, np.bool_))
+        or not isinstance(reach_tolerance, (int, float, np.number))
+        or not 0.0 <= float(reach_tolerance) < 1.0
+    ):
+        raise InputError(
+            f"reach_tolerance must be a number with 0 <= reach_tolerance < 1, got {reach_tolerance!r}"
+        )
     if float(reach_tolerance) > 0 and objective == "score":
         raise InputError("reach_tolerance applies to objective='reach' or 'spread'; objective='score' "
                          "already maximises the score: pass reach_tolerance=0 or another objective")
@@ -237,8 +269,8 @@ class Problem:
     req: np.ndarray              # per department minimum
     cap: np.ndarray              # per department maximum
     size: int
+    pool: Pool
     notes: list[str] = field(default_factory=list)
-    pool: Pool | None = None
 
 
 def _include_exclude(graph: CollaborationGraph, params: dict[str, Any], opted_out: np.ndarray
@@ -251,7 +283,9 @@ def _include_exclude(graph: CollaborationGraph, params: dict[str, Any], opted_ou
         raise InputError(f"include and exclude both name {describe_ids(graph.ids[both])}")
     if opted_out[include].any():
         bad = include[opted_out[include]]
-        raise InfeasibleError(f"include names people who opted out: {describe_ids(graph.ids[bad])}; remove them")
+        raise InfeasibleError(
+            f"include names people who opted out: {describe_ids(graph.ids[bad])}; remove them"
+        )
     return include, exclude
 
 
@@ -289,15 +323,21 @@ def enthusiast_pool(graph: CollaborationGraph, info: pd.DataFrame, base: np.ndar
     fallback = none.copy()
     if not strict:
         dcode = graph.department_codes
-        short = np.maximum(min_per_department - np.bincount(dcode[ent], minlength=len(graph.department_names)), 0)
-        maybe = np.flatnonzero(base & ~enthusiast & ~info["reluctant"].to_numpy(dtype=bool) & (short[dcode] > 0))
+        short = np.maximum(
+            min_per_department - np.bincount(dcode[ent], minlength=len(graph.department_names)), 0
+        )
+        maybe = np.flatnonzero(
+            base & ~enthusiast & ~info["reluctant"].to_numpy(dtype=bool) & (short[dcode] > 0)
+        )
         score = info["score"].to_numpy(dtype=np.float64)
         order = maybe[np.lexsort((id_rank(graph.ids)[maybe], -score[maybe]))]
         fallback[order[position_in_group(dcode[order]) < short[dcode[order]]]] = True
     text = f"known enthusiasts: {int(ent.sum())} people"
     if fallback.any():
         n_dep = len(np.unique(graph.department_codes[fallback]))
-        text += f", and {int(fallback.sum())} whose enthusiasm is unknown in {n_dep} department(s) without enough"
+        text += (
+            f", and {int(fallback.sum())} whose enthusiasm is unknown in {n_dep} department(s) without enough"
+        )
     return Pool(ent | fallback, fallback, True, text)
 
 
@@ -310,8 +350,14 @@ def who_may_be_chosen(graph: CollaborationGraph, info: pd.DataFrame, params: dic
     elig = elig & ~opted_out
     base = elig.copy()
     base[exclude] = False
-    pool = enthusiast_pool(graph, info, base, pool=params["pool"], min_per_department=params["min_per_department"],
-                           strict=params["strict"])
+    pool = enthusiast_pool(
+        graph,
+        info,
+        base,
+        pool=params["pool"],
+        min_per_department=params["min_per_department"],
+        strict=params["strict"],
+    )
     if pool.active:
         elig = pool.mask | (elig & info["enthusiast"].to_numpy(dtype=bool))  # the excluded stay "eligible"
     cand = pool.mask.copy()
@@ -332,7 +378,9 @@ def department_limits(graph: CollaborationGraph, cand: np.ndarray, include: np.n
     dcode = graph.department_codes
     cand_per_dept = np.bincount(dcode[cand], minlength=n_dept)
     inc_per_dept = np.bincount(dcode[include], minlength=n_dept)
-    cap = np.full(n_dept, graph.n_people if max_per_department is None else int(max_per_department), dtype=np.int64)
+    cap = np.full(
+        n_dept, graph.n_people if max_per_department is None else int(max_per_department), dtype=np.int64
+    )
     over = np.flatnonzero(inc_per_dept > cap)
     if over.size:
         raise InfeasibleError(
@@ -405,3 +453,10 @@ def problem(graph: CollaborationGraph, ranking: Any, params: dict[str, Any], *, 
     k = plan_size(graph, size, cand, include, req, cap, min_per_department=mpd)
     return Problem(info=info, include=include, eligible=pool.mask, candidates=cand, req=req, cap=cap, size=k,
                    notes=notes, pool=pool)
+
+
+def scaled_scores(info: pd.DataFrame, cand: np.ndarray) -> tuple[np.ndarray, tuple[float, float]]:
+    """The candidates' composite scores scaled to [0, 1] (all 0 when equal), and their range."""
+    sc = info["score"].to_numpy(dtype=np.float64)[cand]
+    lo, hi = (float(sc.min()), float(sc.max())) if len(sc) else (0.0, 0.0)
+    return ((sc - lo) / (hi - lo) if hi > lo else np.zeros(len(sc))), (lo, hi)

@@ -17,7 +17,9 @@ class MilpResult(NamedTuple):
     optimal: bool
 
 
-def solve_milp(inst: Instance, time_limit: float, *, relax: bool = False, floor: float | None = None) -> MilpResult:
+def solve_milp(
+    inst: Instance, time_limit: float, *, relax: bool = False, floor: float | None = None
+) -> MilpResult:
     """Maximum coverage as a MILP solved by HiGHS (scipy.optimize.milp).
 
     max sum_j w_j y_j + eps sum_i s_i x_i  s.t.  y_j <= sum_{i covers j} x_i,  sum_i x_i = k,
@@ -29,7 +31,7 @@ def solve_milp(inst: Instance, time_limit: float, *, relax: bool = False, floor:
     """
     from scipy.optimize import Bounds, LinearConstraint, milp
 
-    M = sp.csr_array(inst.cover.matrix)
+    M = sp.csr_array(inst.cover.csr)
     nc = inst.nc
     coverable = np.zeros(inst.cover.n_items, dtype=bool)
     coverable[M.indices] = True

@@ -17,7 +17,7 @@ __all__ = ["Plan", "Reach"]
 class Reach(NamedTuple):
     """How many people are ambassadors or within the given number of ties of one."""
 
-    count: int
+    count: int  # type: ignore[assignment]  # the field shadows tuple.count: public API since 0.1
     share: float
 
     def __str__(self) -> str:
@@ -147,7 +147,9 @@ class Plan:
             return load.assign(colleagues=0, direct=0, mean_tie_strength=np.nan)
         g = o.groupby("ambassador")
         load["colleagues"] = g.size().reindex(load.index).fillna(0).astype(int)
-        load["direct"] = (o["hops"] == 1).groupby(o["ambassador"]).sum().reindex(load.index).fillna(0).astype(int)
+        load["direct"] = (
+            (o["hops"] == 1).groupby(o["ambassador"]).sum().reindex(load.index).fillna(0).astype(int)
+        )
         load["mean_tie_strength"] = g["tie_strength"].mean().reindex(load.index)
         return load
 
@@ -207,7 +209,8 @@ class Plan:
         if self.bound is not None and self.gap is not None:
             how = f"{self.bound_method}, " if self.bound_method else ""
             lines.append(
-                f"objective {value}; upper bound {self.bound:,.6g} ({how}within {self.gap:.2%} of the optimum)"
+                f"objective {value}; upper bound {self.bound:,.6g} "
+                f"({how}within {self.gap:.2%} of the optimum)"
             )
         else:
             lines.append(f"objective {value}; no upper bound computed")
@@ -224,7 +227,11 @@ class Plan:
                 f"{self.params['reach_threshold']:,.6g} ({1 - tol:.1%} of the best {what} "
                 f"{self.params['best_reach']:,.6g}); composite score {self.params['score']:.4g} "
                 f"vs {self.params['best_reach_score']:.4g} for the reach-optimal plan"
-                + (f" (upper bound {self.params['score_bound']:.4g})" if self.params.get("score_bound") is not None else "")
+                + (
+                    f" (upper bound {self.params['score_bound']:.4g})"
+                    if self.params.get("score_bound") is not None
+                    else ""
+                )
             )
         if len(self.uncovered):
             lines.append(
@@ -254,6 +261,9 @@ class Plan:
         parts = ['<div class="ambassadors-plan">', f"<p>{summary}</p>",
                  f"<h3>Ambassadors ({self.size})</h3>", self.members.to_html(escape=True),
                  "<h3>Coverage by department</h3>", coverage.to_html(escape=True)]
+        if len(self.recruit_here):
+            recruit = mask_small_groups(self.recruit_here, "size", ["size"], min_group_size=min_group_size)
+            parts += [f"<h3>Recruit here ({len(recruit)})</h3>", recruit.to_html(escape=True)]
         if len(self.backups):
             parts += [f"<h3>Backups ({len(self.backups)})</h3>",
                       self.backups.set_index("person_id").to_html(escape=True)]

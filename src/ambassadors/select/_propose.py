@@ -20,6 +20,7 @@ from ambassadors.select._inputs import (
     person_weights,
     plan_params,
     problem,
+    scaled_scores,
 )
 from ambassadors.select._outreach import outreach_tables
 from ambassadors.select._plan import Plan
@@ -252,10 +253,25 @@ def propose_ambassadors(
         graph=graph, objective=objective, method=method, hops=hops, size=size,
         min_per_department=min_per_department, max_per_department=max_per_department,
         reach_tolerance=reach_tolerance, pool=pool, max_contacts=max_contacts)
-    params = plan_params(size=size, min_per_department=min_per_department, max_per_department=max_per_department,
-                         include=include, exclude=exclude, eligible=eligible, objective=objective, hops=hops,
-                         weighted=weighted, method=method, time_limit=time_limit, strict=strict, seed=seed,
-                         p=p, runs=runs, reach_tolerance=reach_tolerance, pool=pool)
+    params = plan_params(
+        size=size,
+        min_per_department=min_per_department,
+        max_per_department=max_per_department,
+        include=include,
+        exclude=exclude,
+        eligible=eligible,
+        objective=objective,
+        hops=hops,
+        weighted=weighted,
+        method=method,
+        time_limit=time_limit,
+        strict=strict,
+        seed=seed,
+        p=p,
+        runs=runs,
+        reach_tolerance=reach_tolerance,
+        pool=pool,
+    )
     prob = problem(graph, ranking, params, eligible=eligible, size=size)
     setup = _setup(graph, prob, objective=objective, hops=hops, weighted=weighted, p=p, runs=runs, seed=seed)
     result = _solve(setup, prob, objective=objective, method=method, time_limit=time_limit, seed=seed)
@@ -283,9 +299,7 @@ def _setup(graph: CollaborationGraph, prob: Problem, *, objective: str, hops: in
     cand = np.flatnonzero(prob.candidates)
     pos_of = np.full(graph.n_people, -1, dtype=np.int64)
     pos_of[cand] = np.arange(len(cand))
-    sc = prob.info["score"].to_numpy(dtype=np.float64)[cand]
-    lo, hi = (float(sc.min()), float(sc.max())) if len(sc) else (0.0, 0.0)
-    s_norm = (sc - lo) / (hi - lo) if hi > lo else np.zeros(len(sc))
+    s_norm, (lo, hi) = scaled_scores(prob.info, cand)
     people_cover = person_coverage(graph, cand, hops)
     person_w, integral = person_weights(graph, weighted)
     cover, w = people_cover, person_w
@@ -293,8 +307,18 @@ def _setup(graph: CollaborationGraph, prob: Problem, *, objective: str, hops: in
         comp_items, comp_sizes = live_components(graph, cand, p=p, runs=runs, seed=seed,
                                                  weighted=bool(weighted is True))
         cover, w, integral = Coverage(comp_items, len(comp_sizes)), comp_sizes / runs, False
-    inst = Instance(cover=cover, w=w, s=s_norm, idr=id_rank(graph.ids)[cand], dept=graph.department_codes[cand],
-                    req=prob.req, cap=prob.cap, k=prob.size, fixed=pos_of[prob.include], integral=integral)
+    inst = Instance(
+        cover=cover,
+        w=w,
+        s=s_norm,
+        idr=id_rank(graph.ids)[cand],
+        dept=graph.department_codes[cand],
+        req=prob.req,
+        cap=prob.cap,
+        k=prob.size,
+        fixed=pos_of[prob.include],
+        integral=integral,
+    )
     return Setup(inst, cand, people_cover, person_w, (lo, hi))
 
 
@@ -309,7 +333,9 @@ class Result(NamedTuple):
     reach_plan: np.ndarray | None = None   # with a reach tolerance: the reach-optimal plan
 
 
-def _solve(setup: Setup, prob: Problem, *, objective: str, method: str, time_limit: float, seed: int) -> Result:
+def _solve(
+    setup: Setup, prob: Problem, *, objective: str, method: str, time_limit: float, seed: int
+) -> Result:
     inst = setup.inst
     if objective == "score":
         chosen = top_score(inst)
@@ -356,9 +382,18 @@ def _gap(result: Result) -> float | None:
     return 0.0 if bound <= 0 else max(0.0, (bound - result.value) / bound)
 
 
-def _members_frame(graph: CollaborationGraph, prob: Problem, setup: Setup, result: Result, members: np.ndarray,
-                   chosen: np.ndarray, *, params: dict[str, Any], objective: str, hops: int
-                   ) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+def _members_frame(
+    graph: CollaborationGraph,
+    prob: Problem,
+    setup: Setup,
+    result: Result,
+    members: np.ndarray,
+    chosen: np.ndarray,
+    *,
+    params: dict[str, Any],
+    objective: str,
+    hops: int,
+) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
     """The members table; also who is reached (within ``hops``) and the department ranks."""
     info, inst = prob.info, setup.inst
     spread = objective == "spread"
@@ -370,10 +405,20 @@ def _members_frame(graph: CollaborationGraph, prob: Problem, setup: Setup, resul
     traded_in = (np.zeros(len(members), dtype=bool) if result.reach_plan is None
                  else ~np.isin(chosen, result.reach_plan))
     ask_first = prob.pool.fallback[members]
-    reasons = member_reasons(graph, members, included=included, traded_in=traded_in, row_len=row_len,
-                             uniq_people=uniq_people, drank=drank, rank_reason=info["reason"].to_numpy(dtype=object),
-                             has_ranking=bool(info.attrs.get("given", False)), hops=hops, params=params,
-                             ask_first=ask_first)
+    reasons = member_reasons(
+        graph,
+        members,
+        included=included,
+        traded_in=traded_in,
+        row_len=row_len,
+        uniq_people=uniq_people,
+        drank=drank,
+        rank_reason=info["reason"].to_numpy(dtype=object),
+        has_ranking=bool(info.attrs.get("given", False)),
+        hops=hops,
+        params=params,
+        ask_first=ask_first,
+    )
     names, dcode = graph.department_names, graph.department_codes
     frame = pd.DataFrame(
         {"department": np.asarray(names)[dcode[members]], "rank": info["rank"].to_numpy(dtype=float)[members],
@@ -386,8 +431,16 @@ def _members_frame(graph: CollaborationGraph, prob: Problem, setup: Setup, resul
     return frame, reached, drank
 
 
-def make_plan(graph: CollaborationGraph, prob: Problem, setup: Setup, result: Result, *, params: dict[str, Any],
-              objective: str, hops: int) -> Plan:
+def make_plan(
+    graph: CollaborationGraph,
+    prob: Problem,
+    setup: Setup,
+    result: Result,
+    *,
+    params: dict[str, Any],
+    objective: str,
+    hops: int,
+) -> Plan:
     """The :class:`Plan` of a solved problem: its tables and its evidence."""
     members = setup.cand[result.chosen]
     order = np.argsort(id_rank(graph.ids)[members], kind="stable")

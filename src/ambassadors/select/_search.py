@@ -55,9 +55,9 @@ def lazy_greedy(inst: Instance, start: np.ndarray | None = None, banned: np.ndar
         gains = inst.cover.gains(np.where(covered, 0.0, inst.w))
         fresh_at = 0
     else:
-        base = inst.cover._base
+        base = inst.cover.lazy_parts[0]
         deg_w = np.asarray(base @ inst.w, dtype=np.float64).ravel()
-        rows = sp.csr_array(base[inst.cover._base_rows])
+        rows = sp.csr_array(base[inst.cover.lazy_parts[1]])
         gains = np.minimum(np.asarray(rows @ deg_w).ravel(), inst.w.sum())
         fresh_at = -1
     gains = gains + extra
@@ -87,7 +87,7 @@ def lazy_greedy(inst: Instance, start: np.ndarray | None = None, banned: np.ndar
 
 
 def greedy(inst: Instance, start: np.ndarray | None = None, banned: np.ndarray | None = None,
-            bonus: np.ndarray | None = None) -> np.ndarray:
+           bonus: np.ndarray | None = None, *, record: list[int] | None = None) -> np.ndarray:
     """Greedy with exact marginal gains kept up to date by vectorised sparse updates.
 
     Picks the same people as lazy greedy (CELF), under the same reserved-slot rule, but instead
@@ -97,8 +97,9 @@ def greedy(inst: Instance, start: np.ndarray | None = None, banned: np.ndarray |
 
     ``bonus`` (per candidate, optional) is added to every marginal gain: greedy on the blended
     objective ``coverage + sum of bonus`` (still submodular), used by the reach-tolerance search.
+    ``record`` (a list, optional) receives the picks in the order they were made.
     """
-    M, C = inst.cover.matrix, inst.cover.csc
+    M, C = inst.cover.csr, inst.cover.csc
     nc = inst.nc
     covered = np.zeros(inst.cover.n_items, dtype=bool)
     chosen = np.zeros(nc, dtype=bool)
@@ -128,6 +129,8 @@ def greedy(inst: Instance, start: np.ndarray | None = None, banned: np.ndarray |
         chosen[c] = True
         count[inst.dept[c]] += 1
         picks += 1
+        if record is not None:
+            record.append(c)
         row = M.indices[M.indptr[c]:M.indptr[c + 1]]
         new = row[~covered[row]]
         if new.size:
@@ -142,12 +145,14 @@ def greedy(inst: Instance, start: np.ndarray | None = None, banned: np.ndarray |
 def _perturbation_rounds(inst: Instance) -> int:
     """How many perturb-and-repair rounds follow the swap search: a fixed number that depends on
     the instance size only (never on the clock), so that plans are reproducible."""
-    nnz = inst.cover.matrix.nnz if inst.cover.matrix is not None else 0
+    nnz = 0 if inst.cover.lazy else inst.cover.csr.nnz
     per_round = nnz + 2 * inst.nc * inst.k
     return int(np.clip(PERTURBATION_WORK // max(per_round, 1), 3, PERTURBATION_MAX_ROUNDS))
 
 
-def perturb_and_repair(inst: Instance, best: np.ndarray, *, seed: int, deadline: float) -> tuple[np.ndarray, bool]:
+def perturb_and_repair(
+    inst: Instance, best: np.ndarray, *, seed: int, deadline: float
+) -> tuple[np.ndarray, bool]:
     """Perturb and repair: drop a few random ambassadors, refill greedily without them, run the
     swap search, and keep the result when it is better (iterated local search)."""
     rng = np.random.default_rng(seed)
@@ -190,7 +195,7 @@ class SwapState:
 
     def __init__(self, inst: Instance, chosen: np.ndarray) -> None:
         self.inst = inst
-        self.M, self.C = inst.cover.matrix, inst.cover.csc
+        self.M, self.C = inst.cover.csr, inst.cover.csc
         chosen = np.asarray(chosen)
         self.chosen = [int(c) for c in chosen[np.argsort(inst.idr[chosen])]]
         self.is_chosen = np.zeros(inst.nc, dtype=bool)

@@ -69,13 +69,15 @@ def _exact(inst: Instance, best: np.ndarray, used: str, status: str, *, method: 
 def optimise(inst: Instance, *, method: str, time_limit: float, seed: int) -> Solved:
     """Greedy + swaps and/or the MILP (see :func:`ambassadors.propose_ambassadors`, Notes)."""
     if method == "exact" and inst.cover.lazy:
-        raise InputError("method='exact' needs the two-hop neighbourhoods in memory; use hops=1 or method='greedy'")
+        raise InputError(
+            "method='exact' needs the two-hop neighbourhoods in memory; use hops=1 or method='greedy'"
+        )
     none = Certificate(None, None)
     if inst.cover.lazy:
         return Solved(np.sort(lazy_greedy(inst)), "greedy", "heuristic", none)
     best, finished = _improve(inst, time_limit=time_limit, seed=seed)
     used, status = "greedy+swap", ("local_optimum" if finished else "heuristic")
-    small = inst.cover.matrix.nnz <= EXACT_MAX_NNZ and inst.nc <= EXACT_MAX_CANDIDATES
+    small = inst.cover.csr.nnz <= EXACT_MAX_NNZ and inst.nc <= EXACT_MAX_CANDIDATES
     if method == "auto" and small:
         # when cheap bounds already prove the reach optimal, or within AUTO_GAP of it, the MILP
         # (seconds at a few thousand people) could at most add that sliver of reach or reorder
@@ -83,9 +85,9 @@ def optimise(inst: Instance, *, method: str, time_limit: float, seed: int) -> So
         cheap = cheap_certificate(inst, best, rel_gap=AUTO_GAP, time_limit=time_limit)
         value = covered_value(inst, best)
         if value >= cheap.bound - 1e-9:
-            return Solved(np.sort(best), used, "optimal", cheap)
-        if value >= cheap.bound * (1.0 - AUTO_GAP) and inst.cover.matrix.nnz > AUTO_EXACT_NNZ:
-            return Solved(np.sort(best), used, status, cheap)
+            return Solved(np.sort(best), used, "optimal", Certificate(*cheap))
+        if value >= cheap.bound * (1.0 - AUTO_GAP) and inst.cover.csr.nnz > AUTO_EXACT_NNZ:
+            return Solved(np.sort(best), used, status, Certificate(*cheap))
     if method == "exact" or (method == "auto" and small):
         return _exact(inst, best, used, status, method=method, time_limit=time_limit)
     return Solved(np.sort(best), used, status, none)

@@ -15,15 +15,22 @@ from ambassadors.select._coverage import Coverage
 from ambassadors.select._inputs import id_rank
 from ambassadors.select._plan import Reach
 
-
 #: Reason (and recruit-here note) of an ambassador from outside the known enthusiasts.
 ASK_FIRST = "enthusiasm unknown - ask first"
+
+
+def or_none(mask: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """``values`` as objects, None where ``mask`` is False."""
+    out = np.asarray(values, dtype=object).copy()
+    out[~np.asarray(mask, dtype=bool)] = None
+    return out
 
 
 def plan_reach(graph: CollaborationGraph, members: np.ndarray) -> tuple[Reach, Reach]:
     """``(reach within one tie, reach within two ties)`` of the ambassadors ``members`` (node codes)."""
     n = graph.n_people
-    return tuple(Reach(c, c / n if n else 0.0) for c in reach_counts(graph, members))
+    one, two = reach_counts(graph, members)
+    return Reach(one, one / n if n else 0.0), Reach(two, two / n if n else 0.0)
 
 
 def member_reach(people_cover: Coverage, person_w: np.ndarray, chosen: np.ndarray, n: int, *,
@@ -35,13 +42,15 @@ def member_reach(people_cover: Coverage, person_w: np.ndarray, chosen: np.ndarra
     cnt = np.bincount(items, minlength=n)
     row_len = np.bincount(owner, minlength=len(chosen)) - 1  # colleagues, not themselves
     uniq_people = np.bincount(owner[cnt[items] == 1], minlength=len(chosen))
-    if objective_cover is not None:
+    if objective_cover is not None and objective_w is not None:
         oitems, oowner = objective_cover.rows(chosen)
         ocnt = np.bincount(oitems, minlength=objective_cover.n_items)
         marginal = np.bincount(oowner, weights=np.where(ocnt[oitems] == 1, objective_w[oitems], 0.0),
                                minlength=len(chosen))
     else:
-        marginal = np.bincount(owner, weights=np.where(cnt[items] == 1, person_w[items], 0.0), minlength=len(chosen))
+        marginal = np.bincount(
+            owner, weights=np.where(cnt[items] == 1, person_w[items], 0.0), minlength=len(chosen)
+        )
     if np.allclose(marginal, np.round(marginal)):
         marginal = np.round(marginal).astype(np.int64)
     return row_len, uniq_people, marginal, cnt > 0
@@ -62,9 +71,21 @@ def department_ranks(graph: CollaborationGraph, info: pd.DataFrame, cand_mask: n
     return drank
 
 
-def member_reasons(graph: CollaborationGraph, members: np.ndarray, *, included: np.ndarray, traded_in: np.ndarray,
-                   row_len: np.ndarray, uniq_people: np.ndarray, drank: np.ndarray, rank_reason: np.ndarray,
-                   has_ranking: bool, hops: int, params: dict[str, Any], ask_first: np.ndarray) -> list[str]:
+def member_reasons(
+    graph: CollaborationGraph,
+    members: np.ndarray,
+    *,
+    included: np.ndarray,
+    traded_in: np.ndarray,
+    row_len: np.ndarray,
+    uniq_people: np.ndarray,
+    drank: np.ndarray,
+    rank_reason: np.ndarray,
+    has_ranking: bool,
+    hops: int,
+    params: dict[str, Any],
+    ask_first: np.ndarray,
+) -> list[str]:
     """One plain sentence per ambassador (k of them, not one per row of data)."""
     names = graph.department_names
     dcode = graph.department_codes
@@ -108,7 +129,9 @@ def coverage_table(graph: CollaborationGraph, cand_mask: np.ndarray, members: np
     )
 
 
-def backups_table(graph, inst, cand, chosen, score, rank, drank, objective, *, by_score: bool) -> pd.DataFrame:
+def backups_table(
+    graph, inst, cand, chosen, score, rank, drank, objective, *, by_score: bool
+) -> pd.DataFrame:
     """Two next-best candidates per department: most added reach w.r.t. the plan, then score;
     ``by_score`` (objective "score", or a reach tolerance): score first, then added reach, the
     same trade the plan itself makes."""
@@ -145,8 +168,15 @@ def backups_table(graph, inst, cand, chosen, score, rank, drank, objective, *, b
         for d, b, a, r in zip(dep, frame["backup_rank"].to_numpy(), add, drank[codes], strict=True)
     ]
     return pd.DataFrame(
-        {"department": dep, "person_id": graph.ids[codes].astype(str), "backup_rank": frame["backup_rank"].to_numpy(),
-         "added_reach": add_out, "score": score[codes], "rank": rank[codes], "reason": reasons}
+        {
+            "department": dep,
+            "person_id": graph.ids[codes].astype(str),
+            "backup_rank": frame["backup_rank"].to_numpy(),
+            "added_reach": add_out,
+            "score": score[codes],
+            "rank": rank[codes],
+            "reason": reasons,
+        }
     ).reset_index(drop=True)
 
 
@@ -181,8 +211,14 @@ def best_bridges(graph: CollaborationGraph, depts: np.ndarray, *, among: np.ndar
     return bridge, ties
 
 
-def uncovered_table(graph: CollaborationGraph, coverage: pd.DataFrame, elig: np.ndarray, members: np.ndarray, *,
-                    bridge_among: np.ndarray | None = None) -> pd.DataFrame:
+def uncovered_table(
+    graph: CollaborationGraph,
+    coverage: pd.DataFrame,
+    elig: np.ndarray,
+    members: np.ndarray,
+    *,
+    bridge_among: np.ndarray | None = None,
+) -> pd.DataFrame:
     """Departments with nobody eligible, each with the outside person most tied into it (with
     ``bridge_among``: the best bridge among those people, e.g. the enthusiasts)."""
     cols = ["size", "bridge", "bridge_department", "bridge_ties", "bridge_eligible", "bridge_is_ambassador"]
@@ -197,15 +233,28 @@ def uncovered_table(graph: CollaborationGraph, coverage: pd.DataFrame, elig: np.
     has = bridge >= 0
     b = np.where(has, bridge, 0)
     return pd.DataFrame(
-        {"size": coverage["size"].to_numpy()[U].astype(int),
-         "bridge": np.where(has, graph.ids[b].astype(str), None),
-         "bridge_department": np.where(has, np.asarray(names)[dcode[b]].astype(str), None),
-         "bridge_ties": ties.astype(int), "bridge_eligible": has & elig[b], "bridge_is_ambassador": has & is_member[b]},
-        index=pd.Index(names[U], name="department"))
+        {
+            "size": coverage["size"].to_numpy()[U].astype(int),
+            "bridge": np.where(has, graph.ids[b].astype(str), None),
+            "bridge_department": np.where(has, np.asarray(names)[dcode[b]].astype(str), None),
+            "bridge_ties": ties.astype(int),
+            "bridge_eligible": has & elig[b],
+            "bridge_is_ambassador": has & is_member[b],
+        },
+        index=pd.Index(names[U], name="department"),
+    )
 
 
-def recruit_here_table(graph: CollaborationGraph, pool_mask: np.ndarray, fallback: np.ndarray, enthusiast: np.ndarray,
-                       basis: np.ndarray, members: np.ndarray, *, min_per_department: int) -> pd.DataFrame:
+def recruit_here_table(
+    graph: CollaborationGraph,
+    pool_mask: np.ndarray,
+    fallback: np.ndarray,
+    enthusiast: np.ndarray,
+    basis: np.ndarray,
+    members: np.ndarray,
+    *,
+    min_per_department: int,
+) -> pd.DataFrame:
     """Departments with fewer known enthusiasts than their minimum: where to recruit.
 
     Indexed by ``department``: ``size``, ``enthusiasts`` (eligible, known), ``ambassador`` (the
@@ -226,9 +275,9 @@ def recruit_here_table(graph: CollaborationGraph, pool_mask: np.ndarray, fallbac
     note = np.where(has_a, f"proposed ambassador: {ASK_FIRST}", "no ambassador: recruit an enthusiast here")
     return pd.DataFrame(
         {"size": np.bincount(dcode, minlength=len(names))[depts], "enthusiasts": ent[depts],
-         "ambassador": np.where(has_a, graph.ids[a0].astype(str), None),
-         "enthusiasm_basis": np.where(has_a, basis[a0].astype(str), None), "note": note,
-         "bridge": np.where(has_b, graph.ids[b0].astype(str), None),
-         "bridge_department": np.where(has_b, np.asarray(names)[dcode[b0]].astype(str), None),
+         "ambassador": or_none(has_a, graph.ids[a0].astype(str)),
+         "enthusiasm_basis": or_none(has_a, basis[a0].astype(str)), "note": note,
+         "bridge": or_none(has_b, graph.ids[b0].astype(str)),
+         "bridge_department": or_none(has_b, np.asarray(names)[dcode[b0]].astype(str)),
          "bridge_ties": ties.astype(int)},
         index=pd.Index(names[depts], name="department"))

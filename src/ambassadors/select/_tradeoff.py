@@ -88,13 +88,17 @@ def trade_reach(inst: Instance, reach_plan: np.ndarray, floor: float, *, method:
             trial, _ = score_swap_search(inst, start, floor, deadline)
             if covered_value(inst, trial) >= floor - eps_v and key(trial) > best_key:
                 best, best_key = np.sort(trial), key(trial)
-    small = (not inst.cover.lazy and inst.cover.matrix.nnz <= EXACT_MAX_NNZ
+    small = (not inst.cover.lazy and inst.cover.csr.nnz <= EXACT_MAX_NNZ
              and inst.nc <= EXACT_MAX_CANDIDATES)
     if method == "exact" or (method == "auto" and small):
         res = solve_milp(inst, time_limit, floor=floor - eps_v)
         if res.bound is not None:
             score_bound = min(score_bound, res.bound)
-        if res.chosen is not None and covered_value(inst, res.chosen) >= floor - eps_v and key(res.chosen) >= best_key:
+        if (
+            res.chosen is not None
+            and covered_value(inst, res.chosen) >= floor - eps_v
+            and key(res.chosen) >= best_key
+        ):
             best, best_key = np.sort(res.chosen), key(res.chosen)
             used, status = "exact", ("optimal" if res.optimal else "time_limit")
         elif method == "exact":
