@@ -259,9 +259,7 @@ def markdown(rows: list[dict]) -> str:
     lines = ["| people | pairs | whole `ambassadors shortlist` | peak memory | read | build | scores "
              "(cpu/wall) | select |", "|---|---|---|---|---|---|---|---|"]
     for r in rows:
-        st = r["stages"]
-
-        def cell(name: str, ratio: bool = False) -> str:
+        def cell(name: str, ratio: bool = False, st: dict = r["stages"]) -> str:
             e = st.get(name)
             if not e:
                 return "-"

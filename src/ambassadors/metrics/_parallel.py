@@ -162,7 +162,7 @@ def run_tasks(
             _SHARED.clear()
     else:
         _run_forked(context, graph, tasks, outcomes, jobs=jobs, desc=desc, progress=progress)
-    for i, (task, (result, wall, cpu, seen)) in enumerate(zip(tasks, outcomes)):
+    for i, (task, (result, wall, cpu, seen)) in enumerate(zip(tasks, outcomes, strict=True)):
         results[i] = result
         log.debug("%s: %.3f s wall, %.3f s cpu (%s)", task.name, wall, cpu,
                   "serial" if context is None else f"{jobs} workers")

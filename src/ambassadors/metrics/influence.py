@@ -17,12 +17,12 @@ from ambassadors.errors import InputError, describe_ids
 from ambassadors.graph import CollaborationGraph
 from ambassadors.metrics._common import FAMILY, MEASURES, check_graph, percentiles
 from ambassadors.metrics._parallel import Task, run_tasks
-from ambassadors.metrics.structural_holes import brokerage
 from ambassadors.metrics.cohesion import coreness
 from ambassadors.metrics.degree import degrees
 from ambassadors.metrics.departments import bridging, combine_reach, reach, reach_tasks
 from ambassadors.metrics.paths import combine_paths, path_tasks, plan_sources
 from ambassadors.metrics.spectral import eigenvector, pagerank
+from ambassadors.metrics.structural_holes import brokerage
 
 __all__ = ["influence_scores"]
 
