@@ -199,7 +199,7 @@ def path_tasks(graph: CollaborationGraph, plan: SourcePlan) -> list[Task]:
                               cost=part.size * arcs, uses_igraph=True))
         for word in np.array_split(sources, max(1, -(-sources.size // 64))):
             tasks.append(Task("closeness", _closeness_word, {"sources": word, "replicate": r},
-                              cost=arcs * 0.1))
+                              cost=arcs * 0.03 * word.size))
     return tasks
 
 
