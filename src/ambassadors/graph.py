@@ -27,7 +27,9 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from ambassadors._validation import check_number
 from ambassadors.errors import InputError, describe_ids
+from ambassadors.io.convert import plausible_until
 from ambassadors.io.load_report import Loaded, as_frame
 
 __all__ = ["CollaborationGraph", "DepartmentMatrix", "build_graph", "department_matrix"]
@@ -308,6 +310,8 @@ def _parse_window(
         raise InputError(
             f"window: expected (start, end) or a duration such as '90D', got {window!r}"
         ) from None
+    if pd.isna(length) or length <= pd.Timedelta(0):
+        raise InputError(f"window must be a positive duration such as '90D', got {window!r}")
     end = _reference_time(timestamps, reference_time)
     return end - length, end
 
@@ -316,7 +320,8 @@ def _reference_time(timestamps: pd.Series, reference_time: Any) -> pd.Timestamp:
     if reference_time is not None:
         ref = pd.Timestamp(reference_time)
         return ref.tz_localize("UTC") if ref.tzinfo is None else ref.tz_convert("UTC")
-    latest = timestamps.max()
+    # from the last *plausible* date: three rows dated 2099 must not cut away every other row
+    latest = timestamps[timestamps <= plausible_until()].max()
     if pd.isna(latest):
         raise InputError("interactions: no timestamps, so a window or half-life needs reference_time")
     return latest
@@ -356,7 +361,9 @@ def build_graph(
         The roster (index ``person_id``, column ``department``). Everyone in it is a node, with
         or without interactions: isolates matter for department coverage.
     interactions : DataFrame or Loaded
-        Canonical interactions (``source, target, timestamp, weight, channel``).
+        Canonical interactions (``source, target, timestamp, weight, channel``), or a tie table
+        from :func:`ambassadors.aggregate.aggregate_interactions` (``source, target, weight,
+        count, first, last``; rows of several periods are summed).
     window : (start, end) or duration, optional
         Keep interactions in ``[start, end]``, or within the given duration (``"90D"``) before
         ``reference_time``. Interactions without a timestamp are then left out (counted).
@@ -405,6 +412,12 @@ def build_graph(
     """
     people = _validate_people(as_frame(people))
     log = _validate_log(as_frame(interactions))
+    # a tie table (ambassadors.aggregate) is already summed per pair: its `count` is the counts
+    is_ties = {"count", "first", "last"} <= set(log.columns)
+    tie_counts = log["count"].to_numpy(dtype=np.int64) if is_ties else None
+    if is_ties and (any(o is not None for o in (window, half_life, channels)) or channel_weights):
+        raise InputError("a tie table is already aggregated: give window, half_life, channels and "
+                         "channel_weights to ambassadors.aggregate.aggregate_interactions instead")
     ids = people.index
     dropped: dict[str, int] = {}
     src = _endpoint_codes(log["source"], ids)
@@ -419,7 +432,8 @@ def build_graph(
     if half_life is not None:
         weight = weight * _decay(ts, keep, half_life=half_life, reference_time=reference_time)
     W, C = _tie_matrices(src[keep], dst[keep], weight[keep], len(ids), directed=directed,
-                         reciprocal_only=reciprocal_only, min_weight=min_weight, dropped=dropped)
+                         reciprocal_only=reciprocal_only, min_weight=min_weight, dropped=dropped,
+                         counts=None if tie_counts is None else tie_counts[keep])
     params = {
         "window": window,
         "directed": directed,
@@ -505,6 +519,8 @@ def _kept_rows(src, dst, channel, ts, *, channels, window, reference_time, dropp
 def _channel_multipliers(channel: np.ndarray | None, channel_weights: Mapping[str, float]) -> np.ndarray:
     if channel is None:
         raise InputError("channel_weights given but the interactions have no 'channel' column")
+    for k, v in channel_weights.items():
+        check_number(v, f"channel_weights[{str(k)!r}]", min_val=0)
     mult = pd.Series(channel).map({str(k): float(v) for k, v in channel_weights.items()})
     return mult.fillna(1.0).to_numpy()
 
@@ -522,10 +538,12 @@ def _decay(ts: pd.Series, keep: np.ndarray, *, half_life: Any, reference_time: A
     return np.where(np.isnan(age), 1.0, np.power(0.5, np.nan_to_num(age) / hl.total_seconds()))
 
 
-def _tie_matrices(s, t, w, n, *, directed, reciprocal_only, min_weight, dropped):
-    """Summed weights ``W`` and interaction counts ``C`` as CSR, after the tie filters."""
+def _tie_matrices(s, t, w, n, *, directed, reciprocal_only, min_weight, dropped, counts=None):
+    """Summed weights ``W`` and interaction counts ``C`` (one per row, or ``counts``) as CSR,
+    after the tie filters."""
     W = sp.csr_array(sp.coo_array((w, (s, t)), shape=(n, n)))
-    C = sp.csr_array(sp.coo_array((np.ones(len(s), dtype=np.int64), (s, t)), shape=(n, n)))
+    c = np.ones(len(s), dtype=np.int64) if counts is None else counts
+    C = sp.csr_array(sp.coo_array((c, (s, t)), shape=(n, n)))
     W.sum_duplicates()
     C.sum_duplicates()
     if reciprocal_only:
