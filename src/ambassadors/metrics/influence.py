@@ -179,15 +179,15 @@ def _family(graph: CollaborationGraph, name: str, wanted: list[str], *, samples,
     if name == "reach":
         tasks = reach_tasks(graph, hops=2) if "reach_2" in wanted else []
         return _Family(name, tasks, lambda parts: _reach_frame(graph, wanted, parts))
-    fn, kwargs, cost = {
-        # costs per arc in units of one betweenness source (measured at 50,000 people)
-        "degrees": (degrees, {}, 0.5),
-        "pagerank": (pagerank, {}, 7.5),
-        "eigenvector": (eigenvector, {}, 20.0),
-        "coreness": (coreness, {}, 2.0),  # igraph
-        "bridging": (bridging, {}, 2.0),
+    # costs per arc in units of one betweenness source (measured at 50,000 people)
+    fn, cost = {
+        "degrees": (degrees, 0.5),
+        "pagerank": (pagerank, 7.5),
+        "eigenvector": (eigenvector, 20.0),
+        "coreness": (coreness, 2.0),  # igraph
+        "bridging": (bridging, 2.0),
     }[name]
-    task = Task(name, fn, kwargs, cost=arcs * cost, uses_igraph=name == "coreness")
+    task = Task(name, fn, cost=arcs * cost, uses_igraph=name == "coreness")
     return _Family(name, [task], lambda parts: _as_frame(parts[0]))
 
 
