@@ -111,8 +111,7 @@ def influence_scores(
 
     Examples
     --------
-    >>> import numpy as np
-import pandas as pd
+    >>> import pandas as pd
     >>> from ambassadors.graph import build_graph
     >>> people = pd.DataFrame({"department": ["A", "A", "B"]},
     ...                       index=pd.Index(["p1", "p2", "p3"], name="person_id"))
