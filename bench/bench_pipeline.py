@@ -177,7 +177,8 @@ def child(n: int, seed: int, out: Path, messages_per_month: float = 10.0) -> Non
             survey.to_csv(tmp / "survey.csv", index=False)
             activity.to_csv(tmp / "activity.csv", index=False)
             sig = combine_signals(
-                read_signals(tmp / "survey.csv", people=roster), read_signals(tmp / "activity.csv", people=roster)
+                read_signals(tmp / "survey.csv", people=roster),
+                read_signals(tmp / "activity.csv", people=roster),
             ).table
         else:
             sig = pd.DataFrame(index=roster.index)
@@ -196,7 +197,8 @@ def child(n: int, seed: int, out: Path, messages_per_month: float = 10.0) -> Non
         from ambassadors.select import propose_ambassadors
 
         plan = timer.run("select", propose_ambassadors, graph, ranking, seed=seed)
-        info["plan"] = {"size": int(len(plan.members)), "method": str(plan.method), "status": str(plan.status)}
+        info["plan"] = {"size": int(len(plan.members)), "method": str(plan.method),
+                        "status": str(plan.status)}
     except Exception as exc:
         info["select_skipped"] = f"{type(exc).__name__}: {exc}"[:200]
 
@@ -242,10 +244,12 @@ def _table(results: list[dict]) -> str:
         cells = []
         for r in results:
             e = r["stages"].get(s)
-            cells.append((f"{e['seconds']:7.2f} s {e['peak_mb'] / 1024:5.2f} GB" if e else "-").rjust(width + 7))
+            cell = f"{e['seconds']:7.2f} s {e['peak_mb'] / 1024:5.2f} GB" if e else "-"
+            cells.append(cell.rjust(width + 7))
         lines.append(s.ljust(18) + "".join(cells))
     lines.append("-" * len(head))
-    lines.append("shortlist".ljust(18) + "".join(f"{r['info']['shortlist_seconds']:7.2f} s".rjust(width + 7) for r in results))
+    lines.append("shortlist".ljust(18) + "".join(
+        f"{r['info']['shortlist_seconds']:7.2f} s".rjust(width + 7) for r in results))
     lines.append("pairs / ties".ljust(18) + "".join(
         f"{r['info']['pairs']:,} / {r['info']['undirected_ties']:,}".rjust(width + 7) for r in results))
     return "\n".join(lines)
@@ -271,7 +275,8 @@ def main(argv: list[str] | None = None) -> int:
         for i in range(args.repeat):
             with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as fh:
                 path = Path(fh.name)
-            cmd = [sys.executable, str(Path(__file__).resolve()), "--child", str(n), "--seed", str(args.seed), "--out", str(path),
+            cmd = [sys.executable, str(Path(__file__).resolve()), "--child", str(n), "--seed", str(args.seed),
+                   "--out", str(path),
                    "--messages-per-month", str(args.messages_per_month)]
             proc = subprocess.run(cmd, env=os.environ.copy())
             if proc.returncode != 0:
@@ -285,12 +290,14 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     print(_table(results))
     for r in results:
-        extra = {k: v for k, v in r["info"].items() if k.endswith("_skipped") or k in ("sampling", "brokerage_candidates", "generator", "reader", "plan")}
+        keys = ("sampling", "brokerage_candidates", "generator", "reader", "plan")
+        extra = {k: v for k, v in r["info"].items() if k.endswith("_skipped") or k in keys}
         print(f"\n{r['info']['n_people']:,} people: {json.dumps(extra, default=str)}")
     RESULTS.mkdir(exist_ok=True)
     stamp = time.strftime("%Y%m%d-%H%M%S")
     target = RESULTS / f"pipeline-{stamp}.json"
-    target.write_text(json.dumps({"sizes": sizes, "repeat": args.repeat, "results": results}, indent=2, default=str))
+    summary = {"sizes": sizes, "repeat": args.repeat, "results": results}
+    target.write_text(json.dumps(summary, indent=2, default=str))
     print(f"\nwritten {target}")
     return 0
 

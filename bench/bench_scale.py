@@ -228,6 +228,15 @@ def _median_run(runs: list[dict]) -> dict:
     return best
 
 
+def load_rows(paths: list[Path]) -> list[dict]:
+    """Rows of earlier result files, the latest per number of people, in size order."""
+    rows: dict[int, dict] = {}
+    for path in paths:
+        for row in json.loads(path.read_text())["rows"]:
+            rows[row["people"]] = row
+    return [rows[n] for n in sorted(rows)]
+
+
 def table(rows: list[dict]) -> str:
     head = (f"{'people':>8} {'pairs':>7} {'wall s':>7} {'cpu s':>7} {'peak GB':>8} {'rss GB':>7} "
             + " ".join(f"{s:>14}" for s in STAGES) + f" {'other':>6}")
@@ -256,21 +265,21 @@ def pieces_table(rows: list[dict]) -> str:
 
 
 def markdown(rows: list[dict]) -> str:
-    lines = ["| people | pairs | whole `ambassadors shortlist` | peak memory | read | build | scores "
-             "(cpu/wall) | select |", "|---|---|---|---|---|---|---|---|"]
+    lines = ["| people | pairs | whole `ambassadors shortlist` | cpu seconds | peak memory | read | build "
+             "| scores (cpu/wall) | select | load average |", "|---|---|---|---|---|---|---|---|---|---|"]
     for r in rows:
-        st = r["stages"]
-
-        def cell(name: str, ratio: bool = False) -> str:
+        def cell(name: str, ratio: bool = False, st: dict = r["stages"]) -> str:
             e = st.get(name)
             if not e:
                 return "-"
             return f"{e['seconds']:.1f} s" + (f" ({e['cpu'] / e['seconds']:.2f})" if ratio else "")
 
         size = f" (`--size {SIZE_OPTION[r['people']]}`)" if r["people"] in SIZE_OPTION else ""
+        load = r.get("loadavg")
         lines.append(f"| {r['people']:,} | {r['pairs'] / 1e6:.1f}M | {r['wall_s']:.1f} s{size} | "
-                     f"{r['pss_peak_mb'] / 1024:.2f} GB | {cell('read')} | {cell('build')} | "
-                     f"{cell('scores', True)} | {cell('select')} |")
+                     f"{r['cpu_s']:.0f} s | {r['pss_peak_mb'] / 1024:.2f} GB | {cell('read')} | "
+                     f"{cell('build')} | {cell('scores', True)} | {cell('select')} | "
+                     f"{f'{load[0]:.0f}' if load else '-'} |")
     return "\n".join(lines)
 
 
@@ -284,39 +293,49 @@ def main(argv: list[str] | None = None) -> int:
                         help="folder for the generated organisations (kept for later runs)")
     parser.add_argument("--plain", action="store_true", help="also time the bare entry point")
     parser.add_argument("--markdown", action="store_true", help="print the README table too")
+    parser.add_argument("--tabulate", type=Path, nargs="+", metavar="JSON",
+                        help="only print the tables of earlier result files (latest row per size)")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--report", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("rest", nargs="*", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
         return child(args.rest, args.report)
+    if args.tabulate:
+        rows = load_rows(args.tabulate)
+        print(table(rows))
+        print(pieces_table(rows))
+        print()
+        print(markdown(rows))
+        return 0
     sizes = [int(float(s.lower().replace("k", "e3"))) for s in args.sizes.split(",") if s.strip()]
     args.data.mkdir(parents=True, exist_ok=True)
+    RESULTS.mkdir(exist_ok=True)
+    target = RESULTS / f"scale-{time.strftime('%Y%m%d-%H%M%S')}.json"
     rows = []
     for n in sizes:
         folder, facts = organisation(n, args.data, args.departments, args.seed)
         argv_n = shortlist_args(folder, args.data / f"shortlist-{n}.csv", n)
         runs = [run_child(argv_n) for _ in range(args.repeat)]
-        row = {**facts, **_median_run(runs)}
+        row = {**facts, **_median_run(runs), "loadavg": os.getloadavg()}
         if args.plain:
             walls = [run_plain(argv_n) for _ in range(args.repeat)]
             row["plain_walls"] = [round(w, 3) for w in walls]
             row["plain_median_s"] = statistics.median(walls)
         rows.append(row)
-        print(f"{n:,} people: wall {row['wall_s']:.2f} s, peak {row['pss_peak_mb'] / 1024:.2f} GB"
+        print(f"{n:,} people: wall {row['wall_s']:.2f} s, peak {row['pss_peak_mb'] / 1024:.2f} GB, "
+              f"load average {row['loadavg'][0]:.1f}"
               + (f", bare entry point median {row['plain_median_s']:.3f} s" if args.plain else ""),
               flush=True)
+        # written after every size, so a long series leaves what it finished
+        target.write_text(json.dumps({"rows": rows, "argv": sys.argv}, indent=2, default=str))
     print()
     print(table(rows))
     print(pieces_table(rows))
     if args.markdown:
         print()
         print(markdown(rows))
-    RESULTS.mkdir(exist_ok=True)
-    target = RESULTS / f"scale-{time.strftime('%Y%m%d-%H%M%S')}.json"
-    load = os.getloadavg()
-    target.write_text(json.dumps({"rows": rows, "loadavg": load, "argv": sys.argv}, indent=2, default=str))
-    print(f"\nload average during the run: {load[0]:.1f} (1 min); written {target}")
+    print(f"\nwritten {target}")
     return 0
 
 

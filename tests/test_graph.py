@@ -57,7 +57,8 @@ def test_isolates_stay_and_person_ids_stay_strings():
 
 
 def test_unknown_people_and_self_pairs_are_counted():
-    rows = BASE + [("a", "a", 1.0, None, "email"), ("a", "ghost", 1.0, None, "email"), ("ghost", "b", 1.0, None, "email")]
+    rows = BASE + [("a", "a", 1.0, None, "email"), ("a", "ghost", 1.0, None, "email"),
+                   ("ghost", "b", 1.0, None, "email")]
     g = build_graph(roster(), log(rows))
     assert g.dropped == {"self_pair": 1, "unknown_person": 2}
     assert g.params["interactions_used"] + sum(g.dropped.values()) == len(rows)
@@ -148,7 +149,8 @@ random_logs = st.lists(
 def _graph_from(rows, directed):
     ids = [f"p{i}" for i in range(8)]
     people = pd.DataFrame(
-        {"department": ["D1", "D1", "D2", "D2", "D2", "D3", "D3", "D4"]}, index=pd.Index(ids, name="person_id")
+        {"department": ["D1", "D1", "D2", "D2", "D2", "D3", "D3", "D4"]},
+        index=pd.Index(ids, name="person_id"),
     )
     frame = pd.DataFrame(
         {

@@ -181,7 +181,8 @@ class CollaborationGraph:
             stop = min(n, start + _IGRAPH_ROWS)
             lo, hi = int(indptr[start]), int(indptr[stop])
             rows = np.repeat(label[start:stop], np.diff(indptr[start : stop + 1]))
-            graph.add_edges(list(zip(rows.tolist(), label[nb.indices[lo:hi]].tolist())))
+            cols = label[nb.indices[lo:hi]]
+            graph.add_edges(list(zip(rows.tolist(), cols.tolist(), strict=True)))
         return graph, label
 
     def codes(self, person_ids: Iterable[object]) -> np.ndarray:
@@ -222,7 +223,7 @@ class CollaborationGraph:
         e = self.edges()
         graph.add_edges_from(
             (s, t, {"weight": float(w), "count": int(c)})
-            for s, t, w, c in zip(e["source"], e["target"], e["weight"], e["count"])
+            for s, t, w, c in zip(e["source"], e["target"], e["weight"], e["count"], strict=True)
         )
         return graph
 
@@ -238,7 +239,8 @@ class CollaborationGraph:
             rows, cols, data = rows[keep], cols[keep], data[keep]
         counts = np.asarray(self.counts.tocsr()[rows, cols]).ravel() if rows.size else np.zeros(0)
         # a list of int tuples is what igraph converts fastest
-        graph = ig.Graph(n=self.n_people, edges=list(zip(rows.tolist(), cols.tolist())), directed=self.directed)
+        edges = list(zip(rows.tolist(), cols.tolist(), strict=True))
+        graph = ig.Graph(n=self.n_people, edges=edges, directed=self.directed)
         graph.vs["name"] = [str(i) for i in self.ids]
         graph.vs["department"] = self.people["department"].astype(str).tolist()
         graph.es["weight"] = data.tolist()
@@ -293,7 +295,9 @@ def _endpoint_codes(column: pd.Series, ids: pd.Index) -> np.ndarray:
     return ids.get_indexer(pd.Index(column.astype(str))).astype(np.int64)
 
 
-def _parse_window(window: Any, timestamps: pd.Series, reference_time: Any) -> tuple[pd.Timestamp, pd.Timestamp]:
+def _parse_window(
+    window: Any, timestamps: pd.Series, reference_time: Any
+) -> tuple[pd.Timestamp, pd.Timestamp]:
     if isinstance(window, (tuple, list)) and len(window) == 2:
         start = pd.Timestamp(window[0]) if window[0] is not None else pd.Timestamp.min.tz_localize("UTC")
         end = pd.Timestamp(window[1]) if window[1] is not None else pd.Timestamp.max.tz_localize("UTC")
@@ -407,13 +411,7 @@ def build_graph(
     2
     """
     people = _validate_people(as_frame(people))
-    log = as_frame(interactions)
-    missing = [c for c in ("source", "target") if c not in log.columns]
-    if missing:
-        raise InputError(
-            f"interactions: column {missing[0]!r} not found; columns are: "
-            + ", ".join(map(str, log.columns))
-        )
+    log = _validate_log(as_frame(interactions))
     # a tie table (ambassadors.aggregate) is already summed per pair: its `count` is the counts
     is_ties = {"count", "first", "last"} <= set(log.columns)
     tie_counts = log["count"].to_numpy(dtype=np.int64) if is_ties else None
@@ -421,109 +419,21 @@ def build_graph(
         raise InputError("a tie table is already aggregated: give window, half_life, channels and "
                          "channel_weights to ambassadors.aggregate.aggregate_interactions instead")
     ids = people.index
-    n = len(ids)
     dropped: dict[str, int] = {}
-
-    def count(reason: str, mask: np.ndarray) -> None:
-        k = int(mask.sum())
-        if k:
-            dropped[reason] = dropped.get(reason, 0) + k
-
     src = _endpoint_codes(log["source"], ids)
     dst = _endpoint_codes(log["target"], ids)
-    weight = (
-        pd.to_numeric(log["weight"], errors="coerce").fillna(1.0).to_numpy(dtype=np.float64)
-        if "weight" in log.columns
-        else np.ones(len(log))
-    )
-    bad = ~np.isfinite(weight) | (weight < 0)
-    if bad.any():
-        rows = log.index[bad]
-        raise InputError(
-            f"interactions: column 'weight' must be a finite number >= 0; {int(bad.sum())} rows "
-            f"are not (rows {describe_ids(rows)})"
-        )
-    keep = np.ones(len(log), dtype=bool)
-
-    unknown = (src < 0) | (dst < 0)
-    count("unknown_person", unknown)
-    keep &= ~unknown
-    selfp = keep & (src == dst)
-    count("self_pair", selfp)
-    keep &= ~selfp
-
+    weight = _interaction_weights(log)
     channel = log["channel"].astype(str).to_numpy() if "channel" in log.columns else None
-    if channels is not None:
-        wanted = {str(c) for c in channels}
-        if channel is None:
-            chan_ok = np.zeros(len(log), dtype=bool)
-        else:
-            chan_ok = pd.Index(channel).isin(list(wanted))
-        count("channel_not_selected", keep & ~chan_ok)
-        keep &= chan_ok
-
-    needs_time = window is not None or half_life is not None
-    if needs_time:
-        ts = _utc(log["timestamp"]) if "timestamp" in log.columns else pd.Series(pd.NaT, index=log.index, dtype="datetime64[ns, UTC]")
-    if window is not None:
-        start, end = _parse_window(window, ts[keep], reference_time)
-        no_time = ts.isna().to_numpy()
-        count("no_timestamp", keep & no_time)
-        keep &= ~no_time
-        inside = ((ts >= start) & (ts <= end)).to_numpy()
-        count("outside_window", keep & ~inside)
-        keep &= inside
-
+    ts = _timestamps(log) if window is not None or half_life is not None else None
+    keep = _kept_rows(src, dst, channel, ts, channels=channels, window=window,
+                      reference_time=reference_time, dropped=dropped)
     if channel_weights:
-        if channel is None:
-            raise InputError("channel_weights given but the interactions have no 'channel' column")
-        for k, v in channel_weights.items():
-            check_number(v, f"channel_weights[{str(k)!r}]", min_val=0)
-        mult = pd.Series(channel).map({str(k): float(v) for k, v in channel_weights.items()})
-        weight = weight * mult.fillna(1.0).to_numpy()
-
+        weight = weight * _channel_multipliers(channel, channel_weights)
     if half_life is not None:
-        try:
-            hl = pd.Timedelta(half_life)
-        except (ValueError, TypeError):
-            raise InputError(f"half_life: expected a duration such as '30D', got {half_life!r}") from None
-        if hl <= pd.Timedelta(0):
-            raise InputError(f"half_life must be positive, got {half_life!r}")
-        ref = _reference_time(ts[keep], reference_time)
-        age = (ref - ts).dt.total_seconds().to_numpy()
-        decay = np.where(np.isnan(age), 1.0, np.power(0.5, np.nan_to_num(age) / hl.total_seconds()))
-        weight = weight * decay
-
-    s, t, w = src[keep], dst[keep], weight[keep]
-    W = sp.csr_array(sp.coo_array((w, (s, t)), shape=(n, n)))
-    c = np.ones(len(s), dtype=np.int64) if tie_counts is None else tie_counts[keep]
-    C = sp.csr_array(sp.coo_array((c, (s, t)), shape=(n, n)))
-    W.sum_duplicates()
-    C.sum_duplicates()
-
-    if reciprocal_only:
-        before = C.count_nonzero()
-        mutual = sp.csr_array((C != 0).astype(np.int8))
-        mutual = mutual.multiply(mutual.T)
-        W = sp.csr_array(W.multiply(mutual))
-        C = sp.csr_array(C.multiply(mutual))
-        _count_removed(dropped, "ties_removed_not_reciprocal", before - C.count_nonzero())
-
-    if not directed:
-        W = sp.csr_array(W + W.T)
-        C = sp.csr_array(C + C.T)
-
-    if min_weight and min_weight > 0:
-        before = C.count_nonzero()
-        strong = sp.csr_array((W >= min_weight).astype(np.int8))
-        W = sp.csr_array(W.multiply(strong))
-        C = sp.csr_array(C.multiply(strong))
-        _count_removed(dropped, "ties_removed_below_min_weight", before - C.count_nonzero())
-
-    for m in (W, C):
-        m.eliminate_zeros()
-        m.sort_indices()
-
+        weight = weight * _decay(ts, keep, half_life=half_life, reference_time=reference_time)
+    W, C = _tie_matrices(src[keep], dst[keep], weight[keep], len(ids), directed=directed,
+                         reciprocal_only=reciprocal_only, min_weight=min_weight, dropped=dropped,
+                         counts=None if tie_counts is None else tie_counts[keep])
     params = {
         "window": window,
         "directed": directed,
@@ -539,6 +449,123 @@ def build_graph(
         people=people, weights=W.astype(np.float64), counts=C.astype(np.int64),
         directed=directed, params=params, dropped=dropped,
     )
+
+
+def _validate_log(log: pd.DataFrame) -> pd.DataFrame:
+    missing = [c for c in ("source", "target") if c not in log.columns]
+    if missing:
+        raise InputError(
+            f"interactions: column {missing[0]!r} not found; columns are: "
+            + ", ".join(map(str, log.columns))
+        )
+    return log
+
+
+def _interaction_weights(log: pd.DataFrame) -> np.ndarray:
+    """The ``weight`` column as float64 (1 where missing); refuses negative or non-finite ones."""
+    if "weight" not in log.columns:
+        return np.ones(len(log))
+    weight = pd.to_numeric(log["weight"], errors="coerce").fillna(1.0).to_numpy(dtype=np.float64)
+    bad = ~np.isfinite(weight) | (weight < 0)
+    if bad.any():
+        rows = log.index[bad]
+        raise InputError(
+            f"interactions: column 'weight' must be a finite number >= 0; {int(bad.sum())} rows "
+            f"are not (rows {describe_ids(rows)})"
+        )
+    return weight
+
+
+def _timestamps(log: pd.DataFrame) -> pd.Series:
+    if "timestamp" in log.columns:
+        return _utc(log["timestamp"])
+    return pd.Series(pd.NaT, index=log.index, dtype="datetime64[ns, UTC]")
+
+
+def _kept_rows(src, dst, channel, ts, *, channels, window, reference_time, dropped) -> np.ndarray:
+    """Rows that make ties; the others are counted in ``dropped`` by reason."""
+
+    def count(reason: str, mask: np.ndarray) -> None:
+        k = int(mask.sum())
+        if k:
+            dropped[reason] = dropped.get(reason, 0) + k
+
+    keep = np.ones(src.size, dtype=bool)
+    unknown = (src < 0) | (dst < 0)
+    count("unknown_person", unknown)
+    keep &= ~unknown
+    selfp = keep & (src == dst)
+    count("self_pair", selfp)
+    keep &= ~selfp
+    if channels is not None:
+        wanted = {str(c) for c in channels}
+        if channel is None:
+            chan_ok = np.zeros(src.size, dtype=bool)
+        else:
+            chan_ok = pd.Index(channel).isin(list(wanted))
+        count("channel_not_selected", keep & ~chan_ok)
+        keep &= chan_ok
+    if window is not None:
+        start, end = _parse_window(window, ts[keep], reference_time)
+        no_time = ts.isna().to_numpy()
+        count("no_timestamp", keep & no_time)
+        keep &= ~no_time
+        inside = ((ts >= start) & (ts <= end)).to_numpy()
+        count("outside_window", keep & ~inside)
+        keep &= inside
+    return keep
+
+
+def _channel_multipliers(channel: np.ndarray | None, channel_weights: Mapping[str, float]) -> np.ndarray:
+    if channel is None:
+        raise InputError("channel_weights given but the interactions have no 'channel' column")
+    for k, v in channel_weights.items():
+        check_number(v, f"channel_weights[{str(k)!r}]", min_val=0)
+    mult = pd.Series(channel).map({str(k): float(v) for k, v in channel_weights.items()})
+    return mult.fillna(1.0).to_numpy()
+
+
+def _decay(ts: pd.Series, keep: np.ndarray, *, half_life: Any, reference_time: Any) -> np.ndarray:
+    """``0.5 ** (age / half_life)`` per row (1 without a timestamp)."""
+    try:
+        hl = pd.Timedelta(half_life)
+    except (ValueError, TypeError):
+        raise InputError(f"half_life: expected a duration such as '30D', got {half_life!r}") from None
+    if hl <= pd.Timedelta(0):
+        raise InputError(f"half_life must be positive, got {half_life!r}")
+    ref = _reference_time(ts[keep], reference_time)
+    age = (ref - ts).dt.total_seconds().to_numpy()
+    return np.where(np.isnan(age), 1.0, np.power(0.5, np.nan_to_num(age) / hl.total_seconds()))
+
+
+def _tie_matrices(s, t, w, n, *, directed, reciprocal_only, min_weight, dropped, counts=None):
+    """Summed weights ``W`` and interaction counts ``C`` (one per row, or ``counts``) as CSR,
+    after the tie filters."""
+    W = sp.csr_array(sp.coo_array((w, (s, t)), shape=(n, n)))
+    c = np.ones(len(s), dtype=np.int64) if counts is None else counts
+    C = sp.csr_array(sp.coo_array((c, (s, t)), shape=(n, n)))
+    W.sum_duplicates()
+    C.sum_duplicates()
+    if reciprocal_only:
+        before = C.count_nonzero()
+        mutual = sp.csr_array((C != 0).astype(np.int8))
+        mutual = mutual.multiply(mutual.T)
+        W = sp.csr_array(W.multiply(mutual))
+        C = sp.csr_array(C.multiply(mutual))
+        _count_removed(dropped, "ties_removed_not_reciprocal", before - C.count_nonzero())
+    if not directed:
+        W = sp.csr_array(W + W.T)
+        C = sp.csr_array(C + C.T)
+    if min_weight and min_weight > 0:
+        before = C.count_nonzero()
+        strong = sp.csr_array((W >= min_weight).astype(np.int8))
+        W = sp.csr_array(W.multiply(strong))
+        C = sp.csr_array(C.multiply(strong))
+        _count_removed(dropped, "ties_removed_below_min_weight", before - C.count_nonzero())
+    for m in (W, C):
+        m.eliminate_zeros()
+        m.sort_indices()
+    return W, C
 
 
 def _count_removed(dropped: dict[str, int], reason: str, n: int) -> None:

@@ -11,9 +11,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ambassadors import metrics
-from ambassadors.metrics import structural_holes as brokerage_module
-from ambassadors.metrics import paths as paths_module
 from ambassadors.errors import InputError
 from ambassadors.graph import build_graph
 from ambassadors.metrics import (
@@ -29,6 +26,8 @@ from ambassadors.metrics import (
     percentiles,
     reach,
 )
+from ambassadors.metrics import paths as paths_module
+from ambassadors.metrics import structural_holes as brokerage_module
 
 ROOT = Path(__file__).resolve().parents[2]
 KRACK = ROOT / "data" / "real" / "krackhardt"
@@ -176,7 +175,9 @@ def brokerage_path(dense: bool):
     from unittest import mock
 
     if dense:
-        return mock.patch.multiple(brokerage_module, DENSE_BROKERAGE_MAX_PEOPLE=10**9, DENSE_BROKERAGE_RATIO=1e300)
+        return mock.patch.multiple(
+            brokerage_module, DENSE_BROKERAGE_MAX_PEOPLE=10**9, DENSE_BROKERAGE_RATIO=1e300
+        )
     return mock.patch.object(brokerage_module, "DENSE_BROKERAGE_MAX_PEOPLE", 0)
 
 

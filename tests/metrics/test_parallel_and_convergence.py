@@ -73,3 +73,27 @@ def test_a_converged_eigenvector_is_silent_and_records_its_residual(recwarn):
 def test_influence_scores_carries_the_eigenvector_convergence():
     scores = influence_scores(organisation(n=60, ties=200), measures=["eigenvector"], progress=False)
     assert scores.attrs["eigenvector"]["converged"] is True
+
+
+def test_recorded_betweenness_error_is_an_honest_estimate():
+    """The recorded relative error of the top 1 % agrees (within a factor of two) with the real
+    error against exact betweenness, on an organisation where exact is affordable."""
+    from ambassadors.datasets import make_organization
+
+    org = make_organization(1200, 8, 3, seed=4)
+    mails = org.emails
+    pairs = mails.assign(target=mails["recipients"].str.split(";")).explode("target")
+    log = pd.concat([pairs[["sender", "target"]].rename(columns={"sender": "source"}),
+                     org.chat[["source", "target"]]])
+    graph = build_graph(org.people, log)
+    exact = path_measures(graph, n_jobs=1)["betweenness"].to_numpy()
+    actual, recorded = [], []
+    for seed in range(6):
+        est = path_measures(graph, samples=192, seed=seed, n_jobs=1)
+        b = est["betweenness"].to_numpy()
+        top = np.argsort(-b)[: graph.n_people // 100]
+        # median absolute error of a normal estimate is 0.674 standard errors
+        actual.append(np.median(np.abs(b[top] - exact[top]) / exact[top]) / 0.674)
+        recorded.append(est.attrs["sampling"]["betweenness"]["relative_error"])
+    ratio = np.mean(recorded) / np.mean(actual)
+    assert 0.5 < ratio < 2.0

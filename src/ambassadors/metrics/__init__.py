@@ -48,18 +48,18 @@ bitsets over the CSR arrays and igraph's C routines, and independent pieces run 
 from __future__ import annotations
 
 from ambassadors.metrics._common import MEASURE_COLUMNS, MEASURES, percentiles
-from ambassadors.metrics.structural_holes import (
-    BROKERAGE_WORK,
-    CANDIDATE_LIMIT,
-    DEFAULT_CANDIDATES,
-    brokerage,
-)
 from ambassadors.metrics.cohesion import coreness
 from ambassadors.metrics.degree import degrees
 from ambassadors.metrics.departments import bridging, reach
 from ambassadors.metrics.influence import influence_scores
 from ambassadors.metrics.paths import EXACT_WORK, default_samples, path_measures
 from ambassadors.metrics.spectral import EigenvectorConvergenceWarning, eigenvector, pagerank
+from ambassadors.metrics.structural_holes import (
+    BROKERAGE_WORK,
+    CANDIDATE_LIMIT,
+    DEFAULT_CANDIDATES,
+    brokerage,
+)
 
 __all__ = [
     "MEASURES",

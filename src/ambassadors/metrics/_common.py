@@ -138,7 +138,7 @@ def row_blocks(indptr: np.ndarray, per_row: int, per_arc: int) -> list[tuple[int
     cuts = np.searchsorted(cost, np.arange(BLOCK_ENTRIES, int(cost[-1]) + BLOCK_ENTRIES,
                                            BLOCK_ENTRIES), side="right")
     edges = np.unique(np.concatenate(([0], np.minimum(cuts, n), [n])))
-    return [(int(a), int(b)) for a, b in zip(edges[:-1], edges[1:]) if b > a]
+    return [(int(a), int(b)) for a, b in zip(edges[:-1], edges[1:], strict=True) if b > a]
 
 
 def or_over_contacts(nb: sp.csr_array, bits: np.ndarray) -> np.ndarray:

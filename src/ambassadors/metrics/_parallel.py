@@ -31,6 +31,10 @@ __all__ = ["Task", "available_cores", "resolve_jobs", "run_tasks", "prepare_grap
 
 log = logging.getLogger("ambassadors.metrics")
 
+#: Cost of building ``graph.tie_igraph``, per arc, in the task cost unit (one betweenness
+#: source costs one unit per arc).
+IGRAPH_BUILD_COST = 80.0
+
 #: The graph the forked workers read (set in the parent just before the fork).
 _SHARED: dict[str, CollaborationGraph] = {}
 
@@ -111,8 +115,17 @@ def _run_forked(context, graph, tasks, outcomes, *, jobs, desc, progress) -> Non
     graph.neighbors_csr()
     graph.undirected_weights()
     order = sorted(range(len(tasks)), key=lambda i: -tasks[i].cost)
-    early = [(i, tasks[i]) for i in order if not tasks[i].uses_igraph]
-    late = [(i, tasks[i]) for i in order if tasks[i].uses_igraph]
+    early, late = [], []
+    budget = IGRAPH_BUILD_COST * max(graph.neighbors_csr().nnz, 1)
+    igraph_needed = any(task.uses_igraph for task in tasks)
+    for i in order:
+        # the first worker takes CSR-only tasks worth about the time igraph's graph takes to
+        # build; the rest join the igraph tasks in the workers forked after it
+        if not tasks[i].uses_igraph and (not igraph_needed or budget > 0):
+            early.append((i, tasks[i]))
+            budget -= tasks[i].cost
+        else:
+            late.append((i, tasks[i]))
     _SHARED["graph"] = graph
     pools = []
     try:
@@ -162,7 +175,7 @@ def run_tasks(
             _SHARED.clear()
     else:
         _run_forked(context, graph, tasks, outcomes, jobs=jobs, desc=desc, progress=progress)
-    for i, (task, (result, wall, cpu, seen)) in enumerate(zip(tasks, outcomes)):
+    for i, (task, (result, wall, cpu, seen)) in enumerate(zip(tasks, outcomes, strict=True)):
         results[i] = result
         log.debug("%s: %.3f s wall, %.3f s cpu (%s)", task.name, wall, cpu,
                   "serial" if context is None else f"{jobs} workers")

@@ -75,7 +75,6 @@ def bridging(graph: CollaborationGraph) -> pd.DataFrame:
     networks. *Nature* 433, 895-900.
     """
     graph = check_graph(graph)
-    n = graph.n_people
     d = len(graph.department_names)
     nb = graph.neighbors_csr()
     codes = graph.department_codes

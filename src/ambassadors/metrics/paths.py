@@ -130,9 +130,10 @@ def path_measures(
     Betweenness is one igraph search per source; igraph has no call that also returns the
     distances, so closeness comes from a bit-parallel breadth-first search on the CSR arrays
     (64 sources per pass, one bit each: ``O(m)`` per level for 64 sources) instead of a
-    second search per source. The relative error of a sampled betweenness is roughly ``1 / sqrt(k * b)`` for a person through
-    whom a share ``b`` of the paths from a random source pass: small for the brokers that
-    matter, large for people with near-zero betweenness (whose percentile is then noisy).
+    second search per source. The relative error of a sampled betweenness is roughly
+    ``1 / sqrt(k * b)`` for a person through whom a share ``b`` of the paths from a random
+    source pass: small for the brokers that matter, large for people with near-zero
+    betweenness (whose percentile is then noisy).
     Hop distances are used for both measures (weights ignored); see the module notes.
 
     References
@@ -198,7 +199,7 @@ def path_tasks(graph: CollaborationGraph, plan: SourcePlan) -> list[Task]:
                               cost=part.size * arcs, uses_igraph=True))
         for word in np.array_split(sources, max(1, -(-sources.size // 64))):
             tasks.append(Task("closeness", _closeness_word, {"sources": word, "replicate": r},
-                              cost=arcs * 0.1))
+                              cost=arcs * 0.03 * word.size))
     return tasks
 
 
@@ -216,7 +217,8 @@ def _closeness_word(graph: CollaborationGraph, *, sources: np.ndarray, replicate
     nb = graph.neighbors_csr()
     n = graph.n_people
     frontier = np.zeros((n, 1), dtype=np.uint64)
-    np.bitwise_or.at(frontier[:, 0], sources, np.left_shift(np.uint64(1), np.arange(sources.size, dtype=np.uint64)))
+    bits = np.left_shift(np.uint64(1), np.arange(sources.size, dtype=np.uint64))
+    np.bitwise_or.at(frontier[:, 0], sources, bits)
     seen = frontier.copy()
     total = np.zeros(n)
     level = 0
@@ -231,13 +233,15 @@ def _closeness_word(graph: CollaborationGraph, *, sources: np.ndarray, replicate
     return total
 
 
-def combine_paths(graph: CollaborationGraph, plan: SourcePlan, tasks: list[Task], parts: list[Any]) -> pd.DataFrame:
+def combine_paths(
+    graph: CollaborationGraph, plan: SourcePlan, tasks: list[Task], parts: list[Any]
+) -> pd.DataFrame:
     """Assemble the task results (in task order) into the scaled measures and their errors."""
     n = graph.n_people
     reps = len(plan.replicates)
     bw = np.zeros((reps, n))
     close = np.zeros((reps, n))
-    for task, part in zip(tasks, parts):
+    for task, part in zip(tasks, parts, strict=True):
         r = task.kwargs["replicate"]
         if task.name == "betweenness":
             bw[r] += part

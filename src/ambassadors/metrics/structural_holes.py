@@ -23,6 +23,7 @@ __all__ = [
     "DENSE_BROKERAGE_MAX_PEOPLE",
     "DENSE_BROKERAGE_RATIO",
     "brokerage",
+    "brokerage_rows",
     "default_candidates",
 ]
 
@@ -53,6 +54,17 @@ def default_candidates(graph: CollaborationGraph, size: int, work: float = np.in
     walks = np.cumsum((nb.astype(np.float64) @ deg.astype(np.float64))[chosen])
     chosen = chosen[: max(1, int(np.searchsorted(walks, work, side="right")))] if chosen.size else chosen
     return np.sort(chosen)
+
+
+def brokerage_rows(graph: CollaborationGraph, candidates: Iterable[object] | None) -> np.ndarray:
+    """Codes of the people :func:`brokerage` computes (see its ``candidates``), sorted."""
+    if candidates is None:
+        if graph.n_people <= CANDIDATE_LIMIT:
+            return np.arange(graph.n_people)
+        return default_candidates(graph, DEFAULT_CANDIDATES, BROKERAGE_WORK)
+    if isinstance(candidates, (str, bytes)):
+        candidates = [candidates]
+    return np.unique(graph.codes(list(candidates)))
 
 
 def brokerage(
@@ -132,15 +144,7 @@ def brokerage(
     n = graph.n_people
     constraint = np.full(n, np.nan)
     eff = np.full(n, np.nan)
-    if candidates is None:
-        if n <= CANDIDATE_LIMIT:
-            rows = np.arange(n)
-        else:
-            rows = default_candidates(graph, DEFAULT_CANDIDATES, BROKERAGE_WORK)
-    else:
-        if isinstance(candidates, (str, bytes)):
-            candidates = [candidates]
-        rows = np.unique(graph.codes(list(candidates)))
+    rows = brokerage_rows(graph, candidates)
     S = graph.undirected_weights()
     if S.diagonal().any() or (S.data == 0).any():  # build_graph never leaves these; be safe
         S = S.tocsr(copy=True)
