@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
 
 from ambassadors._validation import check_number, person_frame
 from ambassadors.errors import InputError
@@ -132,11 +133,13 @@ def _ties_around_launch(people: pd.DataFrame, interactions: pd.DataFrame, ties: 
     starts = pd.DatetimeIndex([ties.starts[0], launch])
     phases = period_ties(people, interactions, starts=starts, until=ties.ends[-1], **options)
     n = len(people)
-    reach = np.zeros((2, n), dtype=np.int64)
-    key = np.unique(np.r_[phases.period * n * n + phases.source * n + phases.target,
-                          phases.period * n * n + phases.target * n + phases.source])
-    g, rest = np.divmod(key, n * n)
-    np.add.at(reach, (g, rest // n), 1)
+    reach = []
+    for phase in (0, 1):
+        inside = phases.period == phase
+        s, t = phases.source[inside], phases.target[inside]
+        A = sp.csr_array((np.ones(len(s), dtype=np.int8), (s, t)), shape=(n, n))
+        U = sp.csr_array(A + A.T)   # a tie in either direction, each colleague once
+        reach.append(np.diff(U.indptr))
     return phases, reach[0], reach[1]
 
 

@@ -187,30 +187,38 @@ def tie_rules(group: np.ndarray, s: np.ndarray, t: np.ndarray, w: np.ndarray, n:
     """Sum interactions into ties per ``group`` and apply the tie options of ``build_graph``.
 
     Returns ``(group, source, target, weight, count)`` sorted by ``(group, source, target)``.
+    The sums are a sparse matrix with one row per ``(group, source)`` (scipy's counting sort,
+    no general sort), in ``build_graph``'s order: sum, reciprocal ties, symmetrise, minimum
+    weight.
     """
-    nn = np.int64(n)
-    key = (group.astype(np.int64) * nn + s) * nn + t
-    uniq, inverse = np.unique(key, return_inverse=True)
-    weight = np.bincount(inverse, weights=w, minlength=len(uniq))
-    count = np.bincount(inverse, minlength=len(uniq)).astype(np.int64)
-    g, rest = np.divmod(uniq, nn * nn)
-    a, b = np.divmod(rest, nn)
-    if reciprocal_only:
-        back = (g * nn + b) * nn + a
-        pos = np.clip(np.searchsorted(uniq, back), 0, max(len(uniq) - 1, 0))
-        mutual = len(uniq) > 0
-        mutual = (uniq[pos] == back) if mutual else np.zeros(0, bool)
+    n_groups = int(group.max()) + 1 if len(group) else 1
+    row = group.astype(np.int64) * n + s
+    g, a, b, weight, count = _summed(row, t, w, np.ones(len(w), dtype=np.int64), n_groups, n)
+    if reciprocal_only and len(g):
+        key = (g * n + a) * n + b          # sorted: rows, then columns within a row
+        back = (g * n + b) * n + a
+        pos = np.minimum(np.searchsorted(key, back), len(key) - 1)
+        mutual = key[pos] == back
         g, a, b, weight, count = g[mutual], a[mutual], b[mutual], weight[mutual], count[mutual]
     if not directed:
-        g, a, b = np.r_[g, g], np.r_[a, b], np.r_[b, a]
-        key = (g * nn + a) * nn + b
-        uniq, inverse = np.unique(key, return_inverse=True)
-        weight = np.bincount(inverse, weights=np.r_[weight, weight], minlength=len(uniq))
-        count = np.bincount(inverse, weights=np.r_[count, count], minlength=len(uniq)).astype(np.int64)
-        g, rest = np.divmod(uniq, nn * nn)
-        a, b = np.divmod(rest, nn)
+        g, a, b, weight, count = _summed(np.r_[g * n + a, g * n + b], np.r_[b, a], np.r_[weight, weight],
+                                         np.r_[count, count], n_groups, n)
     strong = (weight >= min_weight) & (weight > 0) if min_weight and min_weight > 0 else weight > 0
     return g[strong], a[strong], b[strong], weight[strong], count[strong]
+
+
+def _summed(row: np.ndarray, col: np.ndarray, w: np.ndarray, c: np.ndarray, n_groups: int,
+            n: int) -> tuple[np.ndarray, ...]:
+    """Sum duplicates of ``(row, col)``; rows are ``group * n + source``."""
+    shape = (n_groups * n, n)
+    W = sp.csr_array(sp.coo_array((w, (row, col)), shape=shape))
+    C = sp.csr_array(sp.coo_array((c.astype(np.int64), (row, col)), shape=shape))
+    for m in (W, C):
+        m.sum_duplicates()
+        m.sort_indices()
+    rows = np.repeat(np.arange(shape[0], dtype=np.int64), np.diff(W.indptr))
+    g, a = np.divmod(rows, n)
+    return g, a, W.indices.astype(np.int64), W.data.astype(np.float64), C.data.astype(np.int64)
 
 
 def _codes(column: pd.Series, ids: pd.Index) -> np.ndarray:
