@@ -63,7 +63,8 @@ def test_person_period_rows_match_a_plain_loop(seed):
     at_risk = rng.random(n) < 0.8
     exposed = rng.random(n) < 0.5
     person, period, event, x = person_periods(first, at_risk, exposed, 3, 8)
-    assert list(zip(person, period, event, x, strict=True)) == _brute_person_periods(first, at_risk, exposed, 3, 8)
+    expected = _brute_person_periods(first, at_risk, exposed, 3, 8)
+    assert list(zip(person, period, event, x, strict=True)) == expected
 
 
 def _grouped_ph(n, hr, rng, periods=6, h=0.08):
