@@ -142,6 +142,12 @@ def period_ties(people: pd.DataFrame, interactions: pd.DataFrame, *, period: str
     _drop(dropped, "unknown_person", keep, (src < 0) | (dst < 0))
     _drop(dropped, "self_pair", keep, src == dst)
     _drop(dropped, "no_timestamp", keep, ts.isna().to_numpy())
+    if starts is None:   # the periods span the data, whichever channels are kept
+        valid = tns[keep]
+        if len(valid) == 0:
+            raise InputError("interactions: no timestamped interaction between roster people")
+        starts = period_starts(pd.Timestamp(valid.min(), tz="UTC"), pd.Timestamp(valid.max(), tz="UTC"),
+                               period)
     channel = interactions["channel"].astype(str).to_numpy() if "channel" in interactions.columns else None
     if channels is not None:
         wanted = list(map(str, channels))
@@ -152,12 +158,6 @@ def period_ties(people: pd.DataFrame, interactions: pd.DataFrame, *, period: str
             raise InputError("channel_weights given but the interactions have no 'channel' column")
         mult = pd.Series(channel).map({str(k): float(v) for k, v in channel_weights.items()})
         weight = weight * mult.fillna(1.0).to_numpy()
-    if starts is None:
-        valid = tns[keep]
-        if len(valid) == 0:
-            raise InputError("interactions: no timestamped interaction between roster people")
-        starts = period_starts(pd.Timestamp(valid.min(), tz="UTC"), pd.Timestamp(valid.max(), tz="UTC"),
-                               period)
     last_end = starts[-1] + _offset(period) if until is None else pd.Timestamp(until)
     ends = starts[1:].append(pd.DatetimeIndex([last_end]))
     edges = np.r_[starts.asi8, ends.asi8[-1]]
