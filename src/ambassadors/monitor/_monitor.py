@@ -164,12 +164,13 @@ def _exposed(phases: PeriodTies, is_amb: np.ndarray) -> np.ndarray:
 
 
 def _complete(ties: PeriodTies, interactions: pd.DataFrame, launch: pd.Timestamp) -> np.ndarray:
-    """Periods at least 80 % covered by the data, except one the launch falls inside."""
+    """Periods at least two thirds covered by the data (a week whose data end on Friday evening is
+    complete), except one the launch falls inside."""
     lo, hi = _span(interactions)
     s, e = ties.starts, ties.ends
     covered = (np.minimum(e.asi8, hi.value) - np.maximum(s.asi8, lo.value)) / (e.asi8 - s.asi8)
     straddles = (s < launch) & (e > launch)
-    return (covered >= 0.8) & ~np.asarray(straddles)
+    return (covered >= 2 / 3) & ~np.asarray(straddles)
 
 
 def _effects(traj_periods: pd.DataFrame, ties: PeriodTies, used: np.ndarray, first: np.ndarray,

@@ -39,7 +39,7 @@ def period_starts(first: pd.Timestamp, last: pd.Timestamp, period: str) -> pd.Da
     starts = pd.date_range(lo, last.tz_convert("UTC").tz_localize(None), freq=freq)
     if len(starts) == 0 or starts[0] != lo:
         starts = starts.insert(0, lo)
-    return starts.tz_localize("UTC")
+    return starts.tz_localize("UTC").as_unit("ns")
 
 
 @dataclass(eq=False)
@@ -159,7 +159,8 @@ def period_ties(people: pd.DataFrame, interactions: pd.DataFrame, *, period: str
         spec = {str(k): float(v) for k, v in channel_weights.items()}
         weight = weight * np.array([spec.get(c, 1.0) for c in channel[1]] + [1.0])[channel[0]]
     last_end = starts[-1] + _offset(period) if until is None else pd.Timestamp(until)
-    ends = starts[1:].append(pd.DatetimeIndex([last_end]))
+    starts = pd.DatetimeIndex(starts).as_unit("ns")
+    ends = starts[1:].append(pd.DatetimeIndex([last_end]).as_unit("ns"))
     edges = np.r_[starts.asi8, ends.asi8[-1]]
     p = np.searchsorted(edges, tns, side="right") - 1
     _drop(dropped, "outside_periods", keep, (p < 0) | (p >= len(starts)))
