@@ -55,7 +55,11 @@ def test_monitor_writes_the_five_files(inputs, capsys):
     assert effects["outcome"].tolist() == ["cross_department_share", "reach_share", "adoption"]
     page = (out / "monitor.html").read_text(encoding="utf-8")
     assert page.startswith("<!DOCTYPE html>") and "Effects" in page
-    assert "wrote" in capsys.readouterr().out
+    # every file written is named on stderr (without --quiet)
+    assert main([a for a in _args(inputs) if a != "-q"]) == 0
+    err = capsys.readouterr().err
+    for name in (*FILES, "monitor.html"):
+        assert f"wrote {out / name}" in err
 
 
 @pytest.mark.parametrize("change, message", [
