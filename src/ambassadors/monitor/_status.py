@@ -113,7 +113,7 @@ def propose_replacements(table: pd.DataFrame, graph: Any, ranking: pd.DataFrame,
             continue
         k = min(len(rows), len(pool))
         # adding one person to a fixed group, the greedy step is the exact best: no MILP needed
-        options = {"method": "greedy"} if k == 1 else {}
+        options: dict[str, Any] = {"method": "greedy"} if k == 1 else {}
         options.update(selection)
         try:
             plan = propose_ambassadors(graph, ranking, include=kept, size=len(kept) + k,
