@@ -76,8 +76,6 @@ KNOWN_OFFENDERS: dict[str, str] = {
     "private: ambassadors.select uses ambassadors.spread._live_components": "select",
     "private: ambassadors.spread uses ambassadors.select._reach_counts": "select",
     # functions longer than 80 lines without their docstring
-    "long function: ambassadors.datasets._make_emails": "monitor",
-    "long function: ambassadors.datasets._make_roster": "monitor",
     "long function: ambassadors.enthusiasm.enthusiasm_scores": "signals",
     "long function: ambassadors.graph.build_graph": "speed",
     "long function: ambassadors.io.formats.engage.read_engage_activity": "io",
@@ -92,7 +90,6 @@ KNOWN_OFFENDERS: dict[str, str] = {
     "long function: ambassadors.select._make_plan": "select",
     "long function: ambassadors.select.propose_ambassadors": "select",
     # modules longer than 800 lines
-    "long module: ambassadors.datasets": "monitor",
     "long module: ambassadors.io.tables": "io",
     "long module: ambassadors.metrics": "speed",
     "long module: ambassadors.plot": "present",
