@@ -496,3 +496,24 @@ def test_a_launch_outside_the_period_is_refused():
         make_organization(200, 4, 1, launch="2024-01-01")
     with pytest.raises(InputError, match="launch"):
         make_organization(200, 4, 1, launch="not a day")
+
+
+def test_importing_the_generator_parses_no_file(monkeypatch):
+    # it used to parse a small CSV at import time to learn pandas' text dtype
+    import importlib
+    import sys
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("read_csv called at import time")
+
+    monkeypatch.setattr(pd, "read_csv", refuse)
+    names = [m for m in sys.modules if m == "ambassadors.datasets" or m.startswith("ambassadors.datasets.")]
+    saved = {m: sys.modules.pop(m) for m in names}
+    try:
+        module = importlib.import_module("ambassadors.datasets")
+        org = module.make_organization(60, 3, 1, seed=1)
+        assert org.people["department"].dtype == pd.Series(["x"], dtype=str).dtype
+    finally:
+        for m in [m for m in sys.modules if m.startswith("ambassadors.datasets")]:
+            del sys.modules[m]
+        sys.modules.update(saved)

@@ -241,6 +241,8 @@ def cmd_monitor(args) -> int:
         channel_weights=_parse_spec(args.channel_weights, "--channel-weights"),
     )
     paths = traj.write(args.out_dir)
+    for warning in filter(None, (r.low_match_warning() for r in traj.load_reports)):
+        _eprint(warning)
     if not args.quiet:
         for report in traj.load_reports:
             _eprint(str(report))
@@ -548,15 +550,16 @@ def cmd_demo(args) -> int:
 
 
 def _demo_monitor(analysis, paths, out_dir: Path) -> Path:
-    """The sample's programme, week by week, with the plan just proposed (monitor.html)."""
+    """The sample's programme (launched with its planted connectors), week by week: monitor.html."""
     import json
 
     from ambassadors.io.writers import atomic_write_text
     from ambassadors.monitor import monitor
 
-    launch = json.loads(paths["truth"].read_text(encoding="utf-8"))["truth"]["programme"]["launch"]
-    traj = monitor(analysis.people, analysis.interactions, analysis.plan, launch=launch, period="week",
-                   adoption=paths["adoption"], ranking=analysis.ranking)
+    programme = json.loads(paths["truth"].read_text(encoding="utf-8"))["truth"]["programme"]
+    traj = monitor(analysis.people, analysis.interactions, programme["ambassadors"],
+                   launch=programme["launch"], period="week", adoption=paths["adoption"],
+                   ranking=analysis.ranking)
     atomic_write_text(out_dir / "monitor.html", traj.to_html())
     return out_dir / "monitor.html"
 

@@ -63,7 +63,8 @@ def test_person_period_rows_match_a_plain_loop(seed):
     at_risk = rng.random(n) < 0.8
     exposed = rng.random(n) < 0.5
     person, period, event, x = person_periods(first, at_risk, exposed, 3, 8)
-    assert list(zip(person, period, event, x, strict=True)) == _brute_person_periods(first, at_risk, exposed, 3, 8)
+    expected = _brute_person_periods(first, at_risk, exposed, 3, 8)
+    assert list(zip(person, period, event, x, strict=True)) == expected
 
 
 def _grouped_ph(n, hr, rng, periods=6, h=0.08):
@@ -91,3 +92,25 @@ def test_hazard_ratio_says_too_little_data():
     row = adoption_hazard(first, np.ones(20, bool), exposed, 0, 4)
     assert np.isnan(row["estimate"]) and row["method"].startswith("too little data")
     assert f"{MIN_EVENTS_PER_GROUP} adoptions" in row["method"]
+
+
+def test_cell_fit_equals_statsmodels_glm_on_person_period_rows():
+    import warnings
+
+    from statsmodels.genmod import families
+    from statsmodels.genmod.generalized_linear_model import GLM
+
+    from ambassadors.monitor._effects import cloglog_hazard_fit
+
+    rng = np.random.default_rng(5)
+    first, at_risk, exposed = _grouped_ph(600, 1.7, rng, periods=5, h=0.1)
+    person, period, event, x = person_periods(first, at_risk, exposed, 0, 5)
+    dummies = (period[:, None] == np.arange(5)[None, :]).astype(float)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fit = GLM(event.astype(float), np.column_stack([dummies, x.astype(float)]),
+                  family=families.Binomial(link=families.links.CLogLog())).fit(
+            cov_type="cluster", cov_kwds={"groups": person})
+    b, se = cloglog_hazard_fit(person, period, event, x)
+    assert b == pytest.approx(fit.params[-1], rel=1e-6)
+    assert se == pytest.approx(fit.bse[-1], rel=1e-3)

@@ -123,3 +123,15 @@ def test_html_report_is_self_contained_and_in_plain_words(planted):
     assert page.count("data:image/png;base64,") == 4
     assert "replacement" in page
     assert "<b>Trajectory</b>" in planted._repr_html_()
+
+
+def test_plan_may_be_a_plan_object(planted_org):
+    from ambassadors.graph import build_graph
+    from ambassadors.io import read_interactions
+    from ambassadors.select import propose_ambassadors
+
+    org = planted_org
+    chat = read_interactions(org.chat, people=org.people).table
+    plan = propose_ambassadors(build_graph(org.people, chat), size=8)
+    traj = monitor(org.people, [chat], plan, launch="2025-07-01")
+    assert traj.ambassadors["person_id"].tolist() == [str(x) for x in plan.members.index]

@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
 
 from ambassadors._validation import check_number, person_frame
 from ambassadors.errors import InputError
@@ -22,10 +23,11 @@ from ambassadors.monitor._trends import department_table, first_adoption, period
 
 __all__ = ["Trajectory", "monitor", "GRAPH_OPTIONS"]
 
-#: Influence measures computed for the replacements' ranking: those of the ranking's default
-#: influence mix (pagerank, reach_2, participation, betweenness) and the degrees.
-RANKING_MEASURES = ("degree", "pagerank", "betweenness", "participation", "departments_reached_1",
-                    "reach_1", "reach_2")
+#: Influence measures of the replacements' default ranking: local ones, linear in the ties (the
+#: selection itself then picks by reach; pass ``ranking=`` to use the plan's own ranking).
+RANKING_MEASURES = ("degree", "participation", "departments_reached_1")
+#: Their influence mix (``rank_candidates(influence_mix=...)``).
+RANKING_MIX = {"degree_pct": 0.5, "participation_pct": 0.5}
 
 #: Options of :func:`ambassadors.build_graph` that apply to every period's graph.
 GRAPH_OPTIONS = ("directed", "min_weight", "reciprocal_only", "half_life", "channels", "channel_weights")
@@ -112,14 +114,24 @@ def _interactions(interactions: Any, people: pd.DataFrame) -> tuple[pd.DataFrame
     return as_frame(combine_interactions(*loaded)), reports
 
 
+def _span(interactions: pd.DataFrame) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """First and last timestamp of the log."""
+    from ambassadors.monitor._periods import utc_ns
+
+    t = utc_ns(interactions)
+    t = t[t != np.iinfo(np.int64).min]
+    if len(t) == 0:
+        raise InputError("interactions: no timestamp")
+    return pd.Timestamp(int(t.min()), tz="UTC"), pd.Timestamp(int(t.max()), tz="UTC")
+
+
 def _check_launch(launch: Any, ties: PeriodTies, interactions: pd.DataFrame) -> pd.Timestamp:
     try:
         when = pd.Timestamp(launch)
     except (TypeError, ValueError):
         raise InputError(f"launch: expected a date (YYYY-MM-DD), got {launch!r}") from None
     when = when.tz_localize("UTC") if when.tzinfo is None else when.tz_convert("UTC")
-    ts = pd.to_datetime(interactions["timestamp"], utc=True).dropna()
-    first, last = ts.min(), ts.max()
+    first, last = _span(interactions)
     if not first < when <= last:
         raise InputError(f"launch {when.date()} is outside the data ({first.date()} to {last.date()})")
     return when
@@ -132,11 +144,13 @@ def _ties_around_launch(people: pd.DataFrame, interactions: pd.DataFrame, ties: 
     starts = pd.DatetimeIndex([ties.starts[0], launch])
     phases = period_ties(people, interactions, starts=starts, until=ties.ends[-1], **options)
     n = len(people)
-    reach = np.zeros((2, n), dtype=np.int64)
-    key = np.unique(np.r_[phases.period * n * n + phases.source * n + phases.target,
-                          phases.period * n * n + phases.target * n + phases.source])
-    g, rest = np.divmod(key, n * n)
-    np.add.at(reach, (g, rest // n), 1)
+    reach = []
+    for phase in (0, 1):
+        inside = phases.period == phase
+        s, t = phases.source[inside], phases.target[inside]
+        A = sp.csr_array((np.ones(len(s), dtype=np.int8), (s, t)), shape=(n, n))
+        U = sp.csr_array(A + A.T)   # a tie in either direction, each colleague once
+        reach.append(np.diff(U.indptr))
     return phases, reach[0], reach[1]
 
 
@@ -150,13 +164,13 @@ def _exposed(phases: PeriodTies, is_amb: np.ndarray) -> np.ndarray:
 
 
 def _complete(ties: PeriodTies, interactions: pd.DataFrame, launch: pd.Timestamp) -> np.ndarray:
-    """Periods at least 80 % covered by the data, except one the launch falls inside."""
-    ts = pd.to_datetime(interactions["timestamp"], utc=True).dropna()
-    lo, hi = ts.min(), ts.max()
+    """Periods at least two thirds covered by the data (a week whose data end on Friday evening is
+    complete), except one the launch falls inside."""
+    lo, hi = _span(interactions)
     s, e = ties.starts, ties.ends
     covered = (np.minimum(e.asi8, hi.value) - np.maximum(s.asi8, lo.value)) / (e.asi8 - s.asi8)
     straddles = (s < launch) & (e > launch)
-    return (covered >= 0.8) & ~np.asarray(straddles)
+    return (covered >= 2 / 3) & ~np.asarray(straddles)
 
 
 def _effects(traj_periods: pd.DataFrame, ties: PeriodTies, used: np.ndarray, first: np.ndarray,
@@ -203,8 +217,9 @@ def monitor(people: Any, interactions: Any, plan: Any, *, launch: Any, period: s
     signals : path, DataFrame or Loaded, optional
         Enthusiasm signals for the replacements' ranking.
     ranking : DataFrame, optional
-        A ranking (:func:`ambassadors.rank_candidates`) for the replacements; default: ranked
-        anew on the graph of the time after the launch.
+        A ranking (:func:`ambassadors.rank_candidates`) for the replacements, e.g. the one that
+        made the plan; default: ranked anew on the graph of the time after the launch with the
+        local measures :data:`RANKING_MEASURES` (degree and participation) and ``signals``.
     current_people : path or DataFrame, optional
         A later roster snapshot: ambassadors absent from it have ``left``.
     lapse_periods : int, default 2
@@ -293,7 +308,6 @@ def _ranking(graph: Any, people: pd.DataFrame, signals: Any, *, seed: int) -> pd
     from ambassadors.metrics import influence_scores
     from ambassadors.ranking import rank_candidates
 
-    # the measures the ranking's influence mix uses (brokerage and closeness are not needed)
     influence = influence_scores(graph, measures=RANKING_MEASURES, seed=seed, progress=False)
     if signals is None:
         enthusiasm = pd.Series(0.5, index=people.index, name="enthusiasm")
@@ -302,7 +316,7 @@ def _ranking(graph: Any, people: pd.DataFrame, signals: Any, *, seed: int) -> pd
         loaded = [x if isinstance(x, (Loaded, pd.DataFrame)) else read_signals(x, people=people)
                   for x in items]
         enthusiasm = enthusiasm_scores(as_frame(combine_signals(*loaded)), people)
-    return rank_candidates(influence, enthusiasm, people=people)
+    return rank_candidates(influence, enthusiasm, people=people, influence_mix=RANKING_MIX)
 
 
 def _adoption_curves(ties: PeriodTies, first: np.ndarray, people: np.ndarray,

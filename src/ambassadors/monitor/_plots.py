@@ -116,11 +116,14 @@ def plot_ambassador_activity(traj: Any, *, ax: Any = None, **style: Any) -> Any:
     ax = _axes(ax)
     x = _x(traj)
     status = traj.ambassadors.set_index("person_id")["status"]
-    for pid, row in traj.activity.iterrows():
-        flagged = status.get(pid, "active") != "active"
-        ax.plot(x, row.to_numpy(dtype=float), color=PALETTE[6] if flagged else "#BBBBBB",
+    looks = {"lapsed": (PALETTE[6], "-"), "left": (PALETTE[7], "--")}
+    for pid, row in traj.activity.iterrows():   # one line per ambassador: a few dozen at most
+        state = status.get(pid, "active")
+        color, dash = looks.get(state, ("#BBBBBB", "-"))
+        flagged = state in looks
+        ax.plot(x, row.to_numpy(dtype=float), color=color, linestyle=dash,
                 linewidth=2.2 if flagged else 1.0, zorder=3 if flagged else 2,
-                label=f"{pid} ({status.get(pid)})" if flagged else None, **style)
+                label=f"{pid} ({state})" if flagged else None, **style)
     _mark_launch(ax, traj, x)
     ax.set_ylabel("interactions sent")
     ax.set_title("Ambassadors' activity")

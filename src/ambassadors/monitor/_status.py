@@ -112,9 +112,12 @@ def propose_replacements(table: pd.DataFrame, graph: Any, ranking: pd.DataFrame,
                 f"nobody eligible in {dept} who is not an ambassador")
             continue
         k = min(len(rows), len(pool))
+        # adding one person to a fixed group, the greedy step is the exact best: no MILP needed
+        options: dict[str, Any] = {"method": "greedy"} if k == 1 else {}
+        options.update(selection)
         try:
             plan = propose_ambassadors(graph, ranking, include=kept, size=len(kept) + k,
-                                       eligible=list(pool), seed=seed, **selection)
+                                       eligible=list(pool), seed=seed, **options)
         except AmbassadorsError as exc:
             table.loc[rows.index, "replacement_reason"] = f"no replacement: {exc}"
             continue
