@@ -28,15 +28,12 @@ import numpy as np
 import pandas as pd
 
 from ambassadors.errors import InputError
-from ambassadors.io.interactions import INTERACTION_ALIASES
+from ambassadors.io.interactions import INTERACTION_ALIASES, LIST_TARGETS
 from ambassadors.io.load_report import LoadReport
 from ambassadors.io.tables import Roster, normalize_name, resolve_columns
 
 from ._rules import READ_REASONS, RULE_REASONS, Input, Rules
 
-# Recipient columns whose values are lists (so the log is read as events), as in io.interactions.
-_LIST_TARGETS = {"recipients", "toaddresses", "torecipients", "recipientemails", "receivers",
-                 "attendees"}
 _MAX_INPUTS = 64
 
 
@@ -156,7 +153,7 @@ def _shape(backend: Backend, view: str, source: Input, columns: dict | None,
     if unused:
         notes.append(f"columns not used: {', '.join(unused)}")
     events = "cc" in found or "bcc" in found or \
-        normalize_name(found["target"][0]) in _LIST_TARGETS
+        normalize_name(found["target"][0]) in LIST_TARGETS
     t = f"CAST({backend.dialect.ident(found['target'][0])} AS STRING)"
     probe = backend.fetch(f"SELECT count(*) AS n, max(CASE WHEN {t} LIKE '%;%' OR {t} LIKE '%,%' "
                           f"THEN 1 ELSE 0 END) AS lists FROM {view}")
