@@ -50,10 +50,12 @@ def find_java() -> str | None:
     return shutil.which("java")
 
 
-def local_session(master: str = "local[*]", *, shuffle_partitions: int = 8):
+def local_session(master: str = "local[*]", *, shuffle_partitions: int = 8,
+                  conf: dict[str, str] | None = None):
     """Start (or reuse) a local ``SparkSession`` for the aggregation.
 
-    Raises AmbassadorsError with what to install when pyspark or a Java runtime is missing.
+    ``conf`` adds Spark settings (e.g. ``{"spark.driver.memory": "4g"}``). Raises
+    AmbassadorsError with what to install when pyspark or a Java runtime is missing.
     """
     if not available():
         raise AmbassadorsError("engine='spark' needs pyspark: pip install 'ambassadors[spark]'")
@@ -68,7 +70,8 @@ def local_session(master: str = "local[*]", *, shuffle_partitions: int = 8):
     # one machine: a few shuffle partitions (Spark's 200 are meant for a cluster), no UI
     for key, value in {"spark.sql.session.timeZone": "UTC", "spark.ui.enabled": "false",
                        "spark.ui.showConsoleProgress": "false",
-                       "spark.sql.shuffle.partitions": str(int(shuffle_partitions))}.items():
+                       "spark.sql.shuffle.partitions": str(int(shuffle_partitions)),
+                       **(conf or {})}.items():
         builder = builder.config(key, value)
     session = builder.getOrCreate()
     session.sparkContext.setLogLevel("ERROR")
