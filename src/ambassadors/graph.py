@@ -17,6 +17,7 @@ Weighting follows common practice for communication metadata:
 
 from __future__ import annotations
 
+import functools
 import html
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -94,25 +95,15 @@ class CollaborationGraph:
         sizes = np.bincount(self.department_codes, minlength=len(self.department_names))
         return pd.Series(sizes, index=self.department_names, name="size")
 
-    @property
+    @functools.cached_property
     def _departments(self) -> pd.Categorical:
-        cached = self.__dict__.get("_dept_cache")
-        if cached is None:
-            values = self.people["department"].astype(str).to_numpy()
-            cached = pd.Categorical(values, categories=sorted(set(values)))
-            object.__setattr__(self, "_dept_cache", cached)
-        return cached
+        values = self.people["department"].astype(str).to_numpy()
+        return pd.Categorical(values, categories=sorted(set(values)))
 
     # -- views ---------------------------------------------------------------------------
     def undirected_weights(self) -> sp.csr_array:
         """Symmetric weights: a tie in either direction, ``W + W.T`` for directed graphs."""
-        if not self.directed:
-            return self.weights
-        cached = self.__dict__.get("_undirected_cache")
-        if cached is None:
-            cached = (self.weights + self.weights.T).tocsr()
-            object.__setattr__(self, "_undirected_cache", cached)
-        return cached
+        return self._undirected
 
     def neighbors_csr(self) -> sp.csr_array:
         """Boolean symmetric adjacency without self-loops: who shares a tie with whom.
@@ -120,22 +111,68 @@ class CollaborationGraph:
         This is the notion of *tie* used for reach and for the selection: any interaction in
         either direction.
         """
-        cached = self.__dict__.get("_neighbors_cache")
-        if cached is None:
-            und = self.undirected_weights().tocsr()
-            und.sort_indices()
-            n = und.shape[0]
-            rows = np.repeat(np.arange(n, dtype=np.int64), np.diff(und.indptr))
-            # drop the diagonal and explicit zeros with one mask (setdiag on a large CSR
-            # array rebuilds it and took 1.5 s at 50,000 people)
-            keep = (und.indices != rows) & (und.data != 0)
-            indptr = np.zeros(n + 1, dtype=np.int64)
-            np.cumsum(np.bincount(rows[keep], minlength=n), out=indptr[1:])
-            cached = sp.csr_array(
-                (np.ones(int(keep.sum()), dtype=bool), und.indices[keep], indptr), shape=und.shape
-            )
-            object.__setattr__(self, "_neighbors_cache", cached)
-        return cached
+        return self._neighbors
+
+    # Derived views are computed once per graph, on first use (the graph is immutable).
+    @functools.cached_property
+    def _undirected(self) -> sp.csr_array:
+        if not self.directed:
+            return self.weights
+        return (self.weights + self.weights.T).tocsr()
+
+    @functools.cached_property
+    def _neighbors(self) -> sp.csr_array:
+        und = self.undirected_weights().tocsr()
+        und.sort_indices()
+        n = und.shape[0]
+        rows = np.repeat(np.arange(n, dtype=np.int64), np.diff(und.indptr))
+        # drop the diagonal and explicit zeros with one mask (setdiag on a large CSR
+        # array rebuilds it and took 1.5 s at 50,000 people)
+        keep = (und.indices != rows) & (und.data != 0)
+        indptr = np.zeros(n + 1, dtype=np.int64)
+        np.cumsum(np.bincount(rows[keep], minlength=n), out=indptr[1:])
+        return sp.csr_array(
+            (np.ones(int(keep.sum()), dtype=bool), und.indices[keep], indptr), shape=und.shape
+        )
+
+    @functools.cached_property
+    def closed_neighbors(self) -> sp.csr_array:
+        """``N + I`` as a boolean CSR pattern: a person and everyone they share a tie with
+        (either direction). Built from the symmetric weights directly: adding the diagonal is
+        cheaper than removing it."""
+        n = self.n_people
+        und = sp.csr_array(self.undirected_weights())
+        pattern = sp.csr_array((np.ones(und.nnz, dtype=bool), und.indices, und.indptr), shape=(n, n))
+        closed = sp.csr_array(pattern + sp.csr_array(sp.identity(n, dtype=bool, format="csr")))
+        closed.sum_duplicates()
+        closed.sort_indices()
+        return closed
+
+    @functools.cached_property
+    def tie_igraph(self) -> tuple[Any, np.ndarray]:
+        """The tie graph for igraph, as ``(igraph.Graph, label)``.
+
+        It is a *directed* graph with both arcs of every tie: breadth-first searches along
+        out-arcs of this symmetric digraph are the undirected searches, and igraph runs them
+        about a third faster than on an undirected graph (it need not merge in- and out-lists at
+        every step). Vertices are relabelled so that departments are contiguous (``label[code]``
+        is the igraph vertex of node ``code``): most ties are inside departments, so the searches
+        touch nearby memory, another 20-40 % faster on large graphs. Results indexed by igraph
+        vertex map back to node order with ``result[label]``.
+        """
+        import igraph as ig
+
+        n = self.n_people
+        nb = self.neighbors_csr()
+        order = np.argsort(self.department_codes, kind="stable")  # vertex -> node code
+        label = np.empty(n, dtype=np.int64)
+        label[order] = np.arange(n)
+        rows = label[np.repeat(np.arange(n, dtype=np.int64), np.diff(nb.indptr))]
+        cols = label[nb.indices]
+        arcs = np.lexsort((cols, rows))
+        # a list of int tuples is what igraph converts fastest (numpy arrays go item by item)
+        edges = list(zip(rows[arcs].tolist(), cols[arcs].tolist()))
+        return ig.Graph(n=n, edges=edges, directed=True), label
 
     def codes(self, person_ids: Iterable[object]) -> np.ndarray:
         """Integer codes of ``person_ids``; raises InputError naming unknown ids."""

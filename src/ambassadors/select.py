@@ -24,7 +24,6 @@ from __future__ import annotations
 import heapq
 import math
 import time
-import weakref
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
@@ -316,25 +315,6 @@ def _gather(indptr: np.ndarray, indices: np.ndarray, rows: np.ndarray) -> tuple[
     return indices[pos].astype(np.int64), owner
 
 
-_CLOSED_CACHE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-
-def _closed_neighbors(graph: CollaborationGraph) -> sp.csr_array:
-    """``N + I`` as a CSR pattern (bool): a person and everyone they share a tie with (either
-    direction), cached per graph. Built from the symmetric weights directly: adding the
-    diagonal is cheaper than removing it."""
-    cached = _CLOSED_CACHE.get(graph)
-    if cached is None:
-        n = graph.n_people
-        und = sp.csr_array(graph.undirected_weights())
-        pattern = sp.csr_array((np.ones(und.nnz, dtype=bool), und.indices, und.indptr), shape=(n, n))
-        cached = sp.csr_array(pattern + sp.csr_array(sp.identity(n, dtype=bool, format="csr")))
-        cached.sum_duplicates()
-        cached.sort_indices()
-        _CLOSED_CACHE[graph] = cached
-    return cached
-
-
 class _Coverage:
     """Which items each candidate covers: CSR rows, either materialised or computed lazily."""
 
@@ -381,7 +361,7 @@ class _Coverage:
 
 def _person_coverage(graph: CollaborationGraph, cand: np.ndarray, hops: int) -> _Coverage:
     """Coverage of people within ``hops`` ties, for the candidates ``cand`` (node codes)."""
-    A1 = _closed_neighbors(graph)
+    A1 = graph.closed_neighbors
     n = graph.n_people
     if hops == 1:
         return _Coverage(sp.csr_array(A1[cand]), n)
@@ -1606,7 +1586,7 @@ def _optimise(inst: _Instance, *, method: str, time_limit: float, seed: int
 # ---------------------------------------------------------------------------------------
 def _reach_counts(graph: CollaborationGraph, members: np.ndarray) -> tuple[Reach, Reach]:
     n = graph.n_people
-    A = _closed_neighbors(graph)
+    A = graph.closed_neighbors
     cov1 = np.zeros(n, dtype=bool)
     cov1[np.asarray(members, dtype=np.int64)] = True
     nb, _ = _gather(A.indptr, A.indices, np.asarray(members, dtype=np.int64))
@@ -1761,7 +1741,7 @@ def _uncovered(graph, coverage, elig, members) -> pd.DataFrame:
     col_of[U] = np.arange(len(U))
     inside = col_of[dcode] >= 0
     P = sp.csr_array((np.ones(int(inside.sum())), (np.flatnonzero(inside), col_of[dcode[inside]])), shape=(n, len(U)))
-    T = sp.coo_array(_closed_neighbors(graph).astype(np.float64) @ P)  # self-ties drop out below
+    T = sp.coo_array(graph.closed_neighbors.astype(np.float64) @ P)  # self-ties drop out below
     r, c, v = T.row, T.col, T.data
     outside = dcode[r] != U[c]
     r, c, v = r[outside], c[outside], v[outside]
