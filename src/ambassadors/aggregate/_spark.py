@@ -11,7 +11,9 @@ from __future__ import annotations
 import os
 import shutil
 import uuid
-from collections.abc import Sequence
+import warnings
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -87,6 +89,15 @@ def _kind(type_name: str) -> str:
     return "string"
 
 
+@contextmanager
+def _quiet() -> Iterator[None]:
+    """Silence pyspark's warnings about the pandas version (the frames we exchange are plain)."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", category=FutureWarning, module="pyspark")
+        warnings.filterwarnings("ignore", message=".*copy keyword is deprecated.*")
+        yield
+
+
 class SparkBackend:
     """:class:`ambassadors.aggregate._sql.Backend` on a ``SparkSession``."""
 
@@ -117,7 +128,8 @@ class SparkBackend:
         return [(col, _kind(kind)) for col, kind in frame.dtypes]
 
     def register_frame(self, name: str, frame: pd.DataFrame) -> None:
-        self._view(name, self.spark.createDataFrame(frame))
+        with _quiet():
+            self._view(name, self.spark.createDataFrame(frame))
 
     def materialize(self, name: str, sql: str) -> None:
         from pyspark import StorageLevel
@@ -127,7 +139,8 @@ class SparkBackend:
         self._view(name, frame)
 
     def fetch(self, sql: str) -> pd.DataFrame:
-        return self.spark.sql(sql).toPandas()
+        with _quiet():
+            return self.spark.sql(sql).toPandas()
 
     def close(self) -> None:
         for frame in self.persisted:
