@@ -9,7 +9,8 @@ Each size runs in its own subprocess (so peak memory is that of one size), gener
 organisation with :func:`ambassadors.datasets.make_organization` (or, if that is not available,
 a vectorised stand-in with the same shape), writing its mail log (events shape) and chat log
 to CSV, then timing: read, build, each influence measure (inside one ``influence_scores``
-call), enthusiasm, ranking and selection when those stages exist. Wall time per stage (median
+call, from the ``ambassadors.metrics`` DEBUG log; pieces that ran in parallel workers are
+summed), enthusiasm, ranking and selection when those stages exist. Wall time per stage (median
 over ``--repeat`` runs) and peak resident memory after each stage (``ru_maxrss``) are printed
 as a table and written to ``bench/results/pipeline-<time>.json`` (gitignored).
 
@@ -143,23 +144,24 @@ def child(n: int, seed: int, out: Path, messages_per_month: float = 10.0) -> Non
     info["ties"] = int(graph.n_ties)
     info["undirected_ties"] = int(graph.neighbors_csr().nnz // 2)
 
-    # -- scores, with each measure family timed inside one influence_scores call --------
-    def timed(name, fn):
-        def wrapper(*args, **kwargs):
-            label = name if name != "reach" else f"reach_{kwargs.get('hops', 1)}"
-            return timer.run(f"  {label}", fn, *args, **kwargs)
+    # -- scores, with each measure piece timed by the ambassadors.metrics DEBUG log --------
+    import logging
 
-        return wrapper
+    class Pieces(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            name, wall = str(record.args[0]), float(record.args[1])
+            entry = timer.stages.setdefault(f"  {name}", {"seconds": 0.0, "peak_mb": 0.0})
+            entry["seconds"] += wall  # summed over workers (pieces may run in parallel)
+            entry["peak_mb"] = _peak_mb()
 
-    originals = {}
-    for name in ("degrees", "pagerank", "eigenvector", "path_measures", "coreness", "brokerage", "bridging", "reach"):
-        originals[name] = getattr(metrics, name)
-        setattr(metrics, name, timed(name, originals[name]))
+    logger = logging.getLogger("ambassadors.metrics")
+    logger.setLevel(logging.DEBUG)
+    handler = Pieces()
+    logger.addHandler(handler)
     try:
         scores = timer.run("scores", metrics.influence_scores, graph, progress=False, seed=seed)
     finally:
-        for name, fn in originals.items():
-            setattr(metrics, name, fn)
+        logger.removeHandler(handler)
     info["sampling"] = scores.attrs.get("sampling")
     info["brokerage_candidates"] = scores.attrs.get("candidates")
 

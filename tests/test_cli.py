@@ -28,7 +28,8 @@ def test_help_and_version_do_not_import_the_heavy_stack():
     code = (
         "import sys, ambassadors.cli as c\n"
         "try:\n    c.main(['--version'])\nexcept SystemExit:\n    pass\n"
-        "heavy = [m for m in ('pandas', 'numpy', 'scipy', 'matplotlib', 'igraph', 'networkx') if m in sys.modules]\n"
+        "heavy = [m for m in ('pandas', 'numpy', 'scipy', 'matplotlib', 'igraph', 'networkx')\n"
+        "         if m in sys.modules]\n"
         "print('HEAVY:' + ','.join(heavy))\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
@@ -62,7 +63,8 @@ def test_console_entry_flushes_everything_and_keeps_the_exit_code(tmp_path):
     people = pd.read_csv(paths["people"], dtype=str)
     shown = [line.split()[0] for line in out.stdout.splitlines()[2:]]
     assert sorted(shown) == sorted(people["person_id"])  # every row, none cut off
-    failed = run_cli("rank", "--people", str(tmp_path / "missing.csv"), "--interactions", str(paths["emails"]))
+    failed = run_cli("rank", "--people", str(tmp_path / "missing.csv"),
+                     "--interactions", str(paths["emails"]))
     assert failed.returncode == 2 and failed.stderr.startswith("error: ") and "missing.csv" in failed.stderr
 
 
@@ -74,7 +76,8 @@ def test_help_lists_the_commands():
 
 
 def test_missing_file_is_one_line_error(tmp_path):
-    out = run_cli("shortlist", "--people", str(tmp_path / "nope.csv"), "--interactions", str(tmp_path / "x.csv"))
+    out = run_cli("shortlist", "--people", str(tmp_path / "nope.csv"),
+                  "--interactions", str(tmp_path / "x.csv"))
     assert out.returncode == 2
     assert out.stderr.startswith("error: ")
     assert "nope.csv" in out.stderr
@@ -104,7 +107,8 @@ def test_size_below_department_count_is_refused(tmp_path):
                   "--size", str(n_departments - 1))
     assert out.returncode == 2
     assert "department" in out.stderr.lower() and "Traceback" not in out.stderr
-    assert len(out.stderr.strip().splitlines()) == 1 or out.stderr.strip().splitlines()[-1].startswith("error: ")
+    lines = out.stderr.strip().splitlines()
+    assert len(lines) == 1 or lines[-1].startswith("error: ")
 
 
 def test_shortlist_on_sample_covers_every_department(tmp_path):
@@ -190,7 +194,8 @@ def test_shortlist_is_byte_identical_across_runs(tmp_path):
     for i in range(2):
         out_csv = tmp_path / f"s{i}.csv"
         assert main(["shortlist", "--people", str(paths["people"]), "--interactions", str(paths["emails"]),
-                     "--signals", str(paths["survey"]), "--out", str(out_csv), "--quiet", "--no-progress"]) == 0
+                     "--signals", str(paths["survey"]), "--out", str(out_csv), "--quiet",
+                     "--no-progress"]) == 0
         outputs.append(out_csv.read_bytes())
     assert outputs[0] == outputs[1]
 
@@ -276,7 +281,8 @@ def test_every_influence_measure_is_a_column_of_the_cli_outputs(tmp_path):
     people_csv, edges_csv = _krackhardt_converted(tmp_path)
     for command in ("shortlist", "rank"):
         out = tmp_path / f"{command}.csv"
-        args = [command, "--people", str(people_csv), "--interactions", str(edges_csv), "--out", str(out), "-q"]
+        args = [command, "--people", str(people_csv), "--interactions", str(edges_csv),
+                "--out", str(out), "-q"]
         assert main(args + (["--size", "5"] if command == "shortlist" else [])) == 0
         table = pd.read_csv(out, dtype={"person_id": str})
         assert [c for c in MEASURE_COLUMNS if c not in table.columns] == [], command
@@ -303,3 +309,117 @@ def test_exclude_and_include_use_real_ids_in_pseudonymised_runs(tmp_path):
                  "--key-file", str(key), "--out", str(named), "--quiet"]) == 0
     ids = set(pd.read_csv(named, dtype={"person_id": str})["person_id"])
     assert chosen[0] not in ids and outsider in ids
+
+
+# -- issue 15: what a new user trips on ------------------------------------------------------
+def _sample_args(paths) -> list[str]:
+    return ["--people", str(paths["people"]), "--interactions", str(paths["emails"])]
+
+
+def test_report_names_every_file_it_writes(tmp_path):
+    paths = _sample(tmp_path)
+    html, png = tmp_path / "r.html", tmp_path / "out" / "m.png"
+    out = run_cli("report", *_sample_args(paths), "--out", str(html), "--map", str(png), "--no-progress")
+    assert out.returncode == 0, out.stderr
+    written = [line for line in out.stderr.splitlines() if line.startswith("wrote ")]
+    assert written == [f"wrote {html}", f"wrote {png}"]
+    assert html.exists() and png.read_bytes()[:4] == b"\x89PNG"
+
+
+def test_demo_names_its_files_on_stderr_and_keeps_stdout_clean(tmp_path):
+    out = run_cli("demo", "--out-dir", str(tmp_path / "d"), "--no-progress")
+    assert out.returncode == 0, out.stderr
+    assert out.stdout == ""
+    named = {line.removeprefix("wrote ") for line in out.stderr.splitlines() if line.startswith("wrote ")}
+    assert named == {str(tmp_path / "d" / f) for f in ("shortlist.csv", "report.html", "influence_map.png")}
+
+
+def test_partial_weights_say_what_the_others_became(tmp_path):
+    paths = _sample(tmp_path)
+    out = run_cli("shortlist", *_sample_args(paths), "--weights", "influence=0.6", "--no-backups",
+                  "--out", str(tmp_path / "s.csv"))
+    assert out.returncode == 0, out.stderr
+    note = [line for line in out.stderr.splitlines() if line.startswith("note: --weights")]
+    assert len(note) == 1
+    assert "enthusiasm not given, so 0" in note[0] and "influence 100%, enthusiasm 0%" in note[0]
+    # weights that already say everything get no note
+    out = run_cli("shortlist", *_sample_args(paths), "--weights", "influence=0.6,enthusiasm=0.4",
+                  "--no-backups", "--out", str(tmp_path / "t.csv"))
+    assert out.returncode == 0 and "note: --weights" not in out.stderr
+
+
+def test_errors_name_command_line_options_not_python_parameters(tmp_path):
+    paths = _sample(tmp_path)
+    n_departments = pd.read_csv(paths["people"], dtype=str)["department"].nunique()
+    out = run_cli("shortlist", *_sample_args(paths), "--size", str(n_departments - 1))
+    assert out.returncode == 2
+    error = out.stderr.strip().splitlines()[-1]
+    assert error.startswith("error: ") and "--size" in error and "--min-per-department" in error
+    assert "min_per_department" not in error and "size=" not in error
+
+
+def test_in_cli_words_leaves_ordinary_words_alone():
+    from ambassadors.cli import in_cli_words
+
+    assert in_cli_words("include names 3 people but size is 2: raise size or shorten include") == (
+        "--include names 3 people but --size is 2: raise --size or shorten --include")
+    assert in_cli_words("reach_tolerance must be below 1") == "--reach-tolerance must be below 1"
+    plain = "people.csv: the department size is unknown"
+    assert in_cli_words(plain) == plain
+
+
+def test_min_per_department_option_gives_every_department_that_many(tmp_path):
+    paths = _sample(tmp_path)
+    n_departments = pd.read_csv(paths["people"], dtype=str)["department"].nunique()
+    out_csv = tmp_path / "s.csv"
+    assert main(["shortlist", *_sample_args(paths), "--min-per-department", "2", "--size",
+                 str(2 * n_departments), "--no-backups", "--out", str(out_csv), "-q"]) == 0
+    table = pd.read_csv(out_csv, dtype=str)
+    assert table.groupby("department").size().min() >= 2 and len(table) == 2 * n_departments
+
+
+def test_closed_pipe_ends_quietly_with_status_zero(tmp_path):
+    """``ambassadors rank ... | head -3``: more output than a pipe buffer holds, reader gone."""
+    from ambassadors.datasets import make_organization
+
+    make_organization(1500, 6, seed=3).write(tmp_path)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "ambassadors.cli", "rank", "--people", str(tmp_path / "people.csv"),
+         "--interactions", str(tmp_path / "emails.csv"), "-q"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={**os.environ, "MPLBACKEND": "Agg"},
+    )
+    head = [proc.stdout.readline() for _ in range(3)]
+    proc.stdout.close()  # what `head -3` does after three lines
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=300) == 0, err
+    assert all(head) and err == ""
+
+
+def test_readme_command_lines_run_in_order(tmp_path):
+    """The README's command-line block, line by line, in a copy of the sample: the whole
+    pseudonymised round trip included (key made, shortlist pseudonymised, re-identified)."""
+    import re
+    import shutil
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Command line"):]
+    block = re.search(r"```bash\n(.*?)```", section, flags=re.S).group(1)
+    commands = [c.strip() for c in block.replace("\\\n", " ").splitlines() if c.strip()]
+    work = tmp_path / "amb-sample"
+    shutil.copytree(REPO / "data" / "samples", work)
+    bin_dir = str(Path(sys.executable).parent)
+    env = {**os.environ, "MPLBACKEND": "Agg", "PATH": bin_dir + os.pathsep + os.environ.get("PATH", "")}
+    env.pop("AMBASSADORS_KEY", None)
+    for command in commands:
+        command = re.sub(r"^ambassadors ", f"{sys.executable} -m ambassadors.cli ", command)
+        command = re.sub(r"^python3 ", f"{sys.executable} ", command)
+        done = subprocess.run(command, shell=True, cwd=work, env=env, capture_output=True, text=True,
+                              timeout=300)
+        assert done.returncode == 0, (command, done.stderr[-2000:])
+    named = pd.read_csv(work / "named.csv", dtype=str)
+    pseudo = pd.read_csv(work / "pseudonymised.csv", dtype=str)
+    people = pd.read_csv(work / "people.csv", dtype=str)
+    assert not pseudo["person_id"].isin(people["person_id"]).any()
+    assert named["person_id"].isin(people["person_id"]).all() and len(named) == len(pseudo)
+    for f in ("shortlist.csv", "ranking.xlsx", "report.html", "map.png", "demo-output/report.html"):
+        assert (work / f).exists(), f

@@ -69,7 +69,7 @@ def cross_ties(org: Organization) -> pd.DataFrame:
 
 
 def assert_same(a: Organization, b: Organization) -> None:
-    for name in Organization.TABLES:
+    for name in (*Organization.TABLES, "adoption"):
         pd.testing.assert_frame_equal(getattr(a, name), getattr(b, name), obj=name)
     assert a.truth == b.truth
 
@@ -128,7 +128,7 @@ def test_hierarchy_is_a_tree_with_one_head_per_department(org):
     assert heads["department"].is_unique
     assert set(heads["department"]) == set(people["department"])
     assert (heads["manager_id"] == org.truth["ceo"]).all()
-    assert dict(zip(heads["department"], heads.index)) == org.truth["department_heads"]
+    assert dict(zip(heads["department"], heads.index, strict=True)) == org.truth["department_heads"]
     # managers report to the head of their department, staff to a manager of theirs
     boss = people.loc[people["manager_id"].dropna()].set_axis(people["manager_id"].dropna().index)
     lower = people.loc[boss.index]
@@ -379,19 +379,21 @@ def test_load_sample_matches_the_files():
                                       check_dtype=False)
     truth = json.loads((SAMPLES / "truth.json").read_text(encoding="utf-8"))
     assert sample.truth == truth["truth"]
-    assert sample.params == SAMPLE_OPTIONS | {"start": "2025-01-06"}
+    assert sample.params == SAMPLE_OPTIONS | {"start": "2025-01-06", "effect": True}
+    pd.testing.assert_frame_equal(sample.adoption, pd.read_csv(SAMPLES / "adoption.csv", dtype=str),
+                                  check_dtype=False)
 
 
 def test_sample_is_small_and_as_documented():
     files = sorted(p.name for p in SAMPLES.iterdir())
-    assert files == ["README.md", "activity.csv", "chat.csv", "emails.csv", "people.csv",
-                     "survey.csv", "truth.json"]
+    assert files == ["README.md", "activity.csv", "adoption.csv", "chat.csv", "emails.csv",
+                     "people.csv", "survey.csv", "truth.json"]
     assert sum(p.stat().st_size for p in SAMPLES.iterdir()) < 800_000
     sample = load_sample()
     assert len(sample.people) == 300 and sample.people["department"].nunique() == 8
     readme = (SAMPLES / "README.md").read_text(encoding="utf-8")
     assert "synthetic" in readme.lower()
-    for name in Organization.TABLES:
+    for name in (*Organization.TABLES, "adoption"):
         frame = getattr(sample, name)
         for column in ([frame.index.name] if name == "people" else []) + list(frame.columns):
             assert f"`{column}`" in readme, (name, column)
@@ -404,7 +406,93 @@ def test_sample_is_what_the_documented_command_makes():
 
 def test_sample_paths_point_at_the_files_load_sample_reads():
     paths = sample_paths()
-    assert set(paths) == {"people", "emails", "chat", "survey", "activity", "truth"}
+    assert set(paths) == {"people", "emails", "chat", "survey", "activity", "adoption", "truth"}
     assert all(p.is_file() for p in paths.values())
     people = pd.read_csv(paths["people"], dtype=str).set_index("person_id")
     assert people.index.equals(load_sample().people.index)
+
+
+# ---------------------------------------------------------------------------------------------
+# the programme timeline
+
+
+@pytest.fixture(scope="module")
+def launched() -> Organization:
+    return make_organization(600, 4, 6, seed=3, messages_per_month=4, chats_per_month=2,
+                             start="2025-01-01", launch="2025-04-01")
+
+
+def _sent_after(org: Organization, person: str, when: str) -> int:
+    email = org.people.loc[person, "email"]
+    ts = pd.to_datetime(org.emails["timestamp"], utc=True)
+    mail = ((org.emails["sender"] == email) & (ts >= pd.Timestamp(when, tz="UTC"))).sum()
+    cts = pd.to_datetime(org.chat["timestamp"], utc=True)
+    chat = ((org.chat["source"] == person) & (cts >= pd.Timestamp(when, tz="UTC"))).sum()
+    return int(mail + chat)
+
+
+def test_without_a_launch_there_is_no_timeline():
+    org = make_organization(200, 4, 1, seed=2)
+    assert org.adoption.empty and "programme" not in org.truth
+    assert "leave_date" not in org.people.columns
+
+
+def test_timeline_mail_false_and_no_effect_leave_the_network_as_it_was():
+    base = make_organization(300, 4, 4, seed=5)
+    for kwargs in ({"timeline_mail": False}, {"effect": False}):
+        org = make_organization(300, 4, 4, seed=5, launch="2025-03-03", **kwargs)
+        for name in Organization.TABLES:
+            pd.testing.assert_frame_equal(getattr(org, name), getattr(base, name), obj=name)
+        assert len(org.adoption) > 0
+
+
+def test_the_silent_ambassador_stops_sending_and_the_departed_one_leaves(launched):
+    prog = launched.truth["programme"]
+    assert set(prog["ambassadors"]) == set(launched.truth["connectors"])
+    (silent,), (departed,) = prog["silent"], prog["departed"]
+    assert silent != departed
+    assert _sent_after(launched, silent, prog["launch"]) > 0
+    assert _sent_after(launched, silent, prog["silent_from"]) == 0
+    assert _sent_after(launched, departed, prog["left_on"]) == 0
+    row = launched.people.loc[departed]
+    assert not row["active"] and row["leave_date"] == pd.Timestamp(prog["left_on"])
+    assert launched.people["leave_date"].notna().sum() == 1
+    assert launched.emails["event_id"].is_unique
+    ts = pd.to_datetime(launched.emails["timestamp"], utc=True)
+    assert ts.is_monotonic_increasing
+
+
+def test_ambassadors_bridge_more_after_the_launch(launched):
+    prog = launched.truth["programme"]
+    pairs = mail_pairs(launched)
+    by_email = pd.Series(launched.people.index, index=launched.people["email"])
+    dept = launched.people["department"]
+    when = pd.to_datetime(launched.emails.set_index("event_id")["timestamp"], utc=True)
+    pairs["after"] = (when.reindex(pairs["event_id"]) >= pd.Timestamp(prog["launch"], tz="UTC")).to_numpy()
+    pairs["s"] = pairs["source"].map(by_email)
+    pairs["t"] = pairs["target"].map(by_email)
+    pairs = pairs.dropna(subset=["s", "t"])
+    amb = pairs[pairs["s"].isin(prog["ambassadors"])]
+    cross = dept.reindex(amb["s"]).to_numpy() != dept.reindex(amb["t"]).to_numpy()
+    share = pd.Series(cross).groupby(amb["after"].to_numpy()).mean()
+    assert share[True] > share[False] + 0.1
+
+
+def test_adoption_is_first_occurrences_of_active_people(launched):
+    prog = launched.truth["programme"]
+    adoption = launched.adoption
+    assert set(adoption.columns) == {"person_id", "timestamp"}
+    assert adoption["person_id"].nunique() == prog["adopters"]
+    assert adoption["person_id"].isin(launched.people.index).all()
+    first = pd.to_datetime(adoption["timestamp"], utc=True).groupby(adoption["person_id"]).min()
+    launch = pd.Timestamp(prog["launch"], tz="UTC")
+    amb = first.reindex(prog["ambassadors"])
+    assert amb.notna().all() and ((amb >= launch) & (amb < launch + pd.Timedelta("7D"))).all()
+    assert (adoption["person_id"].value_counts() > 1).any()
+
+
+def test_a_launch_outside_the_period_is_refused():
+    with pytest.raises(InputError, match="launch"):
+        make_organization(200, 4, 1, launch="2024-01-01")
+    with pytest.raises(InputError, match="launch"):
+        make_organization(200, 4, 1, launch="not a day")

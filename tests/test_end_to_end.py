@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import ast
+import itertools
+from pathlib import Path
+
+import networkx as nx
 import numpy as np
 import pandas as pd
 import pytest
 
 import ambassadors as amb
-from ambassadors.pipeline import analyze
+import ambassadors.pipeline
+from ambassadors.errors import InputError
+from ambassadors.metrics import MEASURES
+from ambassadors.pipeline import MEASURE_COLUMNS, analyze
+from ambassadors.privacy import pseudonymize_ids
 
 
 @pytest.fixture(scope="module")
@@ -113,3 +122,67 @@ def test_drop_opted_out_removes_people_from_the_graph(org):
     assert not set(out) & set(dropped.interactions["source"].astype(str))
     assert not set(out) & set(dropped.interactions["target"].astype(str))
     assert not kept.ranking.loc[out, "eligible"].any()         # never eligible either way
+
+
+def _id_files(tmp_path, analysis):
+    """An exclusion file with two proposed ambassadors, an inclusion file with one outsider."""
+    excluded = list(analysis.plan.members.index[:2])
+    ranking = analysis.ranking
+    outsider = ranking.index[ranking["eligible"] & ~ranking.index.isin(analysis.plan.members.index)][-1]
+    (tmp_path / "excl.txt").write_text("# not this time\n" + "\n".join(excluded) + "\n")
+    (tmp_path / "incl.csv").write_text(f"person_id\n{outsider}\n")
+    return excluded, outsider
+
+
+def test_exclude_and_include_accept_the_path_of_an_id_file(org, analysis, tmp_path):
+    excluded, outsider = _id_files(tmp_path, analysis)
+    result = analyze(org.people.reset_index(), [org.emails, org.chat], [org.survey, org.activity],
+                     exclude=str(tmp_path / "excl.txt"), include=tmp_path / "incl.csv",
+                     seed=0, progress=False)
+    assert not result.ranking.loc[excluded, "eligible"].any()
+    assert not result.ranking.attrs.get("exclude_not_found")  # no '/', 't', ... as ids
+    assert not set(excluded) & set(result.plan.members.index)
+    assert outsider in result.plan.members.index
+
+
+def test_id_files_are_pseudonymised_with_the_tables(org, analysis, tmp_path):
+    excluded, outsider = _id_files(tmp_path, analysis)
+    key = b"a key of at least sixteen bytes"
+    result = analyze(org.people.reset_index(), [org.emails, org.chat], [org.survey, org.activity],
+                     exclude=tmp_path / "excl.txt", include=str(tmp_path / "incl.csv"), key=key,
+                     seed=0, progress=False)
+    hidden = pseudonymize_ids(excluded, key=key)
+    assert not result.ranking.loc[hidden, "eligible"].any()
+    assert not set(hidden) & set(result.plan.members.index)
+    assert pseudonymize_ids([outsider], key=key)[0] in result.plan.members.index
+
+
+def test_exclude_of_the_wrong_type_names_the_option(org):
+    with pytest.raises(InputError, match="^exclude: expected ids or the path of an id list, got int"):
+        analyze(org.people.reset_index(), [org.chat], exclude=7, select=False, progress=False)
+    with pytest.raises(InputError, match="missing.txt"):
+        analyze(org.people.reset_index(), [org.chat], exclude="missing.txt", select=False, progress=False)
+
+
+def test_measure_columns_come_from_metrics_not_a_second_copy():
+    assert MEASURE_COLUMNS == list(MEASURES)
+    source = Path(ambassadors.pipeline.__file__).read_text(encoding="utf-8")
+    literals = {node.value for node in ast.walk(ast.parse(source))
+                if isinstance(node, ast.Constant) and isinstance(node.value, str)}
+    assert not literals & set(MEASURES), "pipeline.py spells out measure names again"
+
+
+def test_two_ambassadors_reach_the_whole_toy_organisation(two_departments):
+    toy = two_departments
+    result = analyze(toy.people, toy.interactions, size=2, seed=0, progress=False)
+    members = list(result.plan.members.index)
+    log = toy.interactions
+    graph = nx.Graph(list(zip(log["source"].astype(str), log["target"].astype(str))))
+
+    def reached(group):
+        return set(group).union(*(graph[v] for v in group))
+
+    best = max(len(reached(pair)) for pair in itertools.combinations(toy.people.index, 2))
+    assert len(reached(members)) == best == len(toy.people)  # brute force: 7 of 7 is possible
+    assert sorted(result.plan.members["department"]) == ["Legal", "Sales"]
+    assert result.plan.reach_1.count == len(reached(members))

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from ambassadors.enthusiasm import detect_kind, enthusiasm_scores
 from ambassadors.errors import InputError
-from ambassadors.io.load_report import LoadReport, Loaded
+from ambassadors.io.load_report import Loaded, LoadReport
 
 
 def ids(*names: str) -> pd.Index:
@@ -169,7 +169,8 @@ def test_missing_mode_and_weights_are_validated():
 def test_one_row_per_roster_person_ids_kept_as_text():
     sig = pd.DataFrame({"survey_q1": [4, 2]}, index=ids("007", "x"))
     people = roster("007", "008", "009")
-    e = enthusiasm_scores(Loaded(sig, LoadReport("s.csv", "signals")), Loaded(people, LoadReport("p", "people")))
+    e = enthusiasm_scores(Loaded(sig, LoadReport("s.csv", "signals")),
+                          Loaded(people, LoadReport("p", "people")))
     assert e.index.tolist() == ["007", "008", "009"]
     assert e.attrs["not_in_roster"] == 1
     assert e["enthusiasm_known"].tolist() == [True, False, False]
@@ -251,3 +252,116 @@ def test_raising_own_answer_or_activity_never_lowers_enthusiasm(rows, data):
     raised.loc[who, "posts"] += data.draw(st.integers(0, 100_000))
     after = enthusiasm_scores(raised, roster(*names), kinds=kinds).loc[who, "enthusiasm"]
     assert after >= before - 1e-12
+
+
+# ---------------------------------------------------------------- the enthusiast pool
+
+@pytest.mark.parametrize("scale, answers, enthusiasts, reluctants", [
+    ("1-5", [1, 2, 3, 4, 5], [4, 5], [1, 2]),
+    ("1-7", [1, 2, 3, 4, 5, 6, 7], [6, 7], [1, 2, 3]),
+    ("0-10", list(range(11)), [9, 10], [0, 1, 2, 3, 4]),
+])
+def test_pool_top_two_points_and_strict_bottom_half_of_each_scale(scale, answers, enthusiasts,
+                                                                  reluctants):
+    e = survey_only(answers, kinds={"survey_q1": f"survey:{scale}"})
+    by_answer = pd.Series(answers, index=e.index)
+    assert by_answer[e["enthusiast"]].tolist() == enthusiasts
+    assert by_answer[e["reluctant"]].tolist() == reluctants
+    hi = scale.split("-")[1]
+    assert e.loc[e.index[-1], "enthusiasm_basis"] == f"survey {answers[-1]} of {hi}"
+
+
+def test_pool_opt_in_includes_opt_out_excludes_and_unknown_is_neither():
+    sig = pd.DataFrame({"survey_q1": [2, 5, np.nan, np.nan], "volunteer": ["yes", None, None, "no"],
+                        "opt_out": ["no", "yes", None, None]}, index=ids("a", "b", "c", "d"))
+    e = enthusiasm_scores(sig, roster("a", "b", "c", "d", "x"), kinds={"survey_q1": "survey:1-5"})
+    assert e["enthusiast"].tolist() == [True, False, False, False, False]
+    assert e["reluctant"].tolist() == [False] * 5                # a's opt-in outranks the 2 of 5
+    assert e["enthusiasm_basis"].tolist() == ["opted in", "opted out", "unknown", "did not opt in",
+                                              "unknown"]
+
+
+def test_pool_activity_only_people_by_top_share_of_activity():
+    posts = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10]                    # 10 people with any activity
+    names = [f"p{i}" for i in range(len(posts))]
+    sig = pd.DataFrame({"posts": posts, "survey_q1": [np.nan] * 10 + [1.0]}, index=ids(*names))
+    e = enthusiasm_scores(sig, roster(*names), kinds={"survey_q1": "survey:1-5"})
+    # the top 20 % of the 10 active people are p9 and p10 (10 posts; both capped at x95 = 9);
+    # p10 answered the survey (1 of 5), so activity does not decide for them
+    assert e.index[e["enthusiast"]].tolist() == ["p9"]
+    assert e.loc["p9", "enthusiasm_basis"] == "activity top 20 %"
+    assert e.loc["p1", "enthusiasm_basis"] == "activity below the top 20 %"
+    assert e.loc["p10", "reluctant"] and e.loc["p10", "enthusiasm_basis"] == "survey 1 of 5"
+    wider = enthusiasm_scores(sig, roster(*names), kinds={"survey_q1": "survey:1-5"},
+                              min_enthusiasm={"activity": 0.5})
+    assert wider.index[wider["enthusiast"]].tolist() == ["p6", "p7", "p8", "p9"]
+
+
+def test_min_enthusiasm_number_and_mapping_change_the_thresholds():
+    answers = [1, 2, 3, 4, 5]
+    assert survey_only(answers, min_enthusiasm=1.0)["enthusiast"].tolist() == [False] * 4 + [True]
+    assert survey_only(answers, min_enthusiasm=0.5)["enthusiast"].tolist() == [False] * 2 + [True] * 3
+    e = survey_only(answers, min_enthusiasm={"reluctant": 0.75})
+    assert e["reluctant"].tolist() == [True, True, True, False, False]
+    assert e.attrs["pool"] == {"survey": None, "activity": 0.2, "reluctant": 0.75}
+    for bad in (1.5, -0.1, {"activity": 0}, {"surveys": 0.5}, "high"):
+        with pytest.raises(InputError, match="min_enthusiasm"):
+            survey_only(answers, min_enthusiasm=bad)
+
+
+def test_several_survey_columns_pool_on_the_mean_answer():
+    sig = pd.DataFrame({"survey_a": [5, 4, 1], "survey_b": [7, 5, np.nan]}, index=ids("a", "b", "c"))
+    e = enthusiasm_scores(sig, roster("a", "b", "c"), kinds={"survey_b": "survey:1-7"})
+    assert e["enthusiast"].tolist() == [True, False, False]     # b: 4 of 5 and 5 of 7 average below
+    assert e.loc["a", "enthusiasm_basis"] == "survey 5 of 5, 7 of 7"
+    assert e["reluctant"].tolist() == [False, False, True]
+
+
+@settings(deadline=None, max_examples=40)
+@given(st.sampled_from([(1, 5), (1, 7), (0, 10), (1, 10), (0, 4)]), st.data())
+def test_reluctant_is_exactly_the_strict_bottom_half_of_the_scale(scale, data):
+    lo, hi = scale
+    answers = data.draw(st.lists(st.one_of(st.none(), st.integers(lo, hi)), min_size=1, max_size=15))
+    e = survey_only([np.nan if a is None else float(a) for a in answers],
+                    kinds={"survey_q1": f"survey:{lo}-{hi}"})
+    midpoint = (lo + hi) / 2
+    expected = [a is not None and a < midpoint for a in answers]
+    assert e["reluctant"].tolist() == expected
+    assert e["enthusiast"].tolist() == [a is not None and a >= hi - 1 for a in answers]
+    assert not (e["enthusiast"] & e["reluctant"]).any()
+
+
+def test_a_table_of_which_no_column_is_a_signal_is_an_error_naming_them():
+    sig = pd.DataFrame({"mood": [4, 2], "office": ["Leeds", "York"]}, index=ids("a", "b"))
+    with pytest.raises(InputError, match=r"no column is a survey answer.*'mood' \(numbers.*'office' "
+                                         r"\(roster information"):
+        enthusiasm_scores(sig, roster("a", "b"))
+    e = enthusiasm_scores(sig, roster("a", "b"), kinds={"mood": "survey"})
+    assert e["survey_answer"].tolist() == ["4/5", "2/5"]
+
+
+def test_columns_are_recognised_by_their_values_and_question_headers():
+    sig = pd.DataFrame({"I enjoy helping colleagues": ["Agree", "Strongly disagree"],
+                        "How motivated are you? (0-10)": [9, 3],
+                        "Any comments?": ["great", "no time"]}, index=ids("a", "b"))
+    e = enthusiasm_scores(sig, roster("a", "b"))
+    assert e.attrs["kinds"] == {"I enjoy helping colleagues": "survey",
+                                "How motivated are you? (0-10)": "survey", "Any comments?": "ignore"}
+    assert e["survey_answer"].tolist() == ["4/5, 9/10", "1/5, 3/10"]
+    assert e["enthusiast"].tolist() == [True, False] and e["reluctant"].tolist() == [False, True]
+
+
+@settings(deadline=None, max_examples=40)
+@given(st.lists(st.tuples(answers, counts, st.sampled_from(["yes", "no", None]),
+                          st.sampled_from(["yes", "no", None])), min_size=1, max_size=15))
+def test_pool_never_holds_an_opted_out_person_and_each_enthusiast_has_a_basis(rows):
+    names = [f"p{i}" for i in range(len(rows))]
+    sig = pd.DataFrame(rows, columns=["survey_q1", "posts", "volunteer", "opt_out"], index=ids(*names))
+    sig[["survey_q1", "posts"]] = sig[["survey_q1", "posts"]].astype("float64")
+    e = enthusiasm_scores(sig, roster(*names), kinds={"survey_q1": "survey:1-5"})
+    assert not (e["enthusiast"] & e["opted_out"]).any()
+    said = sig["survey_q1"]
+    by_survey = said >= 4
+    by_activity = said.isna() & sig["volunteer"].isna() & e["enthusiasm_basis"].eq("activity top 20 %")
+    assert (e["enthusiast"] == ((by_survey | e["opted_in"] | by_activity) & ~e["opted_out"])).all()
+    assert (e["reluctant"] == ((said <= 2) & ~e["opted_in"])).all()

@@ -12,7 +12,7 @@ nbclient = pytest.importorskip("nbclient")
 pytest.importorskip("ipykernel")
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
-NAMES = ["01_quickstart.ipynb", "02_real_data.ipynb", "03_what_if.ipynb"]
+NAMES = ["01_quickstart.ipynb", "02_real_data.ipynb", "03_what_if.ipynb", "04_monitoring.ipynb"]
 
 
 @pytest.mark.parametrize("name", NAMES)

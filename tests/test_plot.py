@@ -311,18 +311,99 @@ def test_map_png_is_slide_sized(tmp_path):
     assert (w, h) == (2000, 1125)
 
 
-def test_map_legend_masks_small_department_sizes():
-    g = _random_graph({"Big": 12, "Tiny": 3}, 60, 9)
-    legend = plot_influence_map(g, min_group_size=5).get_legend()
-    labels = [t.get_text() for t in legend.get_texts()]
-    assert "Big (12)" in labels and "Tiny (< 5)" in labels
-    # masked by default (privacy first); 0 shows every size
-    assert "Tiny (< 5)" in [t.get_text() for t in plot_influence_map(g).get_legend().get_texts()]
-    shown = plot_influence_map(g, min_group_size=0).get_legend().get_texts()
-    assert "Tiny (3)" in [t.get_text() for t in shown]
+def test_map_pools_small_departments_so_they_cannot_be_identified():
+    g = _random_graph({"Big": 12, "Mid": 6, "Tiny": 3}, 80, 9)
+    ax = plot_influence_map(g, min_group_size=5)
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "Big (12)" in labels and any(t.startswith("other small groups") for t in labels)
+    # the small department is named nowhere, and its people share the pooled colour
+    assert not any("Tiny" in t for t in labels + _texts(ax))
+    people = [c for c in ax.collections if isinstance(c, PathCollection)][0]
+    colours = {tuple(np.round(c, 6)) for c in people.get_facecolors()}
+    assert len(colours) == 3  # Big, Mid, pooled -- not one per department
+    # its dots sit in one pooled cluster, labelled as such
+    assert "other small groups" in _texts(ax)
+    # 0 shows every department on its own
+    shown = plot_influence_map(g, min_group_size=0)
+    assert "Tiny (3)" in [t.get_text() for t in shown.get_legend().get_texts()]
+    assert "Tiny" in _texts(shown)
 
 
 def test_map_names_numeric_departments_as_departments():
     g = _random_graph({"1": 5, "2": 5}, 30, 10)
     texts = _texts(plot_influence_map(g, labels="all"))
     assert "department 1" in texts and "department 2" in texts
+
+
+def _text_boxes(ax):
+    ax.figure.canvas.draw()
+    frame = ax.get_window_extent()
+    boxes = [t.get_window_extent() for t in ax.texts if t.get_transform() is ax.transData]
+    return frame, boxes
+
+
+@pytest.mark.parametrize("n_departments", [6, 42])
+def test_map_labels_stay_inside_the_axes_and_never_overlap(n_departments):
+    """Long GUID department names (Viva exports) and many departments: every label on the map
+    is inside the axes and no two labels overlap."""
+    import uuid
+
+    rng = np.random.default_rng(n_departments)
+    names = [str(uuid.UUID(int=int(rng.integers(0, 2**62)))) for _ in range(n_departments)]
+    depts = {name: int(rng.integers(5, 40)) for name in names}
+    people = _people(depts)
+    people.index = [f"p{i}" for i in range(len(people))]
+    ids = people.index.to_numpy()
+    s, t = rng.integers(0, len(ids), 6 * len(ids)), rng.integers(0, len(ids), 6 * len(ids))
+    g = build_graph(people, pd.DataFrame({"source": ids[s[s != t]], "target": ids[t[s != t]]}))
+    amb = [people.index[people["department"] == d][0] for d in names[:15]]
+    fig, ax = plt.subplots(figsize=(40 / 3, 7.5), layout="constrained")
+    plot_influence_map(g, amb, ax=ax)
+    frame, boxes = _text_boxes(ax)
+    assert len(boxes) >= min(n_departments, 10)
+    for b in boxes:
+        assert frame.x0 - 1 <= b.x0 and b.x1 <= frame.x1 + 1 and frame.y0 - 1 <= b.y0 and b.y1 <= frame.y1 + 1
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            assert not (a.x0 < b.x1 - 1 and b.x0 < a.x1 - 1 and a.y0 < b.y1 - 1 and b.y0 < a.y1 - 1)
+
+
+def test_map_with_more_departments_than_colours_labels_clusters_and_groups_colours():
+    depts = {f"Unit {k:02d}": 6 + k % 5 for k in range(42)}
+    g = _random_graph(depts, 2000, 11)
+    ax = plot_influence_map(g)
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert any(t.startswith("other departments") for t in labels)
+    assert len(labels) <= 12  # readable: the palette's colours and the shared grey
+    people = [c for c in ax.collections if isinstance(c, PathCollection)][0]
+    assert len({tuple(np.round(c, 6)) for c in people.get_facecolors()}) <= 9
+    named = {t for t in _texts(ax) if t.startswith("Unit ")}
+    assert len(named) >= 30  # the clusters are named on the map itself
+
+
+def test_map_text_is_readable_on_a_slide():
+    g = _random_graph({"A": 30, "B": 20}, 300, 12)
+    ax = plot_influence_map(g, ["A1"])
+    assert min(t.get_fontsize() for t in ax.get_legend().get_texts()) >= 12
+    footnote = [t for t in ax.texts if "dot size" in t.get_text()][0]
+    assert footnote.get_fontsize() >= 11
+
+
+def test_department_matrix_colour_bar_label_fits_beside_its_bar():
+    """42 departments, collaboration mostly inside them (the diagonal saturates), the report's
+    9 x 7.5 in canvas: the colour bar's label stays within the bar's height and the figure."""
+    people = _people({f"Department with a long name {k}": 8 for k in range(42)})
+    ids = people.index.to_numpy()
+    rng = np.random.default_rng(13)
+    codes = np.repeat(np.arange(42), 8)
+    s = rng.integers(0, len(ids), 2000)
+    inside = codes[s] * 8 + rng.integers(0, 8, 2000)
+    t = np.where(rng.random(2000) < 0.9, inside, rng.integers(0, len(ids), 2000))
+    g = build_graph(people, pd.DataFrame({"source": ids[s[s != t]], "target": ids[t[s != t]]}))
+    fig, ax = plt.subplots(figsize=(9, 7.5), layout="constrained")
+    plot_department_matrix(g, ax=ax)
+    fig.canvas.draw()
+    colorbar = [a for a in fig.axes if a is not ax][0]
+    label, bar = colorbar.yaxis.label.get_window_extent(), colorbar.get_window_extent()
+    assert bar.y0 - 1 <= label.y0 and label.y1 <= bar.y1 + 1
+    assert fig.bbox.x0 <= label.x0 and label.x1 <= fig.bbox.x1

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import ast
+import hashlib
+import hmac
 import io
+import re
 from pathlib import Path
 
 import numpy as np
@@ -13,6 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ambassadors.errors import InputError, PrivacyError
+from ambassadors.graph import build_graph
 from ambassadors.io.load_report import Loaded, LoadReport
 from ambassadors.privacy import (
     _Pseudonymizer,
@@ -138,8 +142,10 @@ def test_pseudonyms_consistent_across_calls_and_files():
     assert [lookup[i] for i in signals().index] == list(whole.signals.index)
     assert [lookup[i] for i in interactions()["target"]] == list(whole.interactions["target"].astype(str))
     assert pseudonymize_ids(roster().index, key=KEY) == list(whole.people.index)
-    for p in whole.people.index:
-        assert p.startswith("p_") and len(p) == 18 and int(p[2:], 16) >= 0
+    pseudonyms = list(whole.people.index)
+    assert all(re.fullmatch(r"p_[0-9a-f]{16}", p) for p in pseudonyms), pseudonyms
+    assert len(set(pseudonyms)) == len(pseudonyms)
+    assert not set(pseudonyms) & set(roster().index)
     # unpacking works like a tuple of the three tables
     people, log, sig = whole
     assert people is whole.people and log is whole.interactions and sig is whole.signals
@@ -402,10 +408,83 @@ def test_ids_are_hashed_as_text():
 
 @pytest.mark.parametrize("key", [KEY, b"\xff" * 100, "clé secrète assez longue"])
 def test_pseudonym_is_the_standard_hmac_sha256(key):
-    import hashlib
-    import hmac
-
     raw = key.encode() if isinstance(key, str) else key
     for person in ["007", "Zoë", "", "a" * 200]:
         expected = "p_" + hmac.new(raw, person.encode(), hashlib.sha256).hexdigest()[:16]
         assert pseudonymize_ids([person], key=key) == [expected]
+
+
+# RFC 4231, section 4: HMAC-SHA256 test cases 1, 2, 3, 4, 6 and 7 (key, data, full MAC). Case 5
+# (a truncated MAC) is left out; 6 and 7 use a key longer than the hash's 64-byte block.
+RFC_4231 = [
+    (b"\x0b" * 20, b"Hi There",
+     "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7"),
+    (b"Jefe", b"what do ya want for nothing?",
+     "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"),
+    (b"\xaa" * 20, b"\xdd" * 50,
+     "773ea91e36800e46854db8ebd09181a72959098b3ef8c122d9635514ced565fe"),
+    (bytes(range(1, 26)), b"\xcd" * 50,
+     "82558a389a443c0ea4cc819899f2083a85f0faa3e578f8077a2e3ff46729665b"),
+    (b"\xaa" * 131, b"Test Using Larger Than Block-Size Key - Hash Key First",
+     "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54"),
+    (b"\xaa" * 131, b"This is a test using a larger than block-size key and a larger than block-size "
+     b"data. The key needs to be hashed before being used by the HMAC algorithm.",
+     "9b09ffa71b942fcb27635fbcd5b0e944bfdc63644f0713938a7f51535c3a35e2"),
+]
+
+
+@pytest.mark.parametrize(("key", "data", "mac"), RFC_4231)
+def test_pseudonymizer_matches_rfc_4231_vectors(key, data, mac):
+    # the data goes in as the domain (bytes), the id as the empty string: HMAC(key, domain + id)
+    assert _Pseudonymizer(key, prefix="", domain=data).one("") == mac[:16]
+    split = len(data) // 2
+    tail = data[split:].decode("latin-1")
+    if tail.encode("utf-8") == data[split:]:  # ASCII tail: the same MAC when fed as the id
+        assert _Pseudonymizer(key, prefix="", domain=data[:split]).one(tail) == mac[:16]
+
+
+def test_pseudonyms_come_from_the_standard_library_hmac(monkeypatch):
+    calls = []
+    real_new = hmac.new
+
+    def recording_new(key, msg=None, digestmod=None):
+        calls.append((key, msg))
+        return real_new(key, msg, digestmod)
+
+    monkeypatch.setattr(hmac, "new", recording_new)
+    assert pseudonymize_ids(["007"], key=KEY) == [
+        "p_" + real_new(KEY, b"007", hashlib.sha256).hexdigest()[:16]]
+    assert calls and calls[0][0] == KEY
+
+
+def test_existing_pseudonyms_are_unchanged():
+    # Pseudonyms written by version 0.1.0 (its hand-written HMAC) for this key: files
+    # pseudonymised then must still join with files pseudonymised now.
+    assert pseudonymize_ids(["007", "042", "Zoë", ""], key=KEY) == [
+        "p_b7a06469dd43916a", "p_556ab24c13ee36e2", "p_22203847610c02be", "p_1fed883cc9f7c6e5"]
+    assert pseudonymize_ids(["007"], key="clé secrète assez longue") == ["p_adb2ab41a7d6545a"]
+    events = pseudonymize(None, interactions(), key=KEY).interactions["event_id"]
+    assert events.iloc[0] == "e_24ae768bc6d2c288"
+
+
+def test_duplicate_ids_are_refused_naming_them():
+    twice = roster().iloc[[0, 1, 0]]
+    with pytest.raises(InputError, match=r"^people\.person_id: duplicate person_id '007'$"):
+        pseudonymize(twice, key=KEY)
+    with pytest.raises(InputError, match=r"^reidentify: people: duplicate person_id '007'$"):
+        reidentify(pseudonymize(roster(), key=KEY).people, twice, key=KEY)
+    # 7 and "7" are one id once read as text
+    mixed = pd.DataFrame({"department": ["A", "B"]}, index=pd.Index([7, "7"], dtype=object))
+    with pytest.raises(InputError, match=r"read as text: 7 and '7' are one id\): duplicate person_id '7'"):
+        pseudonymize(mixed, key=KEY)
+
+
+def test_pseudonymised_tables_build_the_same_graph(two_departments):
+    real = two_departments
+    pseudo = pseudonymize(real.people, real.interactions, key=KEY)
+    graph = build_graph(pseudo.people, pseudo.interactions)
+    assert list(graph.ids) == pseudonymize_ids(real.graph.ids, key=KEY)
+    assert (graph.weights != real.graph.weights).nnz == 0  # same codes, same ties, same weights
+    assert (graph.counts != real.graph.counts).nnz == 0
+    assert not {"name", "email"} & set(pseudo.people.columns)
+    assert pseudo.interactions["event_id"].str.fullmatch(r"e_[0-9a-f]{16}").all()

@@ -11,6 +11,8 @@ from hypothesis import strategies as st
 
 from ambassadors.enthusiasm import enthusiasm_scores
 from ambassadors.errors import InputError
+from ambassadors.graph import build_graph
+from ambassadors.metrics import influence_scores
 from ambassadors.ranking import (
     WEIGHT_PRESETS,
     parse_weights,
@@ -90,7 +92,7 @@ def test_invariant_under_relabelling_ids(rows, rnd):
     r1 = ranked(pr, en)
     old = list(r1.sort_index().index)
     new = [f"x{v}" for v in rnd.sample(range(1000), len(old))]
-    mapping = dict(zip(old, new))
+    mapping = dict(zip(old, new, strict=True))
     infl = make_influence(pr, ids=new)
     r2 = rank_candidates(infl, make_enthusiasm(en, new))
     # same scores under the new names; ranks equal wherever the tie-break is not needed
@@ -367,3 +369,48 @@ def test_markdown_export_top_rows():
     assert "007" in lines[2] and "0.90" in lines[2]
     assert "ineligible_reason" not in lines[0]
     assert "opted out" in ranking_to_markdown(r)
+
+
+# ---------------------------------------------------------------- the enthusiast pool columns
+
+def test_pool_columns_carried_as_explicit_booleans():
+    ids = ["a", "b", "c", "d"]
+    infl = make_influence([90.0, 80.0, 70.0, 60.0], ids=ids)
+    sig = pd.DataFrame({"survey_q1": [5, 1, 4], "opt_out": ["no", "no", "yes"]},
+                       index=pd.Index(["a", "b", "c"], name="person_id"))
+    r = rank_candidates(infl, enthusiasm_scores(sig, infl[["department"]]))
+    for col in ("enthusiast", "reluctant", "enthusiasm_known", "opted_out"):
+        assert r[col].dtype == bool
+    assert r.loc[ids, "enthusiast"].tolist() == [True, False, False, False]
+    assert r.loc[ids, "reluctant"].tolist() == [False, True, False, False]
+    assert r.loc[ids, "opted_out"].tolist() == [False, False, True, False]
+    assert r.loc[ids, "enthusiasm_known"].tolist() == [True, True, True, False]
+    assert r.loc[ids, "enthusiasm_basis"].tolist() == ["survey 5 of 5", "survey 1 of 5", "opted out",
+                                                       "unknown"]
+
+
+def test_pool_columns_false_without_signals():
+    infl = make_influence([90.0, 80.0, 70.0])
+    no_signals = enthusiasm_scores(pd.DataFrame(index=pd.Index([], name="person_id")),
+                                   infl[["department"]])
+    for ent in (no_signals, no_signals["enthusiasm"], make_enthusiasm([0.9, 0.5, 0.1], list(infl.index))):
+        r = rank_candidates(infl, ent)
+        assert not r[["enthusiast", "reluctant", "enthusiasm_known", "opted_out"]].to_numpy().any()
+        assert (r["enthusiasm_basis"] == "unknown").all()
+
+
+# ---------------------------------------------------------------- defects (issue 13)
+
+def test_default_mix_falls_back_to_the_percentiles_present():
+    people = pd.DataFrame({"department": ["A", "A", "B", "B"]},
+                          index=pd.Index(["a", "b", "c", "d"], name="person_id"))
+    log = pd.DataFrame({"source": ["a", "a", "a", "b", "c"], "target": ["b", "c", "d", "c", "d"]})
+    scores = influence_scores(build_graph(people, log), measures=["degree"])
+    assert [c for c in scores.columns if c.endswith("_pct")] == ["degree_pct"]
+    r = rank_candidates(scores, make_enthusiasm([0.5] * 4, list(people.index)))
+    assert r.attrs["influence_mix"] == {"degree_pct": 1.0}
+    assert r["influence"].tolist() == pytest.approx((scores.loc[r.index, "degree_pct"] / 100).tolist())
+    assert r.index[0] == "a"                                    # most ties
+    with pytest.raises(InputError, match="'pagerank_pct' not found"):  # a mix given is kept
+        rank_candidates(scores, make_enthusiasm([0.5] * 4, list(people.index)),
+                        influence_mix={"pagerank_pct": 1.0})

@@ -18,7 +18,7 @@ from hypothesis import strategies as st  # noqa: E402
 
 from ambassadors.errors import InputError  # noqa: E402
 from ambassadors.graph import build_graph  # noqa: E402
-from ambassadors.io.load_report import LoadReport, Loaded  # noqa: E402
+from ambassadors.io.load_report import Loaded, LoadReport  # noqa: E402
 from ambassadors.report import render_plan_html, render_report, write_report  # noqa: E402
 
 EVIL_DEPT = "<script>alert('x')</script>"
@@ -128,7 +128,7 @@ def test_report_has_every_section(doc):
     assert "duplicate_row" in doc and "alias &#x27;dept&#x27; used" in doc
     assert "<th>method</th><td>exact</td>" in doc
     assert "<th>optimality gap</th><td>0.00%</td>" in doc
-    assert "share_reached" in doc and "91.7%" in doc  # 11 of 12 in Sales
+    assert "share reached" in doc and "91.7%" in doc  # 11 of 12 in Sales
     assert "size raised to 4 to cover &lt;every&gt; department" in doc  # the plan's notes
 
 
@@ -160,7 +160,8 @@ def test_report_refuses_things_that_are_not_a_plan():
 
 def test_plan_html_escapes_masks_and_lists_uncovered():
     graph, plan, _ = _org()
-    plan.uncovered = pd.DataFrame({"size": [2], "bridge": ["<Sa3>"]}, index=pd.Index(["Tiny"], name="department"))
+    plan.uncovered = pd.DataFrame({"size": [2], "bridge": ["<Sa3>"]},
+                                  index=pd.Index(["Tiny"], name="department"))
     out = render_plan_html(plan)
     assert out.startswith('<div class="ambassadors-plan">') and "<html" not in out
     assert "Plan: 4 ambassadors &lt;covering&gt; all" in out
@@ -190,3 +191,41 @@ def test_report_with_the_real_plan():
         assert f"<td>{pid}</td>" in doc
     assert "http" not in doc
     assert plan.to_html().startswith('<div class="ambassadors-plan">')
+
+
+# -- issue 15: one tie count, sentences not reprs, reasons that wrap ----------------------------
+def test_report_states_one_tie_count_with_its_definition(doc):
+    graph, _, _ = _org()
+    pairs = graph.neighbors_csr().nnz // 2  # pairs of people in contact, either direction
+    assert pairs != graph.n_ties  # the sample has one-way ties: the two counts differ
+    header = doc[doc.index('<p class="subtitle">'):].split("</p>")[0]
+    assert f"{pairs:,} ties (a tie is a pair of people in contact, in either direction)" in header
+    assert f"{graph.n_ties:,} when each direction counts separately" in doc
+
+
+def test_method_section_is_sentences_and_small_tables_not_python_reprs():
+    args = _doc_args()
+    graph, plan, ranking = _org()
+    graph = build_graph(graph.people, graph.edges()[["source", "target", "weight"]].assign(channel="email"),
+                        channel_weights={"email": 1.0, "chat": 0.5}, window="3650D",
+                        reference_time="2026-01-01")
+    scores = pd.DataFrame({"department": graph.people["department"], "pagerank": 0.1}, index=graph.ids)
+    scores.attrs["sampling"] = {
+        "betweenness": {"exact": False, "sources": 64, "seed": 0, "relative_error": 0.05},
+        "closeness": {"exact": True, "sources": 30, "seed": 0, "relative_error": 0.0},
+    }
+    ranking.attrs["influence_mix"] = {"pagerank_pct": 0.4, "betweenness_pct": 0.6}
+    args.update(graph=graph, scores=scores, ranking=ranking)
+    method = render_report(**args).split("<h2>Method</h2>")[1]
+    assert "{" not in method and "&#x27;" not in method  # no dict or string reprs
+    assert "influence (50 %), enthusiasm (50 %)" in method
+    assert "pagerank (40 %), betweenness (60 %)" in method
+    assert "betweenness is estimated from 64 sampled sources (seed 0, expected relative error 5.0%)" in method
+    assert "email × 1, chat × 0.5" in method
+
+
+def test_reasons_are_running_text_cells_and_tables_with_them_span_the_page(doc):
+    shortlist = doc.split("<h2>Shortlist")[1].split("<h2>")[0]
+    assert shortlist.count('<td class="text">') == 4  # one reason per ambassador
+    assert '<table class="wide">' in shortlist
+    assert "share reached" in doc and "share_reached" not in doc  # headers can wrap

@@ -2,6 +2,8 @@
 
 Data flows one way: read -> graph -> scores -> plan -> present. This module only re-exports
 the public API; names are imported lazily so that ``ambassadors --help`` stays fast.
+``__init__.pyi`` gives editors and type checkers the same names statically: add a new name to
+both ``_EXPORTS`` and the stub (``tests/test_public_api.py`` checks that they agree).
 """
 
 from __future__ import annotations

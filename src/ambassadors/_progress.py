@@ -1,15 +1,16 @@
-"""A tiny progress indicator for long steps (no tqdm dependency).
+"""Progress bars for long steps, through tqdm (``tqdm.auto``).
 
-Long computations (sampled betweenness, two-step reach, brokerage on a large graph) wrap their
-loop in :func:`progress`. It writes a single updating line to ``stderr`` only when ``stderr`` is
-a terminal and the caller did not pass ``enabled=False``; in notebooks, pipes, CI logs and tests
-it is silent, so it never pollutes captured output.
+Long computations (reading several files, sampled betweenness, two-step reach, brokerage, the
+selection's searches, monitoring periods) wrap their loop in :func:`progress`. ``tqdm.auto``
+draws a widget bar in Jupyter and a text bar on a terminal. It is silent when the caller
+passes ``enabled=False`` and, by default (``enabled=None``), whenever nobody is watching:
+stderr is not a terminal and the code does not run in a Jupyter kernel (pipes, CI logs,
+tests, cron jobs), so it never pollutes captured output.
 """
 
 from __future__ import annotations
 
 import sys
-import time
 from collections.abc import Iterable, Iterator
 from typing import TypeVar
 
@@ -18,10 +19,25 @@ __all__ = ["progress", "is_enabled"]
 T = TypeVar("T")
 
 
+def _in_notebook() -> bool:
+    """Whether this runs in a Jupyter kernel (where stderr is not a terminal but a cell)."""
+    shell = sys.modules.get("IPython")
+    if shell is None:
+        return False
+    try:
+        ip = shell.get_ipython()
+    except AttributeError:
+        return False
+    return ip is not None and type(ip).__name__ == "ZMQInteractiveShell"
+
+
 def is_enabled(enabled: bool | None = None) -> bool:
-    """Whether progress should be shown: never if ``enabled`` is False, else only on a TTY."""
+    """Whether progress should be shown: never if ``enabled`` is False; otherwise when stderr
+    is a terminal or the code runs in a notebook (``True`` means "if someone is watching")."""
     if enabled is False:
         return False
+    if _in_notebook():
+        return True
     stream = sys.stderr
     try:
         return bool(stream is not None and stream.isatty())
@@ -35,9 +51,9 @@ def progress(
     total: int | None = None,
     desc: str = "",
     enabled: bool | None = None,
-    min_interval: float = 0.2,
 ) -> Iterator[T]:
-    """Yield from ``iterable``, showing ``desc: i/total (elapsed)`` on stderr.
+    """Yield from ``iterable``, showing a tqdm bar ``desc: 3/10 |###   | [00:02<00:05]`` when
+    someone is watching.
 
     Parameters
     ----------
@@ -48,9 +64,8 @@ def progress(
     desc : str
         What is being computed.
     enabled : bool or None
-        ``False`` silences; ``None`` or ``True`` show progress only when stderr is a TTY.
-    min_interval : float
-        Seconds between redraws.
+        ``False`` silences; ``None`` or ``True`` show progress only on a terminal or in a
+        notebook.
 
     Examples
     --------
@@ -60,28 +75,8 @@ def progress(
     if not is_enabled(enabled):
         yield from iterable
         return
-    if total is None:
-        try:
-            total = len(iterable)  # type: ignore[arg-type]
-        except TypeError:
-            total = None
-    start = last = time.monotonic()
-    stream = sys.stderr
-    done = 0
+    from tqdm.auto import tqdm
 
-    def draw(final: bool = False) -> None:
-        of = f"/{total}" if total is not None else ""
-        stream.write(f"\r{desc}: {done}{of} ({time.monotonic() - start:.1f}s)" + ("\n" if final else ""))
-        stream.flush()
-
-    draw()
-    try:
-        for item in iterable:
-            yield item
-            done += 1
-            now = time.monotonic()
-            if now - last >= min_interval:
-                last = now
-                draw()
-    finally:
-        draw(final=True)
+    # the finished bar stays ("measures: 5/5 |####| [00:19<00:00]"): how long each step took
+    yield from tqdm(iterable, total=total, desc=desc, file=sys.stderr, dynamic_ncols=True,
+                    bar_format="{desc}: {n_fmt}/{total_fmt} |{bar}| [{elapsed}<{remaining}]")

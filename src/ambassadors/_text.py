@@ -9,16 +9,28 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["TRUE_WORDS", "FALSE_WORDS", "NO_ANSWER", "normalize_name", "snake_name", "norm_text"]
+__all__ = ["TRUE_WORDS", "FALSE_WORDS", "NO_ANSWER", "OPT_IN_WORDS", "OPT_OUT_WORDS", "normalize_name",
+           "snake_name", "norm_text"]
 
 #: Values read as True (compared after ``str.strip().lower()``): English, Dutch, German, French,
 #: Spanish, and the tick marks spreadsheets use.
 TRUE_WORDS: frozenset[str] = frozenset({
     "true", "t", "yes", "y", "1", "1.0", "x", "ja", "j", "waar", "oui", "si", "sí", "✓", "✔",
+    "yes please", "ja graag",
 })
 #: Values read as False.
 FALSE_WORDS: frozenset[str] = frozenset({
     "false", "f", "no", "n", "0", "0.0", "nee", "onwaar", "nein", "non",
+    "no thanks", "no thank you", "nee bedankt",
+})
+#: Consent answers that say "in" whatever the question (compared after :func:`norm_text`, hyphens
+#: read as spaces: "Opted-in"): True in an opt-in column, False in an opt-out column.
+OPT_IN_WORDS: frozenset[str] = frozenset({
+    "opted in", "opt in", "in", "signed up", "volunteered", "subscribed", "aangemeld",
+})
+#: Consent answers that say "out": True in an opt-out column, False in an opt-in column.
+OPT_OUT_WORDS: frozenset[str] = frozenset({
+    "opted out", "opt out", "out", "unsubscribed", "do not contact", "afgemeld",
 })
 #: Answers that mean "no answer": unknown, never zero.
 NO_ANSWER: frozenset[str] = frozenset({

@@ -51,15 +51,16 @@ def check_number(value: object, name: str, *, min_val: float | None = None,
     """
     if isinstance(value, bool) or not isinstance(value, Real):
         raise InputError(f"{name} must be a number, got {value!r}")
-    if integer and float(value) != int(value):
-        raise InputError(f"{name} must be a whole number, got {value!r}")
-    if not math.isfinite(float(value)):
+    number = float(value)
+    if not math.isfinite(number):
         raise InputError(f"{name} must be finite, got {value!r}")
-    if min_val is not None and (value < min_val or (not include_min and value == min_val)):
+    if integer and number != math.floor(number):
+        raise InputError(f"{name} must be a whole number, got {value!r}")
+    if min_val is not None and (number < min_val or (not include_min and number == min_val)):
         raise InputError(f"{name} must be {'>=' if include_min else '>'} {min_val:g}, got {value!r}")
-    if max_val is not None and (value > max_val or (not include_max and value == max_val)):
+    if max_val is not None and (number > max_val or (not include_max and number == max_val)):
         raise InputError(f"{name} must be {'<=' if include_max else '<'} {max_val:g}, got {value!r}")
-    return int(value) if integer else value
+    return int(value) if integer else value  # type: ignore[call-overload, return-value]
 
 
 def check_unique_ids(index: pd.Index, what: str) -> None:
@@ -86,10 +87,11 @@ def person_frame(frame: object, what: str, *, copy: bool = True) -> pd.DataFrame
     """
     if not isinstance(frame, pd.DataFrame):
         raise InputError(f"{what}: expected a DataFrame, got {type(frame).__name__}")
+    out: pd.DataFrame = frame
     if frame.index.name != "person_id" and "person_id" in frame.columns:
-        frame = frame.set_index("person_id")
+        out = frame.set_index("person_id")
     elif copy:
-        frame = frame.copy()
-    frame.index = pd.Index(frame.index.astype(str), name="person_id")
-    check_unique_ids(frame.index, what)
-    return frame
+        out = frame.copy()
+    out.index = pd.Index(out.index.astype(str), name="person_id")
+    check_unique_ids(out.index, what)
+    return out

@@ -74,7 +74,12 @@ def _add_ranking(p: argparse.ArgumentParser) -> None:
     g.add_argument("--exclude-level", action="append", default=None, metavar="LEVEL",
                    help="exclude people of this level (e.g. 1 for executives); repeatable")
     g.add_argument("--min-tenure", type=float, metavar="YEARS", help="minimum tenure in years")
-    g.add_argument("--min-enthusiasm", type=float, metavar="X", help="minimum enthusiasm in [0, 1]")
+    g.add_argument("--min-enthusiasm", type=float, metavar="X",
+                   help="enthusiasm threshold in [0, 1]: the scaled survey answer from which a person "
+                        "is an enthusiast (default: the top two points of the scale); people with "
+                        "a lower enthusiasm are not eligible")
+    g.add_argument("--survey-column", action="append", default=None, metavar="NAME",
+                   help="a column of the signals files that holds survey answers (repeatable)")
     g.add_argument("--missing", choices=("neutral", "exclude", "infer"), default="neutral",
                    help="unknown survey answers: neutral prior (default), exclude the person, "
                         "or infer from activity")
@@ -89,6 +94,8 @@ def _add_selection(p: argparse.ArgumentParser) -> None:
                    help="number of ambassadors (default: one per department plus one per 500 people)")
     g.add_argument("--include", action="append", default=None, metavar="ID",
                    help="person_id that must be in the group; repeatable")
+    g.add_argument("--min-per-department", type=int, default=1, metavar="K",
+                   help="ambassadors each department needs at least (default 1; 0: no minimum)")
     g.add_argument("--hops", type=int, choices=(1, 2), default=1,
                    help="reach counts colleagues within this many steps (default 1)")
     g.add_argument("--method", choices=("auto", "greedy", "exact"), default="auto",
@@ -128,7 +135,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("shortlist", help="propose an ambassador group covering every department",
                        description="Read, build the graph, score, rank and propose a group of "
                                    "ambassadors covering every department; writes the shortlist.")
-    _add_inputs(p); _add_graph(p); _add_ranking(p); _add_selection(p); _add_privacy(p)
+    for add in (_add_inputs, _add_graph, _add_ranking, _add_selection, _add_privacy):
+        add(p)
     p.add_argument("--out", metavar="FILE",
                    help="write the shortlist (.csv, .xlsx or .md; default: print it)")
     p.add_argument("--no-backups", action="store_true", help="leave the backups out of the shortlist")
@@ -137,14 +145,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("rank", help="write the full candidate ranking",
                        description="Score and rank everyone (no group selection).")
-    _add_inputs(p); _add_graph(p); _add_ranking(p); _add_privacy(p)
+    for add in (_add_inputs, _add_graph, _add_ranking, _add_privacy):
+        add(p)
     p.add_argument("--out", metavar="FILE", help="write the ranking (.csv, .xlsx or .md; default: print)")
     _add_common(p)
     p.set_defaults(func=cmd_rank)
 
     p = sub.add_parser("report", help="write the self-contained HTML report",
                        description="Run the analysis and write one self-contained HTML report.")
-    _add_inputs(p); _add_graph(p); _add_ranking(p); _add_selection(p); _add_privacy(p)
+    for add in (_add_inputs, _add_graph, _add_ranking, _add_selection, _add_privacy):
+        add(p)
     p.add_argument("--out", metavar="FILE", required=True, help="the HTML file to write")
     p.add_argument("--map", metavar="FILE", help="also write the influence map (.png, .svg or .pdf)")
     p.add_argument("--min-group-size", type=int, default=5,
@@ -160,6 +170,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_common(p)
     p.set_defaults(func=cmd_demo)
 
+    _add_monitor(sub)
+
     p = sub.add_parser("reidentify", help="restore real ids and names on a pseudonymised shortlist",
                        description="Map the pseudonyms of a shortlist back to the real roster.")
     p.add_argument("--shortlist", required=True, metavar="FILE")
@@ -169,6 +181,64 @@ def build_parser() -> argparse.ArgumentParser:
     _add_common(p)
     p.set_defaults(func=cmd_reidentify)
     return parser
+
+
+def _add_monitor(sub) -> None:
+    p = sub.add_parser("monitor", help="monitor a programme period by period (trends, ambassadors, effects)",
+                       description="Follow an ambassador programme over time: per-period trends, the "
+                                   "ambassadors' status with replacements, and the effects of the launch; "
+                                   "writes periods.csv, departments.csv, ambassadors.csv, effects.csv and "
+                                   "monitor.html into --out-dir.")
+    g = p.add_argument_group("inputs")
+    g.add_argument("--people", required=True, metavar="FILE", help="HR roster")
+    g.add_argument("--interactions", required=True, action="append", metavar="FILE",
+                   help="communication metadata (repeat for several sources)")
+    g.add_argument("--signals", action="append", metavar="FILE", default=None,
+                   help="enthusiasm signals for the replacements' ranking (repeatable)")
+    g.add_argument("--plan", required=True, metavar="SHORTLIST",
+                   help="the shortlist CSV written by 'ambassadors shortlist' (role == ambassador)")
+    g.add_argument("--launch", required=True, metavar="YYYY-MM-DD", help="the programme's launch day")
+    g.add_argument("--period", choices=("month", "week", "quarter"), default="month",
+                   help="length of a period (default month)")
+    g.add_argument("--adoption", metavar="FILE",
+                   help="the promoted behaviour: person_id (or e-mail) + timestamp per occurrence, "
+                        "an Engage Messages.csv or a Slack export")
+    g.add_argument("--adoption-group", metavar="NAME",
+                   help="only this group / channel of the adoption file")
+    g.add_argument("--current-people", metavar="FILE",
+                   help="a later roster snapshot: ambassadors absent from it have left")
+    _add_graph(p)
+    p.add_argument("--lapse-periods", type=int, default=2, metavar="K",
+                   help="an ambassador who sent nothing in the last K periods has lapsed (default 2)")
+    p.add_argument("--min-group-size", type=int, default=5,
+                   help="mask department figures with fewer active people (default 5)")
+    p.add_argument("--out-dir", required=True, metavar="DIR", help="where to write the files")
+    _add_common(p)
+    p.set_defaults(func=cmd_monitor)
+
+
+def cmd_monitor(args) -> int:
+    from ambassadors.errors import InputError
+    from ambassadors.monitor import monitor
+
+    if args.window:
+        raise InputError("--window does not apply to monitor: every period has its own graph")
+    _import_igraph_without_drawing()
+    traj = monitor(
+        args.people, list(args.interactions), args.plan, launch=args.launch, period=args.period,
+        adoption=args.adoption, adoption_group=args.adoption_group, signals=args.signals,
+        current_people=args.current_people, lapse_periods=args.lapse_periods,
+        min_group_size=args.min_group_size, seed=args.seed, min_weight=args.min_weight,
+        reciprocal_only=args.reciprocal_only, half_life=args.half_life,
+        channel_weights=_parse_spec(args.channel_weights, "--channel-weights"),
+    )
+    paths = traj.write(args.out_dir)
+    if not args.quiet:
+        for report in traj.load_reports:
+            _eprint(str(report))
+        _eprint(traj.summary())
+    print("wrote " + ", ".join(str(p) for p in paths))
+    return 0
 
 
 # -- helpers ---------------------------------------------------------------------------------
@@ -189,7 +259,9 @@ def _parse_spec(text: str | None, option: str) -> dict[str, float] | None:
                 raise ValueError
             out[name.strip()] = float(value)
         except ValueError:
-            raise InputError(f"{option}: expected name=number pairs such as a=1,b=0.5, got {text!r}") from None
+            raise InputError(
+                f"{option}: expected name=number pairs such as a=1,b=0.5, got {text!r}"
+            ) from None
     return out
 
 
@@ -201,6 +273,23 @@ def _parse_weights(text: str | None):
     from ambassadors.ranking import parse_weights
 
     return parse_weights(text)
+
+
+def _weights_note(text: str | None, used: dict[str, float] | None) -> str | None:
+    """What ``--weights`` became, when the user did not spell every component out: the others
+    get 0 and all are scaled to add up to 1 (``influence=0.6`` means 100 % influence)."""
+    if not text or "=" not in text or not used:
+        return None
+    import re
+
+    given = _parse_weights(text) or {}
+    named = {part.partition("=")[0].strip().lower() for part in re.split(r"[,;]", text) if part.strip()}
+    unnamed = [name for name in used if name not in named]
+    if not unnamed and abs(sum(given.values()) - 1.0) < 1e-9:
+        return None
+    spelled = ", ".join(f"{name} {float(w):.0%}" for name, w in used.items())
+    why = f"{' and '.join(unnamed)} not given, so 0; " if unnamed else ""
+    return f"--weights {text}: {why}weights scaled to add up to 1: {spelled}"
 
 
 def _key(args) -> bytes | None:
@@ -277,6 +366,10 @@ def _run(args, *, select: bool):
             spark_master=args.spark_master, **{k: graph_options.pop(k) for k in
                                                ("window", "half_life", "channel_weights")})]
     signals: list[Any] = list(args.signals or [])
+    if args.survey_column:
+        from ambassadors.io.signals import read_signal_files
+
+        signals = read_signal_files(signals, people=people.table, survey_columns=args.survey_column)
     if args.engage:
         from ambassadors.io.formats import read_engage_activity
 
@@ -288,18 +381,24 @@ def _run(args, *, select: bool):
         size=getattr(args, "size", None), weights=_parse_weights(args.weights), exclude=exclude,
         exclude_levels=levels, min_tenure=args.min_tenure, min_enthusiasm=args.min_enthusiasm,
         include=getattr(args, "include", None) or (), hops=getattr(args, "hops", 1),
+        min_per_department=getattr(args, "min_per_department", 1),
         method=getattr(args, "method", "auto"), objective=getattr(args, "objective", "reach"),
         reach_tolerance=getattr(args, "reach_tolerance", 0.0),
         missing=args.missing, drop_opted_out=args.drop_opted_out, key=_key(args), graph_options=graph_options,
         select=select, samples=args.samples, seed=args.seed,
         progress=False if (args.no_progress or args.quiet) else None,
     )
+    for warning in filter(None, (r.low_match_warning() for r in analysis.load_reports)):
+        _eprint(warning)  # first, and even with --quiet: the rest rests on it
     if not args.quiet:
         for report in analysis.load_reports:
             _eprint(str(report))
         _eprint(analysis.graph.summary())
         for note in analysis.ranking.attrs.get("notes", []):
             _eprint(f"note: {note}")
+        weights_note = _weights_note(args.weights, analysis.ranking.attrs.get("weights"))
+        if weights_note:
+            _eprint(f"note: {weights_note}")
         if analysis.plan is not None:
             _eprint(analysis.plan.summary())
     return analysis
@@ -378,26 +477,33 @@ def cmd_report(args) -> int:
     _check_size(args.size)
     _check_outputs(args, args.out, args.map)
     analysis = _run(args, select=True)
-    _write_report(analysis, Path(args.out), map_path=Path(args.map) if args.map else None,
-                  min_group_size=args.min_group_size)
-    if not args.quiet:
-        _eprint(f"wrote {args.out}")
+    written = _write_report(analysis, Path(args.out), map_path=Path(args.map) if args.map else None,
+                            min_group_size=args.min_group_size)
+    _say_written(args, written)
     return 0
 
 
-def _write_report(analysis, out: Path, *, map_path: Path | None, min_group_size: int = 5) -> None:
+def _say_written(args, paths) -> None:
+    """Name every file written, one line each, on stderr (unless --quiet)."""
+    if not args.quiet:
+        for path in paths:
+            _eprint(f"wrote {path}")
+
+
+def _write_report(analysis, out: Path, *, map_path: Path | None, min_group_size: int = 5) -> list[Path]:
     from ambassadors.report import write_report
 
-    write_report(out, graph=analysis.graph, plan=analysis.plan, ranking=analysis.ranking,
-                 scores=analysis.scores, load_reports=analysis.load_reports,
-                 min_group_size=min_group_size)
+    written = [write_report(out, graph=analysis.graph, plan=analysis.plan, ranking=analysis.ranking,
+                            scores=analysis.scores, load_reports=analysis.load_reports,
+                            min_group_size=min_group_size)]
     if map_path is not None:
         from ambassadors.plot import plot_influence_map, save_figure, slide_figure
 
         fig, ax = slide_figure()
         plot_influence_map(analysis.graph, analysis.plan, scores=analysis.scores, ax=ax,
                            min_group_size=min_group_size)
-        save_figure(fig, map_path)
+        written.append(save_figure(fig, map_path))
+    return written
 
 
 def cmd_demo(args) -> int:
@@ -413,6 +519,8 @@ def cmd_demo(args) -> int:
         samples=args.samples, seed=args.seed,
         progress=False if (args.no_progress or args.quiet) else None,
     )
+    for warning in filter(None, (r.low_match_warning() for r in analysis.load_reports)):
+        _eprint(warning)  # first, and even with --quiet: the rest rests on it
     if not args.quiet:
         for report in analysis.load_reports:
             _eprint(str(report))
@@ -420,10 +528,25 @@ def cmd_demo(args) -> int:
         _eprint(analysis.plan.summary())
     from ambassadors.io.writers import write_csv
 
-    write_csv(analysis.shortlist(), out_dir / "shortlist.csv")
-    _write_report(analysis, out_dir / "report.html", map_path=out_dir / "influence_map.png")
-    print(f"wrote {out_dir / 'shortlist.csv'}, {out_dir / 'influence_map.png'}, {out_dir / 'report.html'}")
+    written = [write_csv(analysis.shortlist(), out_dir / "shortlist.csv")]
+    written += _write_report(analysis, out_dir / "report.html", map_path=out_dir / "influence_map.png")
+    written.append(_demo_monitor(analysis, paths, out_dir))
+    _say_written(args, written)
     return 0
+
+
+def _demo_monitor(analysis, paths, out_dir: Path) -> Path:
+    """The sample's programme, week by week, with the plan just proposed (monitor.html)."""
+    import json
+
+    from ambassadors.io.writers import atomic_write_text
+    from ambassadors.monitor import monitor
+
+    launch = json.loads(paths["truth"].read_text(encoding="utf-8"))["truth"]["programme"]["launch"]
+    traj = monitor(analysis.people, analysis.interactions, analysis.plan, launch=launch, period="week",
+                   adoption=paths["adoption"], ranking=analysis.ranking)
+    atomic_write_text(out_dir / "monitor.html", traj.to_html())
+    return out_dir / "monitor.html"
 
 
 def cmd_reidentify(args) -> int:
@@ -458,19 +581,23 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return EXIT_USAGE
-    debug = bool(getattr(args, "debug", False) or getattr(args, "debug_sub", False)) or os.environ.get("AMBASSADORS_DEBUG") == "1"
+    debug = (bool(getattr(args, "debug", False) or getattr(args, "debug_sub", False))
+             or os.environ.get("AMBASSADORS_DEBUG") == "1")
     try:
         return int(args.func(args) or 0)
     except KeyboardInterrupt:
         _eprint("error: interrupted")
         return 130
+    except BrokenPipeError:  # the reader went away (``| head``): nothing to say, like other tools
+        _silence_stdout()
+        return 0
     except Exception as exc:  # noqa: BLE001 - the CLI never shows a traceback unless asked
         if debug:
             raise
         from ambassadors.errors import AmbassadorsError
 
         if isinstance(exc, AmbassadorsError):
-            _eprint(f"error: {_one_line(str(exc))}")
+            _eprint(f"error: {in_cli_words(_one_line(str(exc)))}")
             return EXIT_USAGE
         if isinstance(exc, OSError):
             where = f"{exc.filename}: " if exc.filename else ""
@@ -483,6 +610,50 @@ def main(argv: list[str] | None = None) -> int:
 
 def _one_line(text: str) -> str:
     return " ".join(text.split())
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so that the final flush cannot fail on the closed pipe."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
+#: Library parameter -> command-line option, for messages that name parameters.
+CLI_OPTIONS = {
+    "size": "--size", "min_per_department": "--min-per-department", "include": "--include",
+    "exclude": "--exclude", "hops": "--hops", "method": "--method", "objective": "--objective",
+    "reach_tolerance": "--reach-tolerance", "weights": "--weights", "min_tenure": "--min-tenure",
+    "min_enthusiasm": "--min-enthusiasm", "exclude_levels": "--exclude-level", "window": "--window",
+    "half_life": "--half-life", "min_weight": "--min-weight", "channel_weights": "--channel-weights",
+    "reciprocal_only": "--reciprocal-only", "samples": "--samples", "min_group_size": "--min-group-size",
+    "drop_opted_out": "--drop-opted-out", "missing": "--missing",
+}
+
+
+def in_cli_words(message: str) -> str:
+    """A library message with its parameter names written as the command line's options:
+    ``size=20 ... raise size ... lower min_per_department`` becomes
+    ``--size 20 ... raise --size ... lower --min-per-department``.
+
+    Names with an underscore are unambiguous and replaced everywhere; plain words (``size``,
+    ``include``) only where they are clearly the parameter (``size=20``, ``raise size``).
+    """
+    import re
+
+    def option(match: re.Match) -> str:
+        return CLI_OPTIONS[match.group(0)]
+
+    names = "|".join(sorted(CLI_OPTIONS, key=len, reverse=True))
+    message = re.sub(rf"(?<![\w-])({names})=(?=\S)", lambda m: CLI_OPTIONS[m.group(1)] + " ", message)
+    verbs = r"raise|lower|shorten|widen|pass|set|increase|reduce|but|the option"
+    message = re.sub(rf"\b({verbs}) ({names})\b(?!-)",
+                     lambda m: f"{m.group(1)} {CLI_OPTIONS[m.group(2)]}", message)
+    message = re.sub(rf"^({names})(?=[ :])", option, message)  # "size must be ...", "include names ..."
+    underscored = "|".join(n for n in CLI_OPTIONS if "_" in n)
+    return re.sub(rf"(?<![\w-])({underscored})\b", option, message)
 
 
 def run() -> None:

@@ -7,39 +7,41 @@ answers, activity *counts* and explicit opt-in / opt-out flags.
 
 It hands a DataFrame indexed by ``person_id`` to :func:`ambassadors.ranking.rank_candidates`:
 ``enthusiasm, enthusiasm_known, opted_in, opted_out, survey, activity, survey_answer,
-activity_total, activity_detail``.
+activity_total, activity_detail`` and the enthusiast pool ``enthusiast, reluctant,
+enthusiasm_basis`` (thresholds in :data:`POOL_DEFAULTS`, changed with ``min_enthusiasm=``).
 
-Column kinds are detected from the column names (rules in :data:`KIND_RULES`, applied to the
-lower-cased name with every run of non-alphanumerics turned into ``_``; the first rule that
-matches wins):
-
-=========  ==================================================================================
-kind       names
-=========  ==================================================================================
-opt_out    a word ``opt_out``/``optout``/``opted_out``/``unsubscribed``/``do_not_contact``/
-           ``do_not_ask``/``no_ambassador``
-opt_in     a word ``opt_in``/``optin``/``opted_in``/``volunteer(s/ed)``/``interested``/
-           ``sign_up``/``signed_up``
-survey     starts with ``survey``, ``likert``, ``pulse``, ``enps`` or ``q<digits>``
-activity   a word ``activity``, ``post(s)``, ``comment(s)``, ``reply``/``replies``,
-           ``reaction(s)``, ``like(s)``, ``share(s)``, ``mention(s)``
-ignore     anything else (listed in ``result.attrs["kinds"]``)
-=========  ==================================================================================
-
-``kinds={"column": kind}`` overrides the detection; a survey column may state its scale as
-``"survey:1-5"``, ``"survey:1-7"``, ``"survey:0-10"`` (or any ``"survey:LO-HI"``).
+What each column is (survey answer, activity count, opt-in, opt-out or unused) is decided by
+:func:`ambassadors.io.signal_columns.classify_columns` -- from the column name, the values and the
+question text --, the same rules :func:`ambassadors.io.read_signals` reports in its load report;
+a table from ``read_signals`` carries the decisions in ``attrs["kinds"]``. ``kinds={"column":
+kind}`` overrides them; a survey column may state its scale as ``"survey:1-5"``, ``"survey:1-7"``,
+``"survey:0-10"`` (or any ``"survey:LO-HI"``). A table with columns none of which is a signal is an
+error naming them.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 
+from ambassadors._phrases import format_numbers, isin_ids, join_phrases
+from ambassadors._text import snake_name
+from ambassadors._validation import check_choice, check_number, person_frame
 from ambassadors.errors import InputError, describe_ids
 from ambassadors.io.load_report import Loaded, as_frame
+from ambassadors.io.signal_columns import (
+    KIND_RULES,
+    LIKERT_TEXT,
+    ColumnUse,
+    classify_columns,
+    detect_kind,
+    parse_count,
+    parse_flag,
+    parse_survey,
+)
 
 __all__ = [
     "enthusiasm_scores",
@@ -48,6 +50,9 @@ __all__ = [
     "KIND_RULES",
     "LIKERT_TEXT",
     "MISSING_MODES",
+    "POOL_DEFAULTS",
+    "pool_thresholds",
+    "top_two_threshold",
 ]
 
 #: Default weights of the enthusiasm components (renormalised over the components known for a person).
@@ -55,200 +60,6 @@ ENTHUSIASM_WEIGHTS: dict[str, float] = {"survey": 0.5, "activity": 0.3, "opt_in"
 
 #: Accepted values of ``missing=``.
 MISSING_MODES = ("neutral", "exclude", "infer")
-
-_KINDS = ("survey", "activity", "opt_in", "opt_out", "ignore")
-
-#: (kind, pattern) pairs applied in order to the normalised column name.
-KIND_RULES: list[tuple[str, re.Pattern[str]]] = [
-    ("opt_out", re.compile(
-        r"(^|_)(opt_?out|opted_?out|unsubscribed?|do_not_contact|do_not_ask|no_ambassador)($|_)")),
-    ("opt_in", re.compile(
-        r"(^|_)(opt_?in|opted_?in|volunteers?|volunteered|interested|sign_?up|signed_?up)($|_)")),
-    ("survey", re.compile(r"^(survey|likert|pulse|enps)($|_)|^q\d+($|_)")),
-    ("activity", re.compile(
-        r"(^|_)(activity|activities|posts?|comments?|repl(y|ies)|reactions?|likes?|shares?|"
-        r"mentions?)($|_)")),
-]
-
-#: Text answers on the 5-point agree scale (normalised: lower case, punctuation -> space).
-LIKERT_TEXT: dict[str, int] = {
-    # English
-    "strongly disagree": 1, "disagree": 2, "neutral": 3, "neither agree nor disagree": 3,
-    "neither agree or disagree": 3, "neither disagree nor agree": 3, "agree": 4,
-    "strongly agree": 5,
-    # Dutch
-    "helemaal oneens": 1, "helemaal mee oneens": 1, "zeer oneens": 1, "oneens": 2,
-    "mee oneens": 2, "neutraal": 3, "niet eens niet oneens": 3, "niet mee eens niet mee oneens": 3,
-    "eens": 4, "mee eens": 4, "helemaal eens": 5, "helemaal mee eens": 5, "zeer eens": 5,
-}
-
-#: Text answers on the 7-point agree scale; used when a column holds any "somewhat" answer.
-LIKERT_TEXT_7: dict[str, int] = {
-    "strongly disagree": 1, "disagree": 2, "somewhat disagree": 3, "neutral": 4,
-    "neither agree nor disagree": 4, "neither agree or disagree": 4, "somewhat agree": 5,
-    "agree": 6, "strongly agree": 7,
-    "helemaal oneens": 1, "oneens": 2, "enigszins oneens": 3, "neutraal": 4,
-    "niet eens niet oneens": 4, "enigszins eens": 5, "eens": 6, "helemaal eens": 7,
-}
-_ONLY_7 = {"somewhat disagree", "somewhat agree", "enigszins oneens", "enigszins eens"}
-
-# Survey answers that mean "no answer": unknown, never zero.
-_NO_ANSWER = {
-    "", "na", "n a", "n/a", "nan", "none", "null", "-", "--", "?", "unknown", "don't know",
-    "dont know", "do not know", "prefer not to say", "no answer", "nvt", "n v t", "weet niet",
-    "geen antwoord", "geen mening", "zeg ik liever niet",
-}
-
-_TRUE = {"yes", "y", "true", "t", "1", "1.0", "x", "ja", "j", "waar", "✓", "✔"}
-_FALSE = {"no", "n", "false", "f", "0", "0.0", "nee", "onwaar"}
-
-
-def _norm_name(name: object) -> str:
-    return re.sub(r"[^a-z0-9]+", "_", str(name).strip().lower()).strip("_")
-
-
-def _norm_text(value: object) -> str:
-    text = re.sub(r"[,;.!]+", " ", str(value).strip().lower())
-    return " ".join(text.split())
-
-
-def detect_kind(column: object) -> str:
-    """Return the signal kind of a column name: survey, activity, opt_in, opt_out or ignore.
-
-    Examples
-    --------
-    >>> detect_kind("Survey Q3"), detect_kind("posts_30d"), detect_kind("Opt-in")
-    ('survey', 'activity', 'opt_in')
-    >>> detect_kind("opted_out"), detect_kind("favourite_colour")
-    ('opt_out', 'ignore')
-    """
-    name = _norm_name(column)
-    for kind, pattern in KIND_RULES:
-        if pattern.search(name):
-            return kind
-    return "ignore"
-
-
-def _parse_kind(column: object, spec: object) -> tuple[str, tuple[float, float] | None]:
-    text = str(spec).strip().lower().replace(" ", "")
-    kind, _, scale = text.partition(":")
-    kind = kind.replace("-", "_")
-    if kind not in _KINDS:
-        raise InputError(f"kinds: {spec!r} for column {column!r} is not one of {', '.join(_KINDS)}")
-    if not scale:
-        return kind, None
-    match = re.fullmatch(r"(-?\d+(?:\.\d+)?)-(-?\d+(?:\.\d+)?)", scale)
-    if kind != "survey" or match is None or float(match[1]) >= float(match[2]):
-        raise InputError(f"kinds: {spec!r} for column {column!r}: a scale is written "
-                         "'survey:1-5', 'survey:1-7' or 'survey:0-10'")
-    return kind, (float(match[1]), float(match[2]))
-
-
-def _parse_survey(col: pd.Series, name: object,
-                  scale: tuple[float, float] | None) -> tuple[pd.Series, tuple[float, float]]:
-    """Answers of one survey column as floats on their scale, and that scale (lo, hi)."""
-    if pd.api.types.is_bool_dtype(col.dtype):
-        raise InputError(f"signals: survey column {name!r} holds true/false values; "
-                         "declare it with kinds={...: 'opt_in'} if it is a flag")
-    text_scale = False
-    if pd.api.types.is_numeric_dtype(col.dtype):
-        values = col.astype("float64")
-    else:
-        uniques = pd.unique(col.dropna().to_numpy(dtype=object))
-        normed = {u: _norm_text(u) for u in uniques}       # distinct answers only: a handful
-        table = LIKERT_TEXT_7 if any(t in _ONLY_7 for t in normed.values()) else LIKERT_TEXT
-        mapping: dict[object, float] = {}
-        bad = []
-        for raw, text in normed.items():
-            if text in table:
-                mapping[raw] = float(table[text])
-                text_scale = True
-            elif text in _NO_ANSWER:
-                mapping[raw] = np.nan
-            else:
-                try:
-                    mapping[raw] = float(str(raw).strip().replace(",", "."))   # "4,5" is 4.5
-                except ValueError:
-                    bad.append(raw)
-        if bad:
-            raise InputError(f"signals: survey column {name!r} has answers that are neither numbers "
-                             f"nor agree/disagree answers: {describe_ids(bad)}")
-        values = col.astype(object).map(mapping).astype("float64")
-        if text_scale and scale is None:
-            scale = (1.0, 7.0) if table is LIKERT_TEXT_7 else (1.0, 5.0)
-    known = values.dropna()
-    if scale is None:
-        if known.empty:
-            scale = (1.0, 5.0)
-        elif known.min() < 0 or known.max() > 10:
-            raise InputError(f"signals: survey column {name!r} has values from {known.min():g} to "
-                             f"{known.max():g}, outside the 1-5, 1-7 and 0-10 scales; state the "
-                             f"scale with kinds={{{str(name)!r}: 'survey:LO-HI'}}")
-        elif known.min() < 1 or known.max() > 7:
-            scale = (0.0, 10.0)
-        elif known.max() > 5:
-            scale = (1.0, 7.0)
-        else:
-            scale = (1.0, 5.0)
-    lo, hi = scale
-    outside = known[(known < lo) | (known > hi)]
-    if not outside.empty:
-        raise InputError(f"signals: survey column {name!r} has values outside its scale "
-                         f"{lo:g}-{hi:g}: {describe_ids(outside.unique())}")
-    return values, scale
-
-
-def _parse_flag(col: pd.Series, name: object, *, table: str = "signals") -> pd.Series:
-    """A yes/no column as float 1.0 / 0.0 / NaN (blank = unknown)."""
-    if pd.api.types.is_bool_dtype(col.dtype):
-        return col.astype("float64")
-    if pd.api.types.is_numeric_dtype(col.dtype):
-        values = col.astype("float64")
-        bad = values.dropna()
-        bad = bad[~bad.isin([0.0, 1.0])]
-        if not bad.empty:
-            raise InputError(f"{table}: flag column {name!r} has values other than 0/1: "
-                             f"{describe_ids(bad.unique())}")
-        return values
-    uniques = pd.unique(col.dropna().to_numpy(dtype=object))
-    mapping: dict[object, float] = {}
-    bad = []
-    for raw in uniques:
-        text = _norm_text(raw)
-        if text in _TRUE:
-            mapping[raw] = 1.0
-        elif text in _FALSE:
-            mapping[raw] = 0.0
-        elif text in _NO_ANSWER:
-            mapping[raw] = np.nan
-        else:
-            bad.append(raw)
-    if bad:
-        raise InputError(f"{table}: flag column {name!r} has values that are not yes/no "
-                         f"(yes/no/true/false/1/0/ja/nee/x): {describe_ids(bad)}")
-    return col.astype(object).map(mapping).astype("float64")
-
-
-def _parse_count(col: pd.Series, name: object) -> pd.Series:
-    """An activity count column as float (NaN = unknown); InputError on text or negatives."""
-    if pd.api.types.is_bool_dtype(col.dtype):
-        raise InputError(f"signals: activity column {name!r} holds true/false values, not counts")
-    if pd.api.types.is_numeric_dtype(col.dtype):
-        values = col.astype("float64")
-    else:
-        raw = col.astype(object).where(col.notna(), None)
-        stripped = raw.map(lambda v: v if v is None else str(v).strip(), na_action="ignore")
-        values = pd.to_numeric(stripped.mask(stripped == ""), errors="coerce").astype("float64")
-        bad = col[values.isna() & stripped.notna() & (stripped != "")]
-        if not bad.empty:
-            raise InputError(f"signals: activity column {name!r} has values that are not counts: "
-                             f"{describe_ids(bad.unique())}")
-    negative = values[values < 0]
-    if not negative.empty:
-        raise InputError(f"signals: activity column {name!r} has negative counts: "
-                         f"{describe_ids(negative.unique())}")
-    return values
-
 
 def _scale_activity(values: pd.Series) -> pd.Series:
     """Robust [0, 1] scale of one heavy-tailed count: log1p(x) / log1p(x95), capped at 1.
@@ -264,47 +75,15 @@ def _scale_activity(values: pd.Series) -> pd.Series:
     return (np.log1p(values) / np.log1p(cap)).clip(upper=1.0)
 
 
-def _format_numbers(values: pd.Series) -> pd.Series:
-    """Vectorised number -> text: integers without decimals, others with one."""
-    known = values.dropna()
-    if (known == np.round(known)).all():
-        text = values.round().astype("Int64").astype("string")
-    else:
-        text = values.round(1).astype("string")
-    return text
-
-
-def _isin(values: object, universe: object) -> np.ndarray:
-    """Boolean mask of ``values`` found in ``universe`` (hash join on object arrays: Arrow-backed
-    string ``isin`` loops in Python over the universe)."""
-    left = pd.Index(np.asarray(values, dtype=object), dtype=object)
-    return left.isin(np.asarray(universe, dtype=object))
-
-
 def _count_label(values: pd.Series, column: object) -> pd.Series:
     """' posts' / ' post' (for a count of 1) from the column name, vectorised."""
-    plural = " " + _norm_name(column).replace("_", " ")
+    plural = " " + snake_name(column).replace("_", " ")
     singular = plural
     if plural.endswith("ies"):
         singular = plural[:-3] + "y"
     elif plural.endswith("s") and not plural.endswith("ss"):
         singular = plural[:-1]
     return pd.Series(np.where(values.to_numpy() == 1, singular, plural), index=values.index)
-
-
-def _join(parts: list[pd.Series], sep: str) -> pd.Series:
-    """Row-wise join of string Series (NA = skip), vectorised over rows."""
-    out = None
-    for part in parts:
-        part = part.astype("string").fillna("")
-        if out is None:
-            out = part
-        else:
-            glue = pd.Series(np.where((out != "") & (part != ""), sep, ""), index=out.index)
-            out = out + glue + part
-    if out is None:
-        return pd.Series(dtype="string")
-    return out.mask(out == "")
 
 
 def _check_weights(weights: Mapping[str, float] | None) -> dict[str, float]:
@@ -322,13 +101,209 @@ def _check_weights(weights: Mapping[str, float] | None) -> dict[str, float]:
     return out
 
 
-def _ids(frame: pd.DataFrame, what: str) -> pd.Index:
-    if frame.index.name != "person_id" and "person_id" in frame.columns:
-        frame = frame.set_index("person_id")
-    ids = frame.index.astype(str)
-    if ids.has_duplicates:
-        raise InputError(f"{what}: duplicate person_id {describe_ids(ids[ids.duplicated()].unique())}")
-    return ids
+
+# --------------------------------------------------------------------------- the enthusiast pool
+
+#: Default thresholds of the enthusiast pool; ``min_enthusiasm=`` changes them.
+#: ``survey``: scaled answer (0 = bottom, 1 = top of the scale) from which an answer counts as
+#: enthusiastic; ``None`` = the top two points of the answer's own scale (4-5 of 5, 6-7 of 7,
+#: 9-10 of 0-10). ``activity``: the top share of activity, among people with any activity, that
+#: counts as enthusiastic for people with no survey or opt-in answer. ``reluctant``: scaled
+#: answers strictly below it are reluctant (0.5: the bottom half, 1-2 of 5, 1-3 of 7, 0-4 of 10).
+POOL_DEFAULTS: dict[str, float | None] = {"survey": None, "activity": 0.2, "reluctant": 0.5}
+
+
+def pool_thresholds(min_enthusiasm: float | Mapping[str, float | None] | None = None
+                    ) -> dict[str, float | None]:
+    """The enthusiast-pool thresholds from ``min_enthusiasm``: None, a number or a mapping.
+
+    A number ``x`` in [0, 1] is the scaled survey answer from which a person counts as an
+    enthusiast (``0.75`` = 4 of 5; ``1`` = only the top answer); a mapping sets any of the keys
+    of :data:`POOL_DEFAULTS` (``survey`` in [0, 1], ``activity`` in (0, 1], ``reluctant`` in
+    [0, 1]); keys not given keep their default.
+
+    Examples
+    --------
+    >>> pool_thresholds()
+    {'survey': None, 'activity': 0.2, 'reluctant': 0.5}
+    >>> pool_thresholds(1.0)
+    {'survey': 1.0, 'activity': 0.2, 'reluctant': 0.5}
+    >>> pool_thresholds({"activity": 0.1})
+    {'survey': None, 'activity': 0.1, 'reluctant': 0.5}
+    """
+    out = dict(POOL_DEFAULTS)
+    if min_enthusiasm is None:
+        return out
+    if not isinstance(min_enthusiasm, Mapping):
+        out["survey"] = float(check_number(min_enthusiasm, "min_enthusiasm", min_val=0, max_val=1))
+        return out
+    unknown = [k for k in min_enthusiasm if k not in POOL_DEFAULTS]
+    if unknown:
+        raise InputError(f"min_enthusiasm: unknown key(s) {describe_ids(unknown)}; keys are "
+                         f"{', '.join(POOL_DEFAULTS)}")
+    for key, value in min_enthusiasm.items():
+        if value is None and key == "survey":
+            continue
+        out[key] = float(check_number(value, f"min_enthusiasm[{key!r}]", min_val=0, max_val=1,
+                                      include_min=key != "activity"))
+    return out
+
+
+def top_two_threshold(lo: float, hi: float) -> float:
+    """Scaled value of the second-highest point of a ``lo..hi`` scale (the top point on scales
+    of fewer than three points).
+
+    Examples
+    --------
+    >>> top_two_threshold(1, 5), round(top_two_threshold(1, 7), 3), top_two_threshold(0, 10)
+    (0.75, 0.833, 0.9)
+    """
+    return (hi - 1 - lo) / (hi - lo) if hi - lo >= 2 else 1.0
+
+
+class _Survey(NamedTuple):
+    score: pd.Series       # mean scaled answer in [0, 1] over the answered columns; NaN: none
+    top: pd.Series         # mean top-two threshold over the same columns
+    answer: pd.Series      # "5/5, 4/7" (the reasons)
+    said: pd.Series        # "5 of 5, 4 of 7" (the pool's basis)
+    scales: dict[str, str]
+
+
+class _Activity(NamedTuple):
+    score: pd.Series       # mean scaled activity in [0, 1]; NaN: no count known
+    total: pd.Series       # sum of the counts
+    detail: pd.Series      # "40 posts, 3 comments"
+
+
+def _survey_part(table: pd.DataFrame, columns: list[object],
+                 uses: Mapping[object, ColumnUse]) -> _Survey:
+    """Parse every survey column and reduce them to one answer per person."""
+    index = table.index
+    if not columns:
+        nan = pd.Series(np.nan, index=index)
+        na = pd.Series(pd.NA, index=index, dtype="string")
+        return _Survey(nan, nan, na, na, {})
+    scaled, tops, answers, said, scales = [], [], [], [], {}
+    for col in columns:                          # loops over columns, never rows
+        values, (lo, hi) = parse_survey(table[col], col, uses[col].scale)
+        scales[str(col)] = f"{lo:g}-{hi:g}"
+        scaled.append((values - lo) / (hi - lo))
+        tops.append(pd.Series(top_two_threshold(lo, hi), index=index).where(values.notna()))
+        text = format_numbers(values)
+        answers.append((text + f"/{hi:g}").where(values.notna()))
+        said.append((text + f" of {hi:g}").where(values.notna()))
+    return _Survey(pd.concat(scaled, axis=1).mean(axis=1, skipna=True),
+                   pd.concat(tops, axis=1).mean(axis=1, skipna=True),
+                   join_phrases(answers, ", ").astype("string"),
+                   join_phrases(said, ", ").astype("string"), scales)
+
+
+def _activity_part(table: pd.DataFrame, columns: list[object]) -> _Activity:
+    """Parse every activity column: the scaled component, the total and the detail text."""
+    if not columns:
+        nan = pd.Series(np.nan, index=table.index)
+        return _Activity(nan, nan.copy(), pd.Series(pd.NA, index=table.index, dtype="string"))
+    counts = [parse_count(table[c], c) for c in columns]
+    detail = join_phrases([(format_numbers(c) + _count_label(c, col)).where(c.notna())
+                           for c, col in zip(counts, columns, strict=True)], ", ")
+    return _Activity(pd.concat([_scale_activity(c) for c in counts], axis=1).mean(axis=1, skipna=True),
+                     pd.concat(counts, axis=1).sum(axis=1, min_count=1), detail.astype("string"))
+
+
+def _any_flag(table: pd.DataFrame, columns: list[object], kind: str) -> pd.Series:
+    """1.0 where any of the flag columns says yes, 0.0 where they say no, NaN when unknown."""
+    if not columns:
+        return pd.Series(np.nan, index=table.index)
+    flags = [parse_flag(table[c], c, kind=kind) for c in columns]
+    return pd.concat(flags, axis=1).max(axis=1, skipna=True)
+
+
+def _top_share(values: pd.Series, share: float) -> np.ndarray:
+    """True for people with positive ``values`` ranked in the top ``share`` of those people:
+    fewer than ``share * n`` of them have a strictly higher value (ties are all in or all out)."""
+    v = values.to_numpy(dtype="float64")
+    positive = np.nan_to_num(v, nan=0.0) > 0
+    ordered = np.sort(v[positive])
+    higher = len(ordered) - np.searchsorted(ordered, np.nan_to_num(v, nan=0.0), side="right")
+    return positive & (higher < share * len(ordered))
+
+
+def _pool(survey: _Survey, activity: _Activity, opt_in: pd.Series, opt_out: pd.Series,
+          thresholds: Mapping[str, float | None]) -> pd.DataFrame:
+    """``enthusiast``, ``reluctant`` and ``enthusiasm_basis`` of every person.
+
+    Precedence: an opt-out excludes; an explicit opt-in includes (and is never reluctant); else
+    the person's own survey answer decides; only without a survey or opt-in answer does a top
+    share of activity count.
+    """
+    eps = 1e-9                                   # scaled answers are ratios of small integers
+    answered = survey.score.notna().to_numpy()
+    top = survey.top if thresholds["survey"] is None else thresholds["survey"]
+    survey_top = answered & (survey.score >= top - eps).to_numpy()
+    volunteered = (opt_in == 1.0).to_numpy()
+    out = (opt_out == 1.0).to_numpy()
+    activity_only = ~answered & opt_in.isna().to_numpy() & activity.score.notna().to_numpy()
+    share = float(thresholds["activity"])
+    activity_top = activity_only & _top_share(activity.score, share)
+    reluctant = answered & (survey.score < float(thresholds["reluctant"]) - eps).to_numpy()
+    reluctant &= ~volunteered
+    shown = f"{share * 100:g} %"
+    basis = np.select(
+        [out, volunteered, answered, activity_top, activity_only, (opt_in == 0.0).to_numpy()],
+        ["opted out", "opted in", "survey " + survey.said.fillna("").to_numpy(dtype=object),
+         f"activity top {shown}", f"activity below the top {shown}", "did not opt in"],
+        default="unknown")
+    return pd.DataFrame({
+        "enthusiast": (survey_top | volunteered | activity_top) & ~out,
+        "reluctant": reluctant,
+        "enthusiasm_basis": pd.array(basis, dtype="string"),
+    }, index=survey.score.index)
+
+
+# --------------------------------------------------------------------------- the score
+
+def _align(signals: pd.DataFrame | Loaded,
+           people: pd.DataFrame | Loaded | None) -> tuple[pd.DataFrame, int]:
+    """The signals reindexed to the roster (the signals' own ids without one), and the number
+    of signal rows whose person is not in the roster."""
+    table = person_frame(as_frame(signals), "signals")
+    roster = table.index if people is None else person_frame(as_frame(people), "people").index
+    roster = pd.Index(roster, name="person_id")
+    in_roster = isin_ids(table.index, roster)
+    return table[in_roster].reindex(roster), int((~in_roster).sum())
+
+
+def _column_uses(table: pd.DataFrame, kinds: Mapping[str, str] | None) -> dict[object, ColumnUse]:
+    """What every column is: ``kinds=`` first, then what the reader decided (``attrs["kinds"]`` of
+    a table from :func:`~ambassadors.io.read_signals`), then the shared classifier. A table with
+    columns of which none is a signal is an error naming them: nothing is silently ignored."""
+    decided = {c: k for c, k in dict(table.attrs.get("kinds") or {}).items() if c in table.columns}
+    uses = classify_columns(table, {**decided, **dict(kinds or {})})
+    if uses and all(u.kind == "ignore" for u in uses.values()) and not kinds:
+        raise InputError("signals: no column is a survey answer, activity count, opt-in or "
+                         "opt-out; columns are: " + "; ".join(f"{c!r} ({u.why})" for c, u in uses.items()))
+    return uses
+
+
+def _combine(survey: pd.Series, activity: pd.Series, opt_in: pd.Series, weights: Mapping[str, float],
+             *, missing: str, has_survey: bool) -> np.ndarray:
+    """The weighted mean of the known components, with the ``missing`` rule for the survey."""
+    survey_used = survey
+    if has_survey and missing == "neutral":
+        survey_used = survey.fillna(0.5)
+    elif has_survey and missing == "infer":
+        survey_used = survey.fillna(activity).fillna(0.5)
+    comps = np.column_stack([survey_used.to_numpy(), activity.to_numpy(), opt_in.to_numpy()])
+    wvec = np.array([weights["survey"], weights["activity"], weights["opt_in"]])
+    wsum = (~np.isnan(comps) * wvec).sum(axis=1)
+    num = (np.nan_to_num(comps) * wvec).sum(axis=1)
+    score = np.where(wsum > 0, num / np.where(wsum > 0, wsum, 1.0), np.nan)
+    if missing == "exclude":
+        if has_survey:
+            score = np.where(survey.notna().to_numpy(), score, np.nan)
+    else:
+        score = np.where(np.isnan(score), 0.5, score)
+    return np.clip(score, 0.0, 1.0)
 
 
 def enthusiasm_scores(
@@ -338,6 +313,7 @@ def enthusiasm_scores(
     weights: Mapping[str, float] | None = None,
     missing: str = "neutral",
     kinds: Mapping[str, str] | None = None,
+    min_enthusiasm: float | Mapping[str, float | None] | None = None,
 ) -> pd.DataFrame:
     r"""Per-person enthusiasm in [0, 1] from survey answers, activity counts and opt-in flags.
 
@@ -381,6 +357,12 @@ def enthusiasm_scores(
     kinds : dict, optional
         ``{column: kind}`` overriding the name rules; kind is ``"survey"``, ``"survey:1-7"``
         (any ``"survey:LO-HI"``), ``"activity"``, ``"opt_in"``, ``"opt_out"`` or ``"ignore"``.
+    min_enthusiasm : float or dict, optional
+        Thresholds of the enthusiast pool (see :func:`pool_thresholds`): a number in [0, 1] is
+        the scaled survey answer from which a person is an ``enthusiast`` (default: the top two
+        points of the answer's own scale); a dict may also set ``activity`` (the top share of
+        activity that counts, default 0.2) and ``reluctant`` (scaled answers strictly below it
+        are reluctant, default 0.5: the bottom half of the scale).
 
     Returns
     -------
@@ -391,8 +373,15 @@ def enthusiasm_scores(
         (components in [0, 1], NaN when unknown; no imputation here), ``survey_answer`` (e.g.
         ``"5/5"``; several survey columns joined by ", "), ``activity_total`` (sum of the
         activity counts, NaN when unknown) and ``activity_detail`` (e.g. ``"40 posts, 3
-        comments"``). ``attrs`` holds ``kinds``, ``scales``, ``weights``, ``missing`` and
-        ``not_in_roster``.
+        comments"``), and the enthusiast pool: ``enthusiast`` (bool: a survey answer at or above
+        the threshold -- by default the top two points of its scale --, or an explicit opt-in,
+        or, for people with neither a survey nor an opt-in answer, activity in the top 20 % of
+        the people with any activity; never when opted out), ``reluctant`` (bool: a survey
+        answer strictly in the bottom half of its scale, unless the person opted in) and
+        ``enthusiasm_basis`` (what decided: ``"opted out"``, ``"opted in"``, ``"survey 5 of 5"``,
+        ``"activity top 20 %"``, ``"activity below the top 20 %"``, ``"did not opt in"`` or
+        ``"unknown"``). ``attrs`` holds ``kinds``, ``scales``, ``weights``, ``missing``,
+        ``pool`` (the thresholds used) and ``not_in_roster``.
 
     Raises
     ------
@@ -419,6 +408,14 @@ def enthusiasm_scores(
     b                0.16              True      False           2/5
     c                0.69              True       True          <NA>
     d                0.50             False      False          <NA>
+    >>> e[["enthusiast", "reluctant", "enthusiasm_basis"]]
+    ... # doctest: +NORMALIZE_WHITESPACE
+               enthusiast  reluctant enthusiasm_basis
+    person_id
+    a                True      False    survey 5 of 5
+    b               False       True    survey 2 of 5
+    c               False      False        opted out
+    d               False      False          unknown
 
     Notes
     -----
@@ -432,115 +429,40 @@ def enthusiasm_scores(
     ----------
     Likert, R. (1932). A technique for the measurement of attitudes. Archives of Psychology 140.
     """
-    if missing not in MISSING_MODES:
-        raise InputError(f"missing: expected one of {', '.join(MISSING_MODES)}, got {missing!r}")
+    check_choice(missing, "missing", MISSING_MODES)
     w = _check_weights(weights)
-    table = as_frame(signals)
-    if not isinstance(table, pd.DataFrame):
-        raise InputError(f"signals: expected a DataFrame or Loaded, got {type(table).__name__}")
-    if table.index.name != "person_id" and "person_id" in table.columns:
-        table = table.set_index("person_id")
-    table = table.copy()
-    table.index = _ids(table, "signals")
-    table.index.name = "person_id"
+    thresholds = pool_thresholds(min_enthusiasm)
+    table, not_in_roster = _align(signals, people)
+    uses = _column_uses(table, kinds)
+    table.attrs = {}                 # pandas deep-copies attrs on every operation: drop them once read
 
-    if people is None:
-        roster = table.index
-    else:
-        roster_frame = as_frame(people)
-        roster = _ids(roster_frame, "people")
-    roster = pd.Index(roster, name="person_id")
-    in_roster = _isin(table.index, roster)
-    not_in_roster = int((~in_roster).sum())
-    table = table[in_roster].reindex(roster)
+    def of_kind(kind: str) -> list[object]:
+        return [c for c, u in uses.items() if u.kind == kind]
 
-    overrides = dict(kinds or {})
-    unknown_cols = [c for c in overrides if c not in table.columns]
-    if unknown_cols:
-        raise InputError(f"kinds: column(s) {describe_ids(unknown_cols)} not in the signals; "
-                         f"columns are: {', '.join(map(str, table.columns))}")
-    col_kinds: dict[str, str] = {}
-    stated: dict[str, tuple[float, float] | None] = {}
-    for col in table.columns:                    # loops over columns, never rows
-        if col in overrides:
-            col_kinds[col], stated[col] = _parse_kind(col, overrides[col])
-        else:
-            col_kinds[col], stated[col] = detect_kind(col), None
-
-    n = len(roster)
-    nan = pd.Series(np.full(n, np.nan), index=roster)
-
-    # survey
-    survey_cols = [c for c, k in col_kinds.items() if k == "survey"]
-    scales: dict[str, str] = {}
-    normed, answers = [], []
-    for col in survey_cols:
-        values, (lo, hi) = _parse_survey(table[col], col, stated[col])
-        scales[str(col)] = f"{lo:g}-{hi:g}"
-        normed.append((values - lo) / (hi - lo))
-        answers.append((_format_numbers(values) + f"/{hi:g}").where(values.notna()))
-    survey = pd.concat(normed, axis=1).mean(axis=1, skipna=True) if normed else nan.copy()
-    survey_answer = _join(answers, ", ") if answers else pd.Series(pd.NA, index=roster, dtype="string")
-
-    # activity
-    act_cols = [c for c, k in col_kinds.items() if k == "activity"]
-    counts = [_parse_count(table[c], c) for c in act_cols]
-    if counts:
-        frame = pd.concat(counts, axis=1)
-        activity_total = frame.sum(axis=1, min_count=1)
-        activity = pd.concat([_scale_activity(c) for c in counts], axis=1).mean(axis=1, skipna=True)
-        activity_detail = _join([(_format_numbers(c) + _count_label(c, col)).where(c.notna())
-                                 for c, col in zip(counts, act_cols)], ", ")
-    else:
-        activity_total, activity = nan.copy(), nan.copy()
-        activity_detail = pd.Series(pd.NA, index=roster, dtype="string")
-
-    # flags
-    def any_flag(kind: str) -> pd.Series:
-        cols = [_parse_flag(table[c], c) for c, k in col_kinds.items() if k == kind]
-        return pd.concat(cols, axis=1).max(axis=1, skipna=True) if cols else nan.copy()
-
-    opt_in = any_flag("opt_in")
-    opt_out = any_flag("opt_out")
-
-    # combine
-    survey_used = survey.copy()
-    if survey_cols and missing == "neutral":
-        survey_used = survey_used.fillna(0.5)
-    elif survey_cols and missing == "infer":
-        survey_used = survey_used.fillna(activity).fillna(0.5)
-    comps = np.column_stack([survey_used.to_numpy(), activity.to_numpy(), opt_in.to_numpy()])
-    wvec = np.array([w["survey"], w["activity"], w["opt_in"]])
-    known_mask = ~np.isnan(comps)
-    wsum = (known_mask * wvec).sum(axis=1)
-    num = (np.nan_to_num(comps) * wvec).sum(axis=1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        score = np.where(wsum > 0, num / np.where(wsum > 0, wsum, 1.0), np.nan)
-    known = (survey.notna() | activity.notna() | opt_in.notna()).to_numpy()
-    if missing == "exclude":
-        if survey_cols:
-            score = np.where(survey.notna().to_numpy(), score, np.nan)
-    else:
-        score = np.where(np.isnan(score), 0.5, score)
-
+    survey = _survey_part(table, of_kind("survey"), uses)
+    activity = _activity_part(table, of_kind("activity"))
+    opt_in = _any_flag(table, of_kind("opt_in"), "opt_in")
+    opt_out = _any_flag(table, of_kind("opt_out"), "opt_out")
+    score = _combine(survey.score, activity.score, opt_in, w, missing=missing,
+                     has_survey=bool(of_kind("survey")))
     result = pd.DataFrame({
-        "enthusiasm": np.clip(score, 0.0, 1.0),
-        "enthusiasm_known": known,
+        "enthusiasm": score,
+        "enthusiasm_known": (survey.score.notna() | activity.score.notna() | opt_in.notna()).to_numpy(),
         "opted_in": (opt_in == 1.0).to_numpy(),
         "opted_out": (opt_out == 1.0).to_numpy(),
-        "survey": survey.to_numpy(),
-        "activity": activity.to_numpy(),
-        "survey_answer": survey_answer.to_numpy(),
-        "activity_total": activity_total.to_numpy(),
-        "activity_detail": activity_detail.to_numpy(),
-    }, index=roster)
-    result["survey_answer"] = result["survey_answer"].astype("string")
-    result["activity_detail"] = result["activity_detail"].astype("string")
+        "survey": survey.score.to_numpy(),
+        "activity": activity.score.to_numpy(),
+        "survey_answer": survey.answer,
+        "activity_total": activity.total.to_numpy(),
+        "activity_detail": activity.detail,
+    }, index=table.index)
+    result = result.join(_pool(survey, activity, opt_in, opt_out, thresholds))
     result.attrs.update({
-        "kinds": {str(c): k for c, k in col_kinds.items()},
-        "scales": scales,
+        "kinds": {str(c): u.kind for c, u in uses.items()},
+        "scales": survey.scales,
         "weights": w,
         "missing": missing,
+        "pool": thresholds,
         "not_in_roster": not_in_roster,
     })
     return result

@@ -27,10 +27,16 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from ambassadors._validation import check_number
 from ambassadors.errors import InputError, describe_ids
+from ambassadors.io.convert import plausible_until
 from ambassadors.io.load_report import Loaded, as_frame
 
 __all__ = ["CollaborationGraph", "DepartmentMatrix", "build_graph", "department_matrix"]
+
+#: Rows of the tie graph handed to igraph per call while building ``tie_igraph`` (bounds the
+#: temporary Python list of arcs).
+_IGRAPH_ROWS = 8_192
 
 
 @dataclass(frozen=True, eq=False)
@@ -167,12 +173,16 @@ class CollaborationGraph:
         order = np.argsort(self.department_codes, kind="stable")  # vertex -> node code
         label = np.empty(n, dtype=np.int64)
         label[order] = np.arange(n)
-        rows = label[np.repeat(np.arange(n, dtype=np.int64), np.diff(nb.indptr))]
-        cols = label[nb.indices]
-        arcs = np.lexsort((cols, rows))
-        # a list of int tuples is what igraph converts fastest (numpy arrays go item by item)
-        edges = list(zip(rows[arcs].tolist(), cols[arcs].tolist()))
-        return ig.Graph(n=n, edges=edges, directed=True), label
+        graph = ig.Graph(n=n, directed=True)
+        # igraph converts edges item by item from Python ints whatever it is given (a numpy
+        # array goes through .tolist()); in chunks of rows the temporary list stays small
+        indptr = nb.indptr
+        for start in range(0, n, _IGRAPH_ROWS):
+            stop = min(n, start + _IGRAPH_ROWS)
+            lo, hi = int(indptr[start]), int(indptr[stop])
+            rows = np.repeat(label[start:stop], np.diff(indptr[start : stop + 1]))
+            graph.add_edges(list(zip(rows.tolist(), label[nb.indices[lo:hi]].tolist())))
+        return graph, label
 
     def codes(self, person_ids: Iterable[object]) -> np.ndarray:
         """Integer codes of ``person_ids``; raises InputError naming unknown ids."""
@@ -296,6 +306,8 @@ def _parse_window(window: Any, timestamps: pd.Series, reference_time: Any) -> tu
         raise InputError(
             f"window: expected (start, end) or a duration such as '90D', got {window!r}"
         ) from None
+    if pd.isna(length) or length <= pd.Timedelta(0):
+        raise InputError(f"window must be a positive duration such as '90D', got {window!r}")
     end = _reference_time(timestamps, reference_time)
     return end - length, end
 
@@ -304,7 +316,8 @@ def _reference_time(timestamps: pd.Series, reference_time: Any) -> pd.Timestamp:
     if reference_time is not None:
         ref = pd.Timestamp(reference_time)
         return ref.tz_localize("UTC") if ref.tzinfo is None else ref.tz_convert("UTC")
-    latest = timestamps.max()
+    # from the last *plausible* date: three rows dated 2099 must not cut away every other row
+    latest = timestamps[timestamps <= plausible_until()].max()
     if pd.isna(latest):
         raise InputError("interactions: no timestamps, so a window or half-life needs reference_time")
     return latest
@@ -464,6 +477,8 @@ def build_graph(
     if channel_weights:
         if channel is None:
             raise InputError("channel_weights given but the interactions have no 'channel' column")
+        for k, v in channel_weights.items():
+            check_number(v, f"channel_weights[{str(k)!r}]", min_val=0)
         mult = pd.Series(channel).map({str(k): float(v) for k, v in channel_weights.items()})
         weight = weight * mult.fillna(1.0).to_numpy()
 

@@ -17,16 +17,14 @@ from typing import Any
 import pandas as pd
 
 from ambassadors.errors import InputError
-from ambassadors.io.load_report import LoadReport, Loaded
+from ambassadors.io.load_report import Loaded, LoadReport
+from ambassadors.metrics import MEASURES
 
 __all__ = ["Analysis", "analyze", "SHORTLIST_COLUMNS", "MEASURE_COLUMNS"]
 
-#: The raw influence measures, in the order of :func:`ambassadors.influence_scores`.
-MEASURE_COLUMNS = [
-    "in_degree", "out_degree", "degree", "strength", "pagerank", "eigenvector", "closeness",
-    "betweenness", "coreness", "constraint", "effective_size", "participation",
-    "departments_reached_1", "departments_reached_2", "reach_1", "reach_2",
-]
+#: The raw influence measures, in the order of :func:`ambassadors.influence_scores`
+#: (:data:`ambassadors.metrics.MEASURES`, as a list).
+MEASURE_COLUMNS = list(MEASURES)
 
 #: Columns of the shortlist, in order (those that exist are written): who, why, then every
 #: influence measure, the enthusiasm facts, and the plain-language reason last.
@@ -131,14 +129,12 @@ class Analysis:
         return "<pre>" + html.escape(self.summary()) + "</pre>"
 
 
-def _read_many(reader, items: Sequence[Any], **kwargs) -> list[Loaded]:
-    out = []
-    for item in items:
-        if isinstance(item, Loaded):
-            out.append(item)
-        else:
-            out.append(reader(item, **kwargs))
-    return out
+def _read_many(reader: Any, items: Sequence[Any], *, progress: bool | None = None,
+               **kwargs: Any) -> list[Loaded]:
+    from ambassadors._progress import progress as show_progress
+
+    steps = show_progress(items, desc="reading", enabled=progress if len(items) > 1 else False)
+    return [item if isinstance(item, Loaded) else reader(item, **kwargs) for item in steps]
 
 
 def _as_list(value: Any) -> list[Any]:
@@ -149,6 +145,56 @@ def _as_list(value: Any) -> list[Any]:
     return list(value)
 
 
+def _id_list(value: Any, what: str) -> list[str]:
+    """Ids given as a list, or as the path of an id file (:func:`ambassadors.read_id_list`)."""
+    if value is None:
+        return []
+    if isinstance(value, (str, PathLike)):
+        from ambassadors.ranking import read_id_list
+
+        return read_id_list(value)
+    if isinstance(value, Iterable):
+        return [str(i).strip() for i in value]
+    raise InputError(f"{what}: expected ids or the path of an id list, got {type(value).__name__}")
+
+
+def _read_inputs(
+    people: Any, interactions: Any, signals: Any, *, progress: bool | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, list[LoadReport]]:
+    """Read (or take) the roster, the interactions and the signals; combine several sources."""
+    from ambassadors.io import (
+        combine_interactions,
+        combine_signals,
+        read_interactions,
+        read_people,
+        read_signals,
+    )
+
+    people_loaded = people if isinstance(people, Loaded) else read_people(people)
+    roster = people_loaded.table
+    inter_items = _as_list(interactions)
+    if not inter_items:
+        raise InputError("no interactions given: at least one interactions file is needed")
+    inter_loaded = _read_many(read_interactions, inter_items, people=roster, progress=progress)
+    log = combine_interactions(*inter_loaded).table if len(inter_loaded) > 1 else inter_loaded[0].table
+    sig_loaded = _read_many(read_signals, _as_list(signals), people=roster, progress=progress)
+    if len(sig_loaded) > 1:
+        sig = combine_signals(*sig_loaded).table
+    elif sig_loaded:
+        sig = sig_loaded[0].table
+    else:
+        sig = pd.DataFrame(index=pd.Index([], name="person_id", dtype=str))
+    reports = [people_loaded.report, *(x.report for x in inter_loaded), *(x.report for x in sig_loaded)]
+    return roster, log, sig, reports
+
+
+def _drop_people(roster: pd.DataFrame, enth: pd.DataFrame, log: pd.DataFrame,
+                 gone: pd.Index) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The roster, enthusiasm and interactions without the people ``gone``."""
+    keep = ~(log["source"].astype(str).isin(gone) | log["target"].astype(str).isin(gone))
+    return roster.drop(index=gone), enth.drop(index=gone), log[keep.to_numpy()]
+
+
 def analyze(
     people: Any,
     interactions: Any,
@@ -156,11 +202,12 @@ def analyze(
     *,
     size: int | None = None,
     weights: Mapping[str, float] | str | None = None,
-    exclude: Iterable[str] = (),
+    exclude: Iterable[str] | str | PathLike[str] = (),
     exclude_levels: Iterable[Any] = (),
     min_tenure: float | None = None,
     min_enthusiasm: float | None = None,
-    include: Iterable[str] = (),
+    include: Iterable[str] | str | PathLike[str] = (),
+    min_per_department: int = 1,
     hops: int = 1,
     method: str = "auto",
     objective: str = "reach",
@@ -189,11 +236,15 @@ def analyze(
         Number of ambassadors; default :func:`ambassadors.default_size`.
     weights : mapping or preset name, optional
         Ranking weights (see :func:`ambassadors.rank_candidates`).
-    exclude, exclude_levels, min_tenure, min_enthusiasm :
+    exclude : ids, or the path of an id list
+        People never proposed: a list of ids, or a file of them (one per line, or a CSV with a
+        ``person_id`` column; see :func:`ambassadors.read_id_list`). A single string is always a
+        path, never one id.
+    exclude_levels, min_tenure, min_enthusiasm :
         Eligibility rules passed to :func:`ambassadors.rank_candidates`.
-    include : ids
-        People who must be in the group.
-    hops, method, objective, reach_tolerance :
+    include : ids, or the path of an id list
+        People who must be in the group (given like ``exclude``).
+    min_per_department, hops, method, objective, reach_tolerance :
         Passed to :func:`ambassadors.propose_ambassadors` (``reach_tolerance=0.05`` picks the
         most enthusiastic group among those within 5 % of the best reach).
     missing : {"neutral", "exclude", "infer"}, default "neutral"
@@ -220,50 +271,22 @@ def analyze(
     """
     from ambassadors.enthusiasm import enthusiasm_scores
     from ambassadors.graph import build_graph
-    from ambassadors.io import combine_interactions, combine_signals, read_interactions, read_people, read_signals
     from ambassadors.metrics import influence_scores
     from ambassadors.ranking import rank_candidates
 
-    reports: list[LoadReport] = []
-    people_loaded = people if isinstance(people, Loaded) else read_people(people)
-    reports.append(people_loaded.report)
-    roster = people_loaded.table
-
-    inter_items = _as_list(interactions)
-    if not inter_items:
-        raise InputError("no interactions given: at least one interactions file is needed")
-    inter_loaded = _read_many(read_interactions, inter_items, people=roster)
-    reports += [x.report for x in inter_loaded]
-    log = combine_interactions(*inter_loaded).table if len(inter_loaded) > 1 else inter_loaded[0].table
-
-    sig_items = _as_list(signals)
-    sig_loaded = _read_many(read_signals, sig_items, people=roster)
-    reports += [x.report for x in sig_loaded]
-    if len(sig_loaded) > 1:
-        sig = combine_signals(*sig_loaded).table
-    elif sig_loaded:
-        sig = sig_loaded[0].table
-    else:
-        sig = pd.DataFrame(index=pd.Index([], name="person_id", dtype=str))
-
+    roster, log, sig, reports = _read_inputs(people, interactions, signals, progress=progress)
+    exclude, include = _id_list(exclude, "exclude"), _id_list(include, "include")
     if key is not None:
-        from ambassadors.privacy import pseudonymize
+        from ambassadors.privacy import pseudonymize, pseudonymize_ids
 
-        from ambassadors.privacy import pseudonymize_ids
-
-        pseudo = pseudonymize(roster, log, sig, key=key)
-        roster, log, sig = pseudo.people, pseudo.interactions, pseudo.signals
+        roster, log, sig = pseudonymize(roster, log, sig, key=key)
         # ids the user typed are real ids: map them the same way as the tables
-        exclude = list(pseudonymize_ids(list(exclude), key=key))
-        include = list(pseudonymize_ids(list(include), key=key))
+        exclude, include = pseudonymize_ids(exclude, key=key), pseudonymize_ids(include, key=key)
 
-    enth = enthusiasm_scores(sig, roster, missing=missing)
+    enth = enthusiasm_scores(sig, roster, missing=missing, min_enthusiasm=min_enthusiasm)
     if drop_opted_out and "opted_out" in enth.columns:
-        out = enth.index[enth["opted_out"].fillna(False).astype(bool)]
-        roster = roster.drop(index=out)
-        enth = enth.drop(index=out)
-        keep = ~(log["source"].astype(str).isin(out) | log["target"].astype(str).isin(out))
-        log = log[keep.to_numpy()]
+        roster, enth, log = _drop_people(roster, enth, log,
+                                         enth.index[enth["opted_out"].fillna(False).astype(bool)])
 
     graph = build_graph(roster, log, **dict(graph_options or {}))
     scores = influence_scores(graph, samples=samples, seed=seed, progress=progress)
@@ -277,7 +300,7 @@ def analyze(
 
         plan = propose_ambassadors(
             graph, ranking, size=size, include=tuple(include), objective=objective, hops=hops,
-            method=method, reach_tolerance=reach_tolerance, seed=seed,
+            method=method, reach_tolerance=reach_tolerance, seed=seed, min_per_department=min_per_department,
         )
     options = {
         "size": size, "weights": weights, "hops": hops, "method": method, "objective": objective,

@@ -22,9 +22,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ambassadors.enthusiasm import _format_numbers, _isin, _join, _parse_flag
+from ambassadors._phrases import format_numbers, isin_ids, join_phrases
+from ambassadors._validation import check_number, person_frame
 from ambassadors.errors import InputError, describe_ids
 from ambassadors.io.load_report import Loaded, as_frame
+from ambassadors.io.signal_columns import parse_flag
 
 __all__ = [
     "rank_candidates",
@@ -76,6 +78,13 @@ RANKING_COLUMNS: dict[str, str] = {
     "eligible": "True when the person may be proposed as an ambassador.",
     "ineligible_reason": "Why the person may not be proposed (empty when eligible).",
     "reason": "The facts behind the score, in plain words.",
+    "enthusiast": "Known to be enthusiastic: a survey answer in the top two points of its scale, an "
+                  "opt-in, or (activity only) the top 20 % of activity; never when opted out.",
+    "reluctant": "Answered the survey in the bottom half of its scale.",
+    "enthusiasm_known": "True when at least one enthusiasm signal is known for the person.",
+    "opted_out": "The person opted out: never proposed.",
+    "enthusiasm_basis": "What decided 'enthusiast', e.g. survey 5 of 5, opted in, activity top 20 %, "
+                        "unknown.",
 }
 
 _PCT_BUCKETS = np.array([1, 2, 5, 10, 20, 25, 50])
@@ -258,33 +267,52 @@ def _exclude_ids(exclude: object) -> list[str]:
 
 # --------------------------------------------------------------------------- ranking
 
-def _indexed(obj: pd.DataFrame | Loaded, what: str) -> pd.DataFrame:
+def _indexed(obj: pd.DataFrame | pd.Series | Loaded, what: str) -> pd.DataFrame:
     frame = as_frame(obj)
     if isinstance(frame, pd.Series):
         frame = frame.to_frame(what)
-    if not isinstance(frame, pd.DataFrame):
-        raise InputError(f"{what}: expected a DataFrame, got {type(frame).__name__}")
-    if frame.index.name != "person_id" and "person_id" in frame.columns:
-        frame = frame.set_index("person_id")
-    frame = frame.copy()
-    frame.index = pd.Index(frame.index.astype(str), name="person_id")
-    if frame.index.has_duplicates:
-        dup = frame.index[frame.index.duplicated()].unique()
-        raise InputError(f"{what}: duplicate person_id {describe_ids(dup)}")
+    frame = person_frame(frame, what)
+    frame.attrs = {}                 # a copy: pandas would deep-copy attrs on every operation
     return frame
+
+
+#: Boolean columns of the enthusiasm table carried into the ranking (False when absent).
+POOL_FLAGS = ("enthusiast", "reluctant", "enthusiasm_known", "opted_out")
+
+
+def _pool_columns(ent: pd.DataFrame) -> pd.DataFrame:
+    """The enthusiast-pool columns of the ranking from the (reindexed) enthusiasm table.
+
+    Explicit booleans: people absent from the enthusiasm table, or a table without the column
+    (a bare enthusiasm Series carries no evidence), are False; the basis is then "unknown".
+    """
+    out = pd.DataFrame({c: _is_true(ent[c]) if c in ent.columns else np.zeros(len(ent), dtype=bool)
+                        for c in POOL_FLAGS}, index=ent.index)
+    basis = (ent["enthusiasm_basis"] if "enthusiasm_basis" in ent.columns
+             else pd.Series(pd.NA, index=ent.index))
+    out["enthusiasm_basis"] = basis.astype("string").fillna("unknown")
+    return out
 
 
 def _influence_component(infl: pd.DataFrame,
                          mix: Mapping[str, float] | None) -> tuple[pd.Series, dict[str, float]]:
-    mix = dict(INFLUENCE_MIX if mix is None else mix)
+    """Weighted mean of the percentile columns in [0, 1], and the weights used (summing to 1).
+
+    The default mix falls back to every ``*_pct`` column present when none of its own columns
+    is (e.g. ``influence_scores(measures=["degree"])``); a mix the user gave never falls back.
+    """
+    default = mix is None
+    mix = dict(INFLUENCE_MIX if default else mix)
     if any(not np.isfinite(float(v)) or float(v) < 0 for v in mix.values()):
         raise InputError(f"influence_mix: weights must be >= 0, got {mix}")
     used = {c: float(v) for c, v in mix.items() if c in infl.columns and float(v) > 0}
-    if not used:
-        if mix is not INFLUENCE_MIX and any(c not in infl.columns for c in mix):
-            missing = [c for c in mix if c not in infl.columns]
+    if not used and not default:
+        missing = [c for c in mix if c not in infl.columns]
+        if missing:
             raise InputError(f"influence: column(s) {describe_ids(missing)} not found; columns "
                              f"are: {', '.join(map(str, infl.columns))}")
+        raise InputError(f"influence_mix: at least one weight must be > 0, got {mix}")
+    if not used:
         pct = [c for c in infl.columns if str(c).endswith("_pct")]
         if not pct:
             raise InputError("influence: no percentile columns (<measure>_pct) found; columns are: "
@@ -316,7 +344,7 @@ def _top_phrase(pct: pd.Series, label: str, *, only_top: float | None = None) ->
     text = ("top " + bucket.astype("string") + f" % {label}").where(in_top)
     if only_top is not None:
         return text.where(top <= only_top)
-    lower = (f"{label} percentile " + _format_numbers(pct.round())).where(pct.notna() & ~in_top)
+    lower = (f"{label} percentile " + format_numbers(pct.round())).where(pct.notna() & ~in_top)
     return text.fillna(lower)
 
 
@@ -332,21 +360,21 @@ def _reasons(infl: pd.DataFrame, ent: pd.DataFrame, influence: pd.Series) -> pd.
     if "departments_reached_1" in infl.columns:
         d = pd.to_numeric(infl["departments_reached_1"], errors="coerce").astype("float64")
         noun = pd.Series(np.where(d == 1, " other department", " other departments"), index=d.index)
-        parts.append(("reaches " + _format_numbers(d) + noun).where(d > 0))
+        parts.append(("reaches " + format_numbers(d) + noun).where(d > 0))
     if "survey_answer" in ent.columns:
         parts.append(("survey " + ent["survey_answer"].astype("string")))
     if "activity_detail" in ent.columns:
         parts.append(ent["activity_detail"].astype("string"))
     elif "activity_total" in ent.columns:
         t = pd.to_numeric(ent["activity_total"], errors="coerce").astype("float64")
-        parts.append((_format_numbers(t) + " activity items").where(t.notna()))
+        parts.append((format_numbers(t) + " activity items").where(t.notna()))
     if "opted_in" in ent.columns:
         parts.append(pd.Series(np.where(_is_true(ent["opted_in"]), "volunteered",
                                         ""), index=ent.index))
     if "enthusiasm_known" in ent.columns:
         unknown = ~_is_true(ent["enthusiasm_known"])
         parts.append(pd.Series(np.where(unknown, "no enthusiasm signals", ""), index=ent.index))
-    return _join(parts, "; ").fillna("")
+    return join_phrases(parts, "; ").fillna("")
 
 
 def rank_candidates(
@@ -396,7 +424,10 @@ def rank_candidates(
         ``"influence only"`` = 1/0; ``"enthusiasm first"`` = 0.3/0.7) or text for
         :func:`parse_weights`.
     min_enthusiasm : float, optional
-        People with enthusiasm below it are ineligible ("enthusiasm below 0.4").
+        People with enthusiasm below it are ineligible ("enthusiasm below 0.4"). The enthusiast
+        *pool* (``enthusiast``) is decided by :func:`~ambassadors.enthusiasm.enthusiasm_scores`
+        with its own ``min_enthusiasm=`` (the same number on the scaled survey answer; the
+        pipeline passes one value to both).
     exclude : iterable of str, or path
         Ids never to propose, or a path to a file read by :func:`read_id_list`. Ids not among
         the candidates are not an error: they are listed in ``result.attrs["exclude_not_found"]``
@@ -422,7 +453,10 @@ def rank_candidates(
         Indexed by ``person_id``, eligible people first by rank, then ineligible people by
         score (highest first; unknown scores last); ties broken by ``person_id`` (string order).
         Columns: ``department, score, rank, department_rank, influence, enthusiasm,
-        contrib_influence, contrib_enthusiasm, eligible, ineligible_reason, reason``. ``rank``
+        contrib_influence, contrib_enthusiasm, eligible, ineligible_reason, reason`` and the
+        enthusiast pool carried from the enthusiasm table: ``enthusiast``, ``reluctant``,
+        ``enthusiasm_known``, ``opted_out`` (explicit booleans, False when the enthusiasm table
+        lacks them, e.g. without signals) and ``enthusiasm_basis`` (``"unknown"`` then). ``rank``
         and ``department_rank`` are nullable integers, missing for ineligible people. ``score``
         is NaN when a weighted component is unknown. ``attrs`` holds ``weights``,
         ``influence_mix``, ``n_eligible``, ``exclude_not_found``, ``tenure_unknown``,
@@ -469,75 +503,133 @@ def rank_candidates(
     """
     w = resolve_weights(weights)
     if min_enthusiasm is not None:
-        min_enthusiasm = float(min_enthusiasm)
-        if not 0.0 <= min_enthusiasm <= 1.0:
-            raise InputError(f"min_enthusiasm: expected a number in [0, 1], got {min_enthusiasm}")
-    if min_tenure is not None and (not np.isfinite(float(min_tenure)) or float(min_tenure) < 0):
-        raise InputError(f"min_tenure: expected years >= 0, got {min_tenure}")
-
-    infl = _indexed(influence, "influence")
-    ids = infl.index
-    ent_in = _indexed(enthusiasm, "enthusiasm")
-    if "enthusiasm" not in ent_in.columns:
-        raise InputError("enthusiasm: column 'enthusiasm' not found; columns are: "
-                         f"{', '.join(map(str, ent_in.columns))}")
-    not_in_influence = int((~_isin(ent_in.index, ids)).sum())
-    ent = ent_in.reindex(ids)
-    pe = _indexed(people, "people").reindex(ids) if people is not None else None
-
-    if "department" in infl.columns:
-        department = infl["department"]
-    elif pe is not None and "department" in pe.columns:
-        department = pe["department"]
-    else:
-        raise InputError("influence: column 'department' not found (and no people table with one)")
-    department = department.astype("string")
-
+        min_enthusiasm = float(check_number(min_enthusiasm, "min_enthusiasm", min_val=0, max_val=1))
+    if min_tenure is not None:
+        min_tenure = float(check_number(min_tenure, "min_tenure", min_val=0))
+    infl, ent, pe, not_in_influence = _inputs(influence, enthusiasm, people)
     infl_comp, mix_used = _influence_component(infl, influence_mix)
-    ent_val = pd.to_numeric(ent["enthusiasm"], errors="coerce").astype("float64")
-    if ((ent_val < 0) | (ent_val > 1)).any():
-        bad = ent_val[(ent_val < 0) | (ent_val > 1)]
-        raise InputError(f"enthusiasm: values outside [0, 1] for {describe_ids(bad.index)}")
+    ent_val = _enthusiasm_values(ent)
     # a component with weight 0 contributes exactly 0, even when it is unknown
-    zero = pd.Series(0.0, index=ids)
+    zero = pd.Series(0.0, index=infl.index)
     contrib_i = w["influence"] * infl_comp if w["influence"] > 0 else zero
     contrib_e = w["enthusiasm"] * ent_val if w["enthusiasm"] > 0 else zero
     score = (contrib_i + contrib_e).clip(0.0, 1.0)
 
-    # eligibility: (mask, label) pairs; labels are joined with "; "
-    checks: list[pd.Series] = []
-
-    def check(mask: pd.Series | np.ndarray, label: pd.Series | str) -> None:
-        mask = pd.Series(np.asarray(mask, dtype=bool), index=ids)
-        text = label if isinstance(label, pd.Series) else pd.Series(label, index=ids, dtype="string")
-        checks.append(text.astype("string").where(mask))
-
+    rules = _Eligibility(infl.index)
     if "opted_out" in ent.columns:
-        check(_is_true(ent["opted_out"]), "opted out")
-    excl = _exclude_ids(exclude)
-    excl_set = set(excl)
-    check(_isin(ids, excl), "excluded")
-    found = _isin(excl, ids)
-    not_found = [i for i, ok in zip(excl, found) if not ok]
+        rules.add(_is_true(ent["opted_out"]), "opted out")
+    excluded, not_found = rules.exclude(_exclude_ids(exclude))
+    rules.levels(pe, list(exclude_levels or ()))
+    tenure_unknown, ref = rules.tenure(pe, min_tenure, reference_date)
+    if active_only and pe is not None and "active" in pe.columns:
+        rules.add(parse_flag(pe["active"], "active", source="people") == 0.0, "inactive")
+    rules.add(infl_comp.isna() & (w["influence"] > 0), "influence unknown")
+    rules.add(ent_val.isna() & (w["enthusiasm"] > 0 or min_enthusiasm is not None), "enthusiasm unknown")
+    if min_enthusiasm is not None:
+        rules.add(ent_val < min_enthusiasm, f"enthusiasm below {min_enthusiasm:g}")
 
-    levels = list(exclude_levels or ())
-    if levels:
+    ineligible_reason = rules.reasons()
+    result = pd.DataFrame({
+        "department": _department(infl, pe),
+        "score": score,
+        "rank": pd.Series(pd.NA, index=infl.index, dtype="Int64"),
+        "department_rank": pd.Series(pd.NA, index=infl.index, dtype="Int64"),
+        "influence": infl_comp,
+        "enthusiasm": ent_val,
+        "contrib_influence": contrib_i.astype("float64"),
+        "contrib_enthusiasm": contrib_e.astype("float64"),
+        "eligible": (ineligible_reason.isna() & score.notna()).astype(bool),
+        "ineligible_reason": ineligible_reason.astype("string"),
+        "reason": _reasons(infl, ent, infl_comp).astype("string"),
+    }, index=infl.index).join(_pool_columns(ent))
+    result = _ranked(result)
+    result.attrs.update({
+        "weights": w,
+        "influence_mix": mix_used,
+        "n_eligible": int(result["eligible"].sum()),
+        "exclude_not_found": not_found,
+        "excluded": excluded,
+        "tenure_unknown": tenure_unknown,
+        "reference_date": None if ref is None else ref.date().isoformat(),
+        "notes": _notes(not_found, tenure_unknown, not_in_influence),
+    })
+    return result
+
+
+def _inputs(influence: pd.DataFrame | Loaded, enthusiasm: pd.DataFrame | pd.Series | Loaded,
+            people: pd.DataFrame | Loaded | None
+            ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame | None, int]:
+    """The three tables indexed by the candidates' ids (the influence table's rows), and the
+    number of enthusiasm rows of people who are not candidates."""
+    infl = _indexed(influence, "influence")
+    ent_in = _indexed(enthusiasm, "enthusiasm")
+    if "enthusiasm" not in ent_in.columns:
+        raise InputError("enthusiasm: column 'enthusiasm' not found; columns are: "
+                         f"{', '.join(map(str, ent_in.columns))}")
+    not_in_influence = int((~isin_ids(ent_in.index, infl.index)).sum())
+    pe = _indexed(people, "people").reindex(infl.index) if people is not None else None
+    return infl, ent_in.reindex(infl.index), pe, not_in_influence
+
+
+def _department(infl: pd.DataFrame, pe: pd.DataFrame | None) -> pd.Series:
+    if "department" in infl.columns:
+        return infl["department"].astype("string")
+    if pe is not None and "department" in pe.columns:
+        return pe["department"].astype("string")
+    raise InputError("influence: column 'department' not found (and no people table with one)")
+
+
+def _enthusiasm_values(ent: pd.DataFrame) -> pd.Series:
+    values = pd.to_numeric(ent["enthusiasm"], errors="coerce").astype("float64")
+    outside = (values < 0) | (values > 1)
+    if outside.any():
+        raise InputError(f"enthusiasm: values outside [0, 1] for {describe_ids(values.index[outside])}")
+    return values
+
+
+class _Eligibility:
+    """Collects (who, why) pairs; :meth:`reasons` joins each person's reasons with ``"; "``."""
+
+    def __init__(self, ids: pd.Index) -> None:
+        self.ids = ids
+        self.labels: list[pd.Series] = []
+
+    def add(self, mask: pd.Series | np.ndarray, label: pd.Series | str) -> None:
+        mask = pd.Series(np.asarray(mask, dtype=bool), index=self.ids)
+        text = label if isinstance(label, pd.Series) else pd.Series(label, index=self.ids, dtype="string")
+        self.labels.append(text.astype("string").where(mask))
+
+    def reasons(self) -> pd.Series:
+        return join_phrases(self.labels, "; ") if self.labels else pd.Series(
+            pd.NA, index=self.ids, dtype="string")
+
+    def exclude(self, excl: list[str]) -> tuple[int, list[str]]:
+        """Exclude ``excl``; return how many of them are candidates and the ids that are not."""
+        self.add(isin_ids(self.ids, excl), "excluded")
+        not_found = [i for i, ok in zip(excl, isin_ids(excl, self.ids), strict=True) if not ok]
+        return len(set(excl)) - len(set(not_found)), not_found
+
+    def levels(self, pe: pd.DataFrame | None, levels: list[object]) -> None:
+        if not levels:
+            return
         if pe is None or "level" not in pe.columns:
             raise InputError("exclude_levels: needs a people table with a 'level' column")
         lev = pe["level"]
         if pd.api.types.is_numeric_dtype(lev.dtype):
             nums = pd.to_numeric(pd.Series([str(v) for v in levels]), errors="coerce").dropna()
             mask = lev.isin(nums.to_numpy())
-            shown = _format_numbers(lev.astype("float64"))
+            shown = format_numbers(lev.astype("float64"))
         else:
             wanted = {str(v).strip().casefold() for v in levels}
             shown = lev.astype("string").str.strip()
             mask = shown.str.casefold().isin(wanted).to_numpy(dtype=bool, na_value=False)
-        check(mask, "level " + shown + " excluded")
+        self.add(mask, "level " + shown + " excluded")
 
-    tenure_unknown = 0
-    ref = None
-    if min_tenure is not None:
+    def tenure(self, pe: pd.DataFrame | None, min_tenure: float | None,
+               reference_date: object) -> tuple[int, pd.Timestamp | None]:
+        """Exclude tenure below ``min_tenure``; return the unknown hire dates and the day used."""
+        if min_tenure is None:
+            return 0, None
         if pe is None or "hire_date" not in pe.columns:
             raise InputError("min_tenure: needs a people table with a 'hire_date' column")
         hired = pd.to_datetime(pe["hire_date"], errors="coerce")
@@ -547,45 +639,26 @@ def rank_candidates(
         if ref.tzinfo is not None:
             ref = ref.tz_convert(None)
         years = (ref - hired).dt.days / 365.25
-        tenure_unknown = int(years.isna().sum())
-        check((years < float(min_tenure)).to_numpy(dtype=bool), f"tenure < {float(min_tenure):g} y")
+        self.add((years < min_tenure).to_numpy(dtype=bool), f"tenure < {min_tenure:g} y")
+        return int(years.isna().sum()), ref
 
-    if active_only and pe is not None and "active" in pe.columns:
-        active = _parse_flag(pe["active"], "active", table="people")
-        check(active == 0.0, "inactive")
 
-    check(infl_comp.isna() & (w["influence"] > 0), "influence unknown")
-    ent_needed = w["enthusiasm"] > 0 or min_enthusiasm is not None
-    check(ent_val.isna() & ent_needed, "enthusiasm unknown")
-    if min_enthusiasm is not None:
-        check(ent_val < min_enthusiasm, f"enthusiasm below {min_enthusiasm:g}")
+def _ranked(result: pd.DataFrame) -> pd.DataFrame:
+    """Eligible first, score high -> low (unknown last), ties by person_id; then number the
+    eligible people overall and within their department."""
+    s = result["score"].to_numpy()
+    order = np.lexsort((result.index.to_numpy(dtype=str), np.where(np.isnan(s), np.inf, -s),
+                        ~result["eligible"].to_numpy()))
+    result = result.iloc[order]
+    n = int(result["eligible"].sum())
+    result.iloc[:n, result.columns.get_loc("rank")] = np.arange(1, n + 1)
+    departments = result["department"].iloc[:n]
+    within = departments.groupby(departments, sort=False, dropna=False).cumcount() + 1
+    result.iloc[:n, result.columns.get_loc("department_rank")] = within.to_numpy()
+    return result
 
-    ineligible_reason = _join(checks, "; ")
-    eligible = ineligible_reason.isna() & score.notna()
 
-    # order: eligible first, score high -> low (unknown last), person_id ascending
-    s = score.to_numpy()
-    order = np.lexsort((ids.to_numpy(dtype=str), np.where(np.isnan(s), np.inf, -s),
-                        ~eligible.to_numpy()))
-    result = pd.DataFrame({
-        "department": department,
-        "score": score,
-        "rank": pd.Series(pd.NA, index=ids, dtype="Int64"),
-        "department_rank": pd.Series(pd.NA, index=ids, dtype="Int64"),
-        "influence": infl_comp,
-        "enthusiasm": ent_val,
-        "contrib_influence": contrib_i.astype("float64"),
-        "contrib_enthusiasm": contrib_e.astype("float64"),
-        "eligible": eligible.astype(bool),
-        "ineligible_reason": ineligible_reason.astype("string"),
-        "reason": _reasons(infl, ent, infl_comp).astype("string"),
-    }, index=ids).iloc[order]
-    n_eligible = int(result["eligible"].sum())
-    result.iloc[:n_eligible, result.columns.get_loc("rank")] = np.arange(1, n_eligible + 1)
-    dept_rank = result["department"].iloc[:n_eligible].groupby(
-        result["department"].iloc[:n_eligible], sort=False, dropna=False).cumcount() + 1
-    result.iloc[:n_eligible, result.columns.get_loc("department_rank")] = dept_rank.to_numpy()
-
+def _notes(not_found: list[str], tenure_unknown: int, not_in_influence: int) -> list[str]:
     notes = []
     if not_found:
         notes.append(f"{len(not_found)} excluded id(s) not among the candidates: "
@@ -595,17 +668,7 @@ def rank_candidates(
     if not_in_influence:
         notes.append(f"{not_in_influence} people with enthusiasm scores are not in the influence "
                      "table and were left out")
-    result.attrs.update({
-        "weights": w,
-        "influence_mix": mix_used,
-        "n_eligible": n_eligible,
-        "exclude_not_found": not_found,
-        "excluded": len(excl_set) - len(set(not_found)),
-        "tenure_unknown": tenure_unknown,
-        "reference_date": None if ref is None else ref.date().isoformat(),
-        "notes": notes,
-    })
-    return result
+    return notes
 
 
 # --------------------------------------------------------------------------- exports
@@ -637,9 +700,7 @@ OTHER_COLUMNS: dict[str, str] = {
     "activity": "Activity component of enthusiasm in [0, 1] (log-scaled counts).",
     "activity_total": "Total activity count (posts, comments, reactions, ...).",
     "activity_detail": "Activity counts per kind, e.g. 40 posts, 3 comments.",
-    "enthusiasm_known": "True when at least one enthusiasm signal is known for the person.",
     "opted_in": "The person volunteered / opted in.",
-    "opted_out": "The person opted out: never proposed.",
 }
 
 

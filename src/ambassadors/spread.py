@@ -29,18 +29,21 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import scipy.sparse as sp
-from scipy.sparse.csgraph import connected_components
 
+from ambassadors.cascade import (
+    check_cascade,
+    linear_threshold_runs,
+    live_tie_batches,
+    reach_counts,
+)
 from ambassadors.errors import InputError
 from ambassadors.graph import CollaborationGraph
 from ambassadors.io.load_report import Loaded, as_frame
+from ambassadors.select import Plan, Reach
 
 __all__ = ["SpreadResult", "compare_plans", "simulate_spread", "top_k"]
 
 _MODELS = ("independent_cascade", "linear_threshold")
-#: Random draws held in memory at once (ties x runs in one batch).
-_BATCH_DRAWS = 8_000_000
 
 
 @dataclass(frozen=True)
@@ -97,8 +100,6 @@ class SpreadResult:
 
 # ---------------------------------------------------------------------------------------
 def _seed_codes(graph: CollaborationGraph, seeds: Any) -> np.ndarray:
-    from ambassadors.select import Plan
-
     if isinstance(seeds, Plan):
         ids = seeds.ids
     elif isinstance(seeds, str):
@@ -108,111 +109,6 @@ def _seed_codes(graph: CollaborationGraph, seeds: Any) -> np.ndarray:
     else:
         ids = list(seeds)
     return np.unique(graph.codes(ids)) if ids else np.zeros(0, dtype=np.int64)
-
-
-def _ties(graph: CollaborationGraph, p: float, weighted: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Undirected ties (u < v) and the probability that each one passes the message on."""
-    N = graph.neighbors_csr()
-    coo = sp.triu(N, k=1, format="coo")
-    u, v = coo.row.astype(np.int64), coo.col.astype(np.int64)
-    if not weighted:
-        return u, v, np.full(len(u), float(p))
-    W = graph.undirected_weights()
-    w = np.abs(np.asarray(sp.csr_array(W)[u, v]).ravel()) if len(u) else np.zeros(0)
-    mean = float(w.mean()) if len(w) and w.mean() > 0 else 1.0
-    return u, v, 1.0 - np.power(1.0 - float(p), w / mean)
-
-
-def _check(p: float, runs: int) -> None:
-    if not 0.0 <= float(p) <= 1.0:
-        raise InputError(f"p must be a probability in [0, 1], got {p!r}")
-    if not isinstance(runs, (int, np.integer)) or runs < 1:
-        raise InputError(f"runs must be a positive whole number, got {runs!r}")
-
-
-def _ic_batches(graph: CollaborationGraph, *, p: float, runs: int, seed: int, weighted: bool):
-    """Yield, per batch of runs, the component label of each (run, person) (shape b x n) and the
-    component sizes, for live-tie samples of the independent cascade. Labels are global."""
-    n = graph.n_people
-    u, v, prob = _ties(graph, p, weighted)
-    rng = np.random.default_rng(seed)
-    m = len(u)
-    batch = max(1, min(runs, _BATCH_DRAWS // max(m, 1), max(1, _BATCH_DRAWS // max(n, 1))))
-    done = 0
-    offset = 0
-    while done < runs:
-        b = min(batch, runs - done)
-        live = rng.random((b, m), dtype=np.float64) < prob  # one draw per tie and run
-        r, e = np.nonzero(live)
-        rows = u[e] + r * n
-        cols = v[e] + r * n
-        G = sp.csr_array((np.ones(len(rows), dtype=np.int8), (rows, cols)), shape=(b * n, b * n))
-        n_comp, labels = connected_components(G, directed=False)
-        sizes = np.bincount(labels, minlength=n_comp)
-        yield labels.reshape(b, n) + offset, sizes
-        offset += n_comp
-        done += b
-
-
-def _live_components(graph: CollaborationGraph, cand: np.ndarray, *, p: float, runs: int, seed: int,
-                     weighted: bool) -> tuple[sp.csr_array, np.ndarray]:
-    """The independent cascade as a coverage problem (for ``propose_ambassadors``).
-
-    Item = (run, live-tie component), weighing its size; candidate ``c`` covers the component it
-    is in, in every run. The sampled expected spread of a group is then the covered weight
-    divided by ``runs``: monotone and submodular, so greedy, swaps and bounds apply.
-    """
-    _check(p, runs)
-    parts, sizes = [], []
-    for labels, comp_sizes in _ic_batches(graph, p=p, runs=runs, seed=seed, weighted=weighted):
-        parts.append(labels[:, cand].T)  # nc x b
-        sizes.append(comp_sizes)
-    items = np.hstack(parts) if parts else np.zeros((len(cand), 0), dtype=np.int64)
-    all_sizes = np.concatenate(sizes).astype(np.float64)
-    nc = len(cand)
-    matrix = sp.csr_array(
-        (np.ones(nc * runs, dtype=bool), items.ravel().astype(np.int64), np.arange(nc + 1, dtype=np.int64) * runs),
-        shape=(nc, len(all_sizes)),
-    )
-    matrix.sort_indices()
-    return matrix, all_sizes
-
-
-def _lt_runs(graph: CollaborationGraph, codes: np.ndarray, *, runs: int, seed: int, weighted: bool) -> np.ndarray:
-    """Number reached per run under the linear threshold model (live-edge form)."""
-    n = graph.n_people
-    W = graph.undirected_weights() if weighted else graph.neighbors_csr().astype(np.float64)
-    W = sp.csr_array(W)
-    W.sort_indices()
-    indptr, indices = W.indptr.astype(np.int64), W.indices.astype(np.int64)
-    data = np.abs(W.data.astype(np.float64))
-    deg = np.diff(indptr)
-    cum = np.cumsum(data)
-    row_start = np.r_[0.0, cum][indptr[:-1]]
-    row_total = np.r_[0.0, cum][indptr[1:]] - row_start
-    rng = np.random.default_rng(seed)
-    steps = max(1, math.ceil(math.log2(max(n, 2)))) + 1
-    batch = max(1, min(runs, _BATCH_DRAWS // max(n, 1)))
-    is_seed = np.zeros(n, dtype=bool)
-    is_seed[codes] = True
-    out = []
-    done = 0
-    while done < runs:
-        b = min(batch, runs - done)
-        r = rng.random((b, n))
-        target = row_start + r * row_total
-        pos = np.searchsorted(cum, target, side="right")
-        pos = np.clip(pos, indptr[:-1], np.maximum(indptr[1:] - 1, indptr[:-1]))
-        has = (deg > 0) & (row_total > 0)
-        parent = np.where(has, indices[np.minimum(pos, len(indices) - 1)] if len(indices) else 0, np.arange(n))
-        ptr = (parent + (np.arange(b) * n)[:, None]).ravel()
-        hit = np.tile(is_seed, b)
-        for _ in range(steps):  # pointer doubling: log2(n) vectorised steps
-            hit = hit | hit[ptr]
-            ptr = ptr[ptr]
-        out.append(hit.reshape(b, n).sum(axis=1))
-        done += b
-    return np.concatenate(out).astype(np.float64)
 
 
 def simulate_spread(
@@ -279,13 +175,13 @@ def simulate_spread(
         raise InputError(f"graph: expected a CollaborationGraph, got {type(graph).__name__}")
     if model not in _MODELS:
         raise InputError(f"model must be one of {', '.join(_MODELS)}; got {model!r}")
-    _check(p, runs)
+    check_cascade(p, runs)
     codes = _seed_codes(graph, seeds)
     if model == "linear_threshold":
-        reached = _lt_runs(graph, codes, runs=runs, seed=seed, weighted=weighted) if len(codes) else np.zeros(runs)
+        reached = linear_threshold_runs(graph, codes, runs=runs, seed=seed, weighted=weighted) if len(codes) else np.zeros(runs)
     else:
         per_run = []
-        for labels, sizes in _ic_batches(graph, p=p, runs=runs, seed=seed, weighted=weighted):
+        for labels, sizes in live_tie_batches(graph, p=p, runs=runs, seed=seed, weighted=weighted):
             if len(codes) == 0:
                 per_run.append(np.zeros(labels.shape[0]))
                 continue
@@ -377,8 +273,6 @@ def compare_plans(
     >>> compare_plans(g, {"one": ["b"], "two": ["a", "c"]}, runs=20)["reach_1"].tolist()
     [3, 3]
     """
-    from ambassadors.select import Plan, _reach_counts
-
     if not isinstance(plans, Mapping) or not plans:
         raise InputError("plans: expected a non-empty mapping of name -> Plan or list of person_id")
     scores = None
@@ -389,7 +283,8 @@ def compare_plans(
     rows = []
     for name, group in plans.items():  # one row per group compared
         codes = _seed_codes(graph, group)
-        r1, r2 = _reach_counts(graph, codes)
+        n = graph.n_people
+        r1, r2 = (Reach(c, c / n if n else 0.0) for c in reach_counts(graph, codes))
         spread = simulate_spread(graph, _codes_to_ids(graph, codes), model=model, p=p, runs=runs, seed=seed,
                                  weighted=weighted)
         if scores is not None:

@@ -27,10 +27,11 @@ from typing import Protocol
 import numpy as np
 import pandas as pd
 
+from ambassadors._text import normalize_name
 from ambassadors.errors import InputError
 from ambassadors.io.interactions import INTERACTION_ALIASES, LIST_TARGETS
 from ambassadors.io.load_report import LoadReport
-from ambassadors.io.tables import Roster, normalize_name, resolve_columns
+from ambassadors.io.tables import Roster, resolve_columns
 
 from ._rules import READ_REASONS, RULE_REASONS, Input, Rules
 

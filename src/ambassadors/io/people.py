@@ -15,10 +15,11 @@ from os import PathLike
 import numpy as np
 import pandas as pd
 
+from ambassadors._text import normalize_name
 from ambassadors.errors import InputError, describe_ids
 from ambassadors.io.load_report import Loaded
 from ambassadors.io.tables import (
-    _as_str_series,
+    as_str_series,
     parse_datetimes,
     read_raw,
     resolve_columns,
@@ -26,7 +27,14 @@ from ambassadors.io.tables import (
     to_number,
 )
 
-__all__ = ["read_people", "as_roster", "PEOPLE_ALIASES", "PERSON_ID_ALIASES"]
+__all__ = ["read_people", "as_roster", "latest_snapshot", "PEOPLE_ALIASES", "PERSON_ID_ALIASES",
+           "SNAPSHOT_DATE_ALIASES"]
+
+#: Columns that date a row of a roster exported once per week or month (a Viva Insights person
+#: query's ``MetricDate``, an HR history's ``EffectiveDate``): a person with several rows is
+#: described by the latest one.
+SNAPSHOT_DATE_ALIASES = ["metricdate", "effectivedate", "snapshotdate", "asofdate", "week",
+                         "weekstarting", "weekof"]
 
 PERSON_ID_ALIASES = ["employeeid", "employee", "empid", "empno", "employeeno", "employeenumber",
                      "personid", "personnelnumber", "staffid", "workerid", "userid", "id", "pid"]
@@ -56,7 +64,7 @@ _TEXT_COLUMNS = {"person_id", "department", "email", "manager_id", "name", "titl
 
 def _numeric_attribute(col: pd.Series, *, decimal_comma: bool) -> pd.Series | None:
     """The column as numbers when every non-blank value is a number without a leading zero."""
-    s = _as_str_series(col)
+    s = as_str_series(col)
     nonblank = s[s != ""]
     if nonblank.empty:
         return None
@@ -72,6 +80,70 @@ def _numeric_attribute(col: pd.Series, *, decimal_comma: bool) -> pd.Series | No
             np.all(np.abs(finite) < 2**53):
         return pd.Series(values.astype(np.int64), index=col.index)
     return pd.Series(values, index=col.index)
+
+
+def latest_snapshot(frame: pd.DataFrame, id_col: str, date_col: str, *,
+                    notes: list[str]) -> tuple[pd.DataFrame, pd.Series]:
+    """One row per person: the row of the latest date (rows without a date come first).
+
+    Returns the collapsed frame and the number of input rows of each person (index: the ids).
+    ``notes`` gets how many rows were collapsed and which attributes change over the weeks (a
+    department or level that changed is then the latest one).
+
+    Examples
+    --------
+    >>> weekly = pd.DataFrame({"PersonId": ["a", "a", "b"], "Organization": ["X", "Y", "X"],
+    ...                        "MetricDate": ["10/05/2025", "10/12/2025", "10/12/2025"]})
+    >>> notes = []
+    >>> people, rows = latest_snapshot(weekly, "PersonId", "MetricDate", notes=notes)
+    >>> people["Organization"].tolist(), rows.to_dict()
+    (['Y', 'X'], {'a': 2, 'b': 1})
+    >>> notes[-1]
+    "attributes that change over the weeks (the latest is kept): 'Organization' (1 people)"
+    """
+    when, _ = parse_datetimes(frame[date_col], notes=notes)
+    order = frame.assign(_when=when.to_numpy()).sort_values([id_col, "_when"], kind="stable",
+                                                            na_position="first")
+    order = order.drop(columns=["_when"])
+    rows = order[id_col].value_counts(sort=False)
+    latest = order.drop_duplicates(id_col, keep="last")
+    if len(latest) < len(frame):
+        notes.append(f"{len(frame)} dated rows ({date_col!r}) collapsed to {len(latest)} people: "
+                     "the latest row of each person is kept")
+        # text columns are attributes (a department, a level); numbers are weekly metrics
+        attributes = [c for c in frame.columns if c not in (id_col, date_col)
+                      and not pd.api.types.is_numeric_dtype(frame[c].dtype)
+                      and to_number(frame[c])[1].any()]
+        changed = order.groupby(id_col, sort=False)[attributes].nunique(dropna=False).gt(1).sum()
+        changed = changed[changed > 0]
+        if len(changed):
+            notes.append("attributes that change over the weeks (the latest is kept): " + ", ".join(
+                f"{c!r} ({int(n)} people)" for c, n in changed.items()))
+    return latest, rows
+
+
+def _check_departments(frame: pd.DataFrame, source: str) -> None:
+    """A blank department would become a department named "" that takes an ambassador seat."""
+    blank = (frame["department"] == "").to_numpy()
+    if blank.any():
+        raise InputError(f"{source}: blank department for person_id "
+                         f"{describe_ids(frame.loc[blank, 'person_id'])}; fill it in (an explicit "
+                         "label such as 'Unassigned' is read as a department of its own)")
+
+
+def _check_emails(frame: pd.DataFrame, source: str) -> None:
+    """Two people with one e-mail address (in any case) would get each other's mail."""
+    if "email" not in frame:
+        return
+    email = frame["email"]
+    taken = (email != "").to_numpy() & email.duplicated(keep=False).to_numpy()
+    if taken.any():
+        clash = frame[taken].sort_values(["email", "person_id"], kind="stable")
+        first = clash["email"].iloc[0]
+        ids = clash.loc[clash["email"] == first, "person_id"]
+        raise InputError(f"{source}: person_id {describe_ids(ids)} share the e-mail address "
+                         f"{first!r} (compared case-insensitively); "
+                         f"{clash['email'].nunique()} address(es) are shared in all")
 
 
 def read_people(path_or_frame: str | PathLike | pd.DataFrame, *,
@@ -94,13 +166,18 @@ def read_people(path_or_frame: str | PathLike | pd.DataFrame, *,
         datetime64[ns], ``active`` bool) and every other column as it is (columns whose values
         are all numbers become numbers; decimal commas are read when the file is not
         comma-delimited). ``report`` counts rows read, used and dropped (``missing_id``,
-        ``duplicate_row``).
+        ``duplicate_row``). A roster with one row per person and week (a Viva Insights person
+        query: a ``MetricDate``, ``EffectiveDate`` ... column, :data:`SNAPSHOT_DATE_ALIASES`)
+        is collapsed to the latest row of each person (:func:`latest_snapshot`); the earlier
+        rows count as used, and the attributes that changed over the weeks are noted.
 
     Raises
     ------
     InputError
         Unreadable file, no ``person_id`` or ``department`` column (the message lists the columns
-        found), the same ``person_id`` with different values (ids and values shown), or no rows.
+        found), the same ``person_id`` with different values (ids and values shown), a blank
+        department (ids shown), two people with the same e-mail address in any case (both ids
+        shown), or no rows.
 
     Examples
     --------
@@ -130,13 +207,18 @@ def read_people(path_or_frame: str | PathLike | pd.DataFrame, *,
     frame = frame.rename(columns=mapping)
 
     for name in _TEXT_COLUMNS & set(frame.columns):
-        frame[name] = _as_str_series(frame[name]).to_numpy(dtype=object)
+        frame[name] = as_str_series(frame[name]).to_numpy(dtype=object)
     if "email" in frame:
         frame["email"] = frame["email"].str.lower()
 
     blank = frame["person_id"] == ""
     report.drop("missing_id", int(blank.sum()))
     frame = frame[~blank.to_numpy()]
+    collapsed = 0
+    date_col = next((c for c in frame.columns if normalize_name(c) in SNAPSHOT_DATE_ALIASES), None)
+    if date_col is not None and frame["person_id"].duplicated().any():
+        frame, rows = latest_snapshot(frame, "person_id", date_col, notes=report.notes)
+        collapsed = int(rows.sum()) - len(rows)
     dup_rows = frame.astype(str).duplicated().to_numpy()
     report.drop("duplicate_row", int(dup_rows.sum()))
     frame = frame[~dup_rows]
@@ -152,6 +234,8 @@ def read_people(path_or_frame: str | PathLike | pd.DataFrame, *,
             for c in differing[:3])
         raise InputError(f"{source}: duplicate person_id with different values "
                          f"{describe_ids(ids)} (e.g. {ids[0]!r}: {shown})")
+    _check_departments(frame, source)
+    _check_emails(frame, source)
     if frame.empty:
         raise InputError(f"{source}: no people left after dropping rows "
                          f"({', '.join(f'{r}: {n}' for r, n in report.dropped.items()) or 'empty'})")
@@ -176,7 +260,7 @@ def read_people(path_or_frame: str | PathLike | pd.DataFrame, *,
         if nums is not None:
             frame[name] = nums.to_numpy()
 
-    report.rows_used = len(frame)
+    report.rows_used = len(frame) + collapsed  # earlier weeks of the people kept are used
     table = frame.set_index("person_id")
     table.index = pd.Index(table.index.to_numpy(dtype=object), dtype=str, name="person_id")
     known = [c for c in PEOPLE_ALIASES if c in table.columns]

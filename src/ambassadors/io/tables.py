@@ -15,7 +15,6 @@ import csv
 import gzip
 import json
 import re
-import warnings
 from dataclasses import dataclass, field
 from os import PathLike
 from pathlib import Path
@@ -23,7 +22,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ambassadors._text import normalize_name
+from ambassadors._validation import check_unique_ids
 from ambassadors.errors import InputError, describe_ids
+from ambassadors.io.convert import HAS_OFFSET, as_str_series, parse_datetimes, to_bool, to_number
 from ambassadors.io.load_report import LoadReport
 
 __all__ = [
@@ -35,290 +37,12 @@ __all__ = [
     "to_number",
     "to_bool",
     "Roster",
+    "as_str_series",
 ]
 
-_NAME_JUNK = re.compile(r"[\s_\-.]+")
-
-
-def normalize_name(name: object) -> str:
-    """Column name key used for alias matching: lower case, no spaces, ``_``, ``-`` or ``.``.
-
-    Examples
-    --------
-    >>> normalize_name(" Employee_ID ")
-    'employeeid'
-    >>> normalize_name("E-mail")
-    'email'
-    """
-    return _NAME_JUNK.sub("", str(name).strip().lower())
-
-
-# --------------------------------------------------------------------------------------------
-# explicit conversions
-# --------------------------------------------------------------------------------------------
-
-_EXCEL_EPOCH = np.datetime64("1899-12-30T00:00:00", "ns")
-_NS_MIN = pd.Timestamp.min.tz_localize("UTC")
-_NS_MAX = pd.Timestamp.max.tz_localize("UTC")
-
-
-def _as_str_series(values: object) -> pd.Series:
-    """Stripped strings (missing -> ``""``) as an object-free pandas string Series."""
-    s = pd.Series(values, copy=False)
-    if s.dtype == object or not pd.api.types.is_string_dtype(s.dtype):
-        s = s.astype(object).where(s.notna(), "").astype(str)
-    return s.fillna("").str.strip()
-
-
-_HAS_OFFSET = re.compile(r"\d:\d\d(?::\d\d(?:[.,]\d+)?)?\s*(?:Z|UTC|GMT|[+-]\d\d(?::?\d\d)?)$",
-                         re.IGNORECASE)
-
-
-def _utc_naive_ns(ts: pd.Series) -> np.ndarray:
-    """tz-aware UTC Series -> naive datetime64[ns] values; out-of-range values become NaT."""
-    ts = pd.Series(ts, copy=False)
-    ok = (ts.notna() & (ts >= _NS_MIN) & (ts <= _NS_MAX)).to_numpy()
-    out = np.full(len(ts), np.datetime64("NaT", "ns"))
-    if ok.any():
-        out[ok] = ts[ok].dt.tz_convert("UTC").dt.tz_localize(None).to_numpy(
-            dtype="datetime64[ns]")
-    return out
-
-
-def _parse_datetime_strings(s: pd.Series, notes: list[str] | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """Parse unique strings -> (datetime64[ns] naive UTC values, bad mask)."""
-    s = _as_str_series(s).reset_index(drop=True)
-    blank = (s == "").to_numpy()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        # Naive and offset times are parsed apart: pandas 2.2 may apply one string's offset to
-        # the naive strings parsed with it.
-        aware = s.str.contains(_HAS_OFFSET, regex=True).to_numpy(dtype=bool)
-        out = np.full(len(s), np.datetime64("NaT", "ns"))
-        for group in (aware & ~blank, ~aware & ~blank):
-            if group.any():
-                out[group] = _utc_naive_ns(pd.to_datetime(s[group], utc=True, errors="coerce",
-                                                          format="ISO8601"))
-        fail = np.isnat(out) & ~blank
-        if fail.any():
-            # Numbers: Excel serial dates (days since 1899-12-30) or Unix epoch seconds / millis.
-            idx = np.flatnonzero(fail)
-            num = pd.to_numeric(s.iloc[idx].str.replace(",", ".", regex=False), errors="coerce")
-            num = num.to_numpy(dtype=float, na_value=np.nan)
-            serial = (num > 0) & (num < 100_000)
-            epoch_s = (num >= 1e8) & (num < 9e9)
-            epoch_ms = (num >= 1e11) & (num < 9e12)
-            nanos = np.zeros(len(num), dtype=np.int64)
-            nanos[serial] = np.round(num[serial] * 86_400e9).astype(np.int64)
-            nanos[epoch_s] = np.round(num[epoch_s] * 1e9).astype(np.int64)
-            nanos[epoch_ms] = np.round(num[epoch_ms] * 1e6).astype(np.int64)
-            base = np.where(serial, _EXCEL_EPOCH, np.datetime64(0, "ns"))
-            hit = serial | epoch_s | epoch_ms
-            out[idx[hit]] = (base + nanos.astype("timedelta64[ns]"))[hit]
-            fail = np.isnat(out) & ~blank
-        if fail.any():
-            # Numeric day/month dates ("03.11.2025", "3/11/2025 10:00") in the column's order.
-            _parse_numeric_dates(s, np.flatnonzero(fail), out, notes)
-            fail = np.isnat(out) & ~blank
-        if fail.any():
-            # Anything else dateutil understands ("1 Mar 2024", RFC 2822).
-            idx = np.flatnonzero(fail)
-            try:
-                more = pd.to_datetime(s.iloc[idx], utc=True, errors="coerce", format="mixed")
-                out[idx] = _utc_naive_ns(more)
-            except (ValueError, TypeError, OverflowError):
-                pass
-    return out, np.isnat(out) & ~blank
-
-
-#: ``d.m.yyyy``, ``m/d/yy``, ``d-m-yyyy`` ... with an optional time after a space or a ``T``
-#: (RE2 syntax for pyarrow: named groups, no back-references).
-_NUMERIC_DATE = r"^(?P<a>\d{1,2})(?P<sep>[./-])(?P<b>\d{1,2})[./-](?P<year>\d{4}|\d{2})(?P<time>[ T].*)?$"
-#: Time layouts tried with an explicit format (vectorised) before dateutil.
-_TIME_LAYOUTS = ("", " %H:%M", " %H:%M:%S", " %H:%M:%S.%f", "T%H:%M", "T%H:%M:%S")
-
-
-def _parse_numeric_dates(s: pd.Series, idx: np.ndarray, out: np.ndarray,
-                         notes: list[str] | None = None) -> None:
-    """Fill ``out[idx]`` for the values of ``s`` that are numeric day/month dates, read in the
-    order the column shows (:func:`_day_first`); others stay NaT. When the column cannot show
-    it and some dates would read differently the other way round, says so in ``notes``."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    parts = pc.extract_regex(pa.array(s.iloc[idx].to_numpy(dtype=object), type=pa.string()), _NUMERIC_DATE)
-    matched = np.asarray(parts.is_valid(), dtype=bool)
-    if not matched.any():
-        return
-    rows = idx[matched]
-    parts = parts.filter(pa.array(matched))
-    field = {name: parts.field(name) for name in ("a", "sep", "b", "year", "time")}
-    first = pc.cast(field["a"], pa.int32()).to_numpy()
-    second = pc.cast(field["b"], pa.int32()).to_numpy()
-    separators = np.asarray(field["sep"].to_numpy(zero_copy_only=False), dtype=object)
-    dayfirst, settled = _day_first(first, second, separators)
-    either = np.flatnonzero((first != second) & (first <= 12) & (second <= 12))
-    if notes is not None and either.size and not settled:
-        example = s.iloc[rows[either[0]]]
-        notes.append(f"{either.size} date{'s' if either.size != 1 else ''} such as {example!r} read "
-                     f"{'day' if dayfirst else 'month'}-first: "
-                     f"no day above 12 in the column settles the order (ISO dates, 2025-11-03, are "
-                     f"never ambiguous)")
-    sep = pd.Series(separators).mode().iloc[0]
-    year = "%Y" if len(field["year"][0].as_py()) == 4 else "%y"
-    date = sep.join(["%d", "%m"] if dayfirst else ["%m", "%d"]) + sep + year
-    # the layout of the first value first, then the other usual ones (explicit formats are
-    # vectorised, ~50x faster than dateutil), then dateutil in the same day order
-    guess = _time_layout(field["time"][0].as_py() or "")
-    for layout in (guess, *[lay for lay in _TIME_LAYOUTS if lay != guess], None):
-        todo = rows[np.isnat(out[rows])]
-        if todo.size == 0:
-            break
-        fmt = "mixed" if layout is None else date + layout
-        try:
-            out[todo] = _utc_naive_ns(pd.to_datetime(s.iloc[todo], utc=True, errors="coerce",
-                                                     format=fmt, dayfirst=dayfirst))
-        except (ValueError, TypeError, OverflowError):
-            pass
-
-
-def _time_layout(shown: str) -> str:
-    """strptime layout of a time part such as ``" 09:15"`` or ``"T09:15:00.5"``."""
-    if not shown:
-        return ""
-    body = shown[1:].strip()
-    layout = shown[0] + ("%H:%M" if body.count(":") == 1 else "%H:%M:%S")
-    return layout + ".%f" if body.count(":") >= 2 and "." in body else layout
-
-
-def _day_first(first: np.ndarray, second: np.ndarray, separator: np.ndarray) -> tuple[bool, bool]:
-    """Whether a column's numeric dates put the day first, decided once for the whole column,
-    and whether the column itself settles it (else the convention below is assumed).
-
-    A first number above 12 can only be a day and a second number above 12 only a day too, so
-    the column tells its own order whenever it holds one such date (any log of more than twelve
-    days does). When it does not, dotted and dashed dates are day-first (``03.11.2025``,
-    ``03-11-2025``: the German, Dutch, Nordic and Eastern European conventions) and slashed ones
-    month-first (``03/11/2025``: the American convention, and dateutil's default).
-    """
-    day_in_first = bool((first > 12).any())
-    day_in_second = bool((second > 12).any())
-    if day_in_first != day_in_second:
-        return day_in_first, True
-    return bool((separator != "/").mean() >= 0.5), False
-
-
-def parse_datetimes(values: object, *, notes: list[str] | None = None) -> tuple[pd.Series, np.ndarray]:
-    """Parse timestamps to ``datetime64[ns, UTC]``, telling blanks from unparseable values.
-
-    Naive times are taken as UTC; times with an offset (``+02:00``, ``Z``) are converted to UTC.
-    Besides ISO 8601, numbers are read as Excel serial dates (``< 100000``, days since
-    1899-12-30) or Unix epoch seconds/milliseconds, numeric day/month dates in the order the
-    column shows (see ``_day_first``: ``03.11.2025`` is 3 November), and other text is tried
-    with dateutil.
-    Already-parsed datetimes are converted to UTC.
-
-    Parameters
-    ----------
-    values : array-like or Series
-        Strings, a Categorical of strings, or datetimes.
-    notes : list of str, optional
-        Receives a note when numeric day/month dates had to be read in an assumed order (no
-        day above 12 in the column to settle it).
-
-    Returns
-    -------
-    timestamps : Series of datetime64[ns, UTC]
-        ``NaT`` where the value is blank or unparseable.
-    bad : ndarray of bool
-        True where a non-blank value could not be parsed (callers drop it as ``bad_timestamp``).
-
-    Examples
-    --------
-    >>> ts, bad = parse_datetimes(["2024-03-31T02:30:00+02:00", "", "not a date", "45292"])
-    >>> [str(t) for t in ts]
-    ['2024-03-31 00:30:00+00:00', 'NaT', 'NaT', '2024-01-01 00:00:00+00:00']
-    >>> bad.tolist()
-    [False, False, True, False]
-
-    Notes
-    -----
-    Each distinct string is parsed once (values are factorised first), so a log with millions of
-    rows but fewer distinct timestamps costs proportionally less.
-    """
-    s = pd.Series(values, copy=False) if not isinstance(values, pd.Series) else values
-    n = len(s)
-    if isinstance(s.dtype, pd.DatetimeTZDtype):
-        out = s.dt.tz_convert("UTC").astype("datetime64[ns, UTC]").reset_index(drop=True)
-        return out, np.zeros(n, dtype=bool)
-    if pd.api.types.is_datetime64_dtype(s.dtype):
-        out = s.astype("datetime64[ns]").dt.tz_localize("UTC").reset_index(drop=True)
-        return out, np.zeros(n, dtype=bool)
-    if isinstance(s.dtype, pd.CategoricalDtype):
-        codes = s.cat.codes.to_numpy()
-        uniques = s.cat.categories
-    else:
-        codes, uniques = pd.factorize(s, use_na_sentinel=True)
-    if len(uniques) and pd.api.types.is_datetime64_any_dtype(getattr(uniques, "dtype", None)):
-        u_ts, u_bad = parse_datetimes(pd.Series(uniques))
-        u_vals = u_ts.dt.tz_localize(None).to_numpy(dtype="datetime64[ns]")
-    else:
-        u_vals, u_bad = _parse_datetime_strings(pd.Series(np.asarray(uniques, dtype=object)), notes)
-    u_vals = np.append(u_vals, np.datetime64("NaT", "ns"))  # code -1 -> NaT, not bad
-    u_bad = np.append(u_bad, False)
-    codes = np.asarray(codes, dtype=np.int64)
-    vals = u_vals[codes]
-    out = pd.Series(vals, copy=False).dt.tz_localize("UTC")
-    return out, u_bad[codes]
-
-
-_DECIMAL_COMMA = re.compile(r"^([+-]?\d*),(\d+)$")
-
-
-def to_number(values: object, *, decimal_comma: bool = True) -> tuple[pd.Series, np.ndarray]:
-    """Convert strings to float64, with decimal commas when allowed.
-
-    Parameters
-    ----------
-    values : array-like or Series
-        Strings (or numbers, returned as floats).
-    decimal_comma : bool, default True
-        Read ``9,333`` as 9.333. Readers pass False for comma-delimited files, where a comma
-        inside a field is a thousands separator or text.
-
-    Returns
-    -------
-    numbers : Series of float64
-        NaN where blank or not a number.
-    bad : ndarray of bool
-        True where a non-blank value is not a number.
-
-    Examples
-    --------
-    >>> nums, bad = to_number(["9,333", "12.5", "", "n/a"])
-    >>> nums.tolist()[:2], bad.tolist()
-    ([9.333, 12.5], [False, False, False, True])
-    """
-    s = pd.Series(values, copy=False).reset_index(drop=True)
-    if isinstance(s.dtype, pd.CategoricalDtype):
-        # parse each distinct value once
-        codes = s.cat.codes.to_numpy().astype(np.int64)
-        u_num, u_bad = to_number(pd.Series(np.asarray(s.cat.categories, dtype=object)),
-                                 decimal_comma=decimal_comma)
-        u_num = np.append(u_num.to_numpy(dtype=np.float64, na_value=np.nan), np.nan)
-        return pd.Series(u_num[codes]), np.append(u_bad, False)[codes]
-    if pd.api.types.is_numeric_dtype(s.dtype) and not pd.api.types.is_bool_dtype(s.dtype):
-        out = s.astype("float64")
-        return out, np.zeros(len(s), dtype=bool)
-    s = _as_str_series(s)
-    blank = (s == "").to_numpy()
-    if decimal_comma:
-        s = s.str.replace(_DECIMAL_COMMA, r"\1.\2", regex=True)
-    out = pd.to_numeric(s.where(~pd.Series(blank)), errors="coerce").astype("float64")
-    out[~np.isfinite(out.to_numpy(na_value=np.nan))] = np.nan
-    bad = out.isna().to_numpy() & ~blank
-    return out, bad
-
+# kept for the modules that still import the old private names
+_as_str_series = as_str_series
+_HAS_OFFSET = HAS_OFFSET
 
 # --------------------------------------------------------------------------------------------
 # resolving people by id or e-mail
@@ -341,17 +65,18 @@ class Roster:
         if "person_id" in people.columns and people.index.name != "person_id":
             people = people.set_index("person_id")
         ids = pd.Index(people.index.astype(str).str.strip(), name="person_id")
-        if ids.has_duplicates:
-            dup = ids[ids.duplicated()].unique()
-            from ambassadors.errors import describe_ids
-
-            raise InputError(f"people: duplicate person_id {describe_ids(dup)}")
+        check_unique_ids(ids, "people")
         self.ids = ids
         self.emails: pd.Index | None = None
         self.email_pos: np.ndarray | None = None
         if "email" in people.columns:
-            em = _as_str_series(people["email"]).str.lower()
-            ok = (em != "").to_numpy() & ~em.duplicated().to_numpy()
+            em = as_str_series(people["email"]).str.lower()
+            shared = (em != "").to_numpy() & em.duplicated(keep=False).to_numpy()
+            if shared.any():
+                raise InputError(f"people: person_id {describe_ids(ids[shared])} share e-mail "
+                                 f"addresses (compared case-insensitively), e.g. "
+                                 f"{em[shared].iloc[0]!r}")
+            ok = (em != "").to_numpy()
             self.emails = pd.Index(em[ok].to_numpy())
             self.email_pos = np.flatnonzero(ok)
 
@@ -360,7 +85,7 @@ class Roster:
 
     def resolve(self, values: object) -> np.ndarray:
         """Positions (int64) of ``values`` in the roster; ``-1`` for unknown or blank."""
-        s = _as_str_series(values)
+        s = as_str_series(values)
         pos = self.ids.get_indexer(s.to_numpy(dtype=object)).astype(np.int64)
         pos[(s == "").to_numpy()] = -1
         miss = pos < 0
@@ -370,48 +95,6 @@ class Roster:
             found = hit >= 0
             pos[idx[found]] = self.email_pos[hit[found]]
         return pos
-
-
-# --------------------------------------------------------------------------------------------
-# booleans
-# --------------------------------------------------------------------------------------------
-
-_TRUE = {"true", "t", "yes", "y", "1", "ja", "j", "oui", "si", "sí", "x", "1.0"}
-_FALSE = {"false", "f", "no", "n", "0", "nee", "nein", "non", "0.0"}
-
-
-def to_bool(values: object) -> tuple[pd.Series, np.ndarray]:
-    """Convert yes/no answers to booleans.
-
-    ``true/t/yes/y/1/ja/j/oui/si/x`` are True, ``false/f/no/n/0/nee/nein/non`` False (any case);
-    blanks are missing.
-
-    Returns
-    -------
-    flags : Series
-        ``bool`` when nothing is missing, else the nullable ``boolean`` dtype.
-    bad : ndarray of bool
-        True where a non-blank value is none of the above.
-
-    Examples
-    --------
-    >>> flags, bad = to_bool(["Yes", "nee", "1", "maybe"])
-    >>> flags.tolist(), bad.tolist()
-    ([True, False, True, <NA>], [False, False, False, True])
-    """
-    s = pd.Series(values, copy=False).reset_index(drop=True)
-    if pd.api.types.is_bool_dtype(s.dtype):
-        return s.astype("boolean" if s.isna().any() else bool), np.zeros(len(s), dtype=bool)
-    s = _as_str_series(s).str.lower()
-    is_true = s.isin(_TRUE).to_numpy()
-    is_false = s.isin(_FALSE).to_numpy()
-    blank = (s == "").to_numpy()
-    out = pd.array(np.where(is_true, True, False), dtype="boolean")
-    out[~(is_true | is_false)] = pd.NA
-    flags = pd.Series(out)
-    if not flags.isna().any():
-        flags = flags.astype(bool)
-    return flags, ~(is_true | is_false | blank)
 
 
 # --------------------------------------------------------------------------------------------
@@ -487,13 +170,24 @@ def resolve_columns(found: list[str], aliases: dict[str, list[str]], *,
     for canonical, names in aliases.items():
         if canonical in mapping.values():
             continue
+        # the canonical name itself, exactly, wins over any alias or case variant of it
+        match = canonical if canonical in keys and canonical not in mapping else None
         for alias in [normalize_name(canonical), *map(normalize_name, names)]:
-            match = next((f for f, k in keys.items() if k == alias and f not in mapping), None)
             if match is not None:
-                mapping[match] = canonical
-                if match != canonical:
-                    notes.append(f"column {match!r} read as {canonical!r}")
                 break
+            match = next((f for f, k in keys.items() if k == alias and f not in mapping), None)
+        if match is None:
+            continue
+        mapping[match] = canonical
+        if match != canonical:
+            notes.append(f"column {match!r} read as {canonical!r}")
+        # two columns that could both be this one: one is kept under the canonical name, the
+        # others under their own names (never two columns of one name)
+        wanted = {normalize_name(canonical), *map(normalize_name, names)}
+        rivals = [f for f, k in keys.items() if k in wanted and f not in mapping and f != match]
+        if rivals:
+            notes.append(f"{', '.join(map(repr, rivals))} could also be {canonical!r}: "
+                         f"{match!r} is used, the other kept under its own name")
     return mapping, notes
 
 
@@ -598,10 +292,27 @@ def _stringify_frame(frame: pd.DataFrame) -> pd.DataFrame:
         elif pd.api.types.is_numeric_dtype(col.dtype) or pd.api.types.is_bool_dtype(col.dtype):
             out[name] = col.astype(object).where(col.notna(), "").astype(str)
         else:
-            out[name] = col.map(_cell_to_str, na_action=None)
+            out[name] = _mixed_to_str(col)
     result = pd.DataFrame(out, index=frame.index)
     result.columns = [str(c) for c in frame.columns]
     return result.reset_index(drop=True)
+
+
+def _mixed_to_str(col: pd.Series) -> pd.Series:
+    """Strings of a column of mixed Python objects (Excel and JSON cells), one conversion per
+    *distinct* value: the column is factorised (unhashable cells -- JSON lists -- by their text)
+    and only its distinct values go through :func:`_cell_to_str`."""
+    try:
+        codes, uniques = pd.factorize(col, use_na_sentinel=True)
+        firsts = np.asarray(uniques, dtype=object)
+    except TypeError:  # lists / dicts: group by their text, convert one cell of each group
+        codes, keys = pd.factorize(col.astype(str), use_na_sentinel=True)
+        at = np.flatnonzero(codes >= 0)  # missing cells (code -1) stay blank
+        first_at = np.zeros(len(keys), dtype=np.int64)
+        first_at[codes[at][::-1]] = at[::-1]  # the first cell of each distinct text
+        firsts = col.to_numpy(dtype=object)[first_at]
+    text = np.array([_cell_to_str(v) for v in firsts] + [""], dtype=object)
+    return pd.Series(text[codes], index=col.index, dtype=object)
 
 
 def _cell_to_str(value: object) -> str:
@@ -615,6 +326,8 @@ def _cell_to_str(value: object) -> str:
         return value.isoformat()
     if isinstance(value, bytes):
         return value.decode("utf-8", errors="replace")
+    if isinstance(value, (list, tuple)):  # a JSON list of recipients
+        return ";".join(_cell_to_str(v) for v in value)
     try:
         if pd.isna(value):
             return ""
@@ -684,11 +397,50 @@ def _sniff_delimiter(text: str) -> str:
     return best
 
 
-def _read_csv_bytes(path: Path, head: bytes, source: str) -> RawTable:
-    import pyarrow as pa
-    import pyarrow.csv as pacsv
+def _comment_lines(text: str) -> tuple[int, bool, str]:
+    """Leading ``#`` lines of a CSV: (lines to skip, whether the last of them is the header,
+    the text the dialect is sniffed from).
 
-    notes: list[str] = []
+    Research data sets write their header as a comment (``#Sender<TAB>Recipient<TAB>time``) or
+    precede it with comment lines. The last ``#`` line is the header when, without its ``#``, it
+    has as many fields as the first data line; the others are comments.
+    """
+    lines = _LINE_BREAK.split(text)
+    k = 0
+    while k < len(lines) - 1 and lines[k].startswith("#"):
+        k += 1
+    if k == 0:
+        return 0, False, text
+    candidate, rest = lines[k - 1][1:].lstrip(), lines[k:]
+    delimiter = _sniff_delimiter("\n".join([candidate, *rest[:60]]))
+    fields = [len(r) for r in (_csv_rows([candidate, rest[0]], delimiter) or [[], []])]
+    if fields[0] > 1 and fields[0] == fields[1]:
+        return k - 1, True, "\n".join([candidate, *rest])
+    return k, False, "\n".join(rest)
+
+
+def _csv_notes(table, *, delimiter: str, bad_rows: int, swallowed: list, spanning_possible: bool,
+               notes: list[str]) -> None:
+    """What a user should know about how a CSV was parsed."""
+    import pyarrow.compute as pc
+
+    if delimiter != ",":
+        notes.append(f"delimiter {_DELIM_NAMES[delimiter]!s} detected")
+    if bad_rows:
+        notes.append(f"{bad_rows} rows with a wrong number of fields skipped (bad_row)")
+    if swallowed:
+        where = next((f" (row {n})" for n, _ in swallowed if n is not None), "")
+        notes.append(f"{sum(e for _, e in swallowed)} of them are lines swallowed by a quoted field "
+                     f"that never closes{where}: check the quotes (\") there")
+    if spanning_possible:
+        spanning = sum(int(pc.sum(pc.match_substring(col, "\n")).as_py() or 0) for col in table.columns)
+        if spanning:
+            notes.append(f"{spanning} values span several lines (a line break inside quotes); if "
+                         "that is not intended, an unclosed quote has merged the lines after it")
+
+
+def _text_head(path: Path, head: bytes, source: str, notes: list[str]) -> tuple[str, str]:
+    """(encoding, decoded first bytes) of a CSV file."""
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         encoding = "utf-16"
     elif b"\x00" in head[:8192]:
@@ -704,6 +456,20 @@ def _read_csv_bytes(path: Path, head: bytes, source: str) -> RawTable:
     text = text.lstrip("\ufeff")
     if not text.strip():
         raise InputError(f"{source}: the file is empty")
+    return encoding, text
+
+
+def _read_csv_bytes(path: Path, head: bytes, source: str) -> RawTable:
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    notes: list[str] = []
+    encoding, text = _text_head(path, head, source, notes)
+    skip, hash_header, text = _comment_lines(text)
+    if hash_header:
+        notes.append("header read from a line starting with '#'")
+    if skip:
+        notes.append(f"{skip} comment line{'s' if skip != 1 else ''} ('#') before the header skipped")
     delimiter = _sniff_delimiter(text)
     first = (_csv_rows(_lines(text)[:1], delimiter) or [[]])[0]
     n_guess = len(first)
@@ -720,7 +486,7 @@ def _read_csv_bytes(path: Path, head: bytes, source: str) -> RawTable:
         return "skip"
 
     read = pacsv.ReadOptions(autogenerate_column_names=True, encoding=encoding,
-                             block_size=16 << 20)
+                             block_size=16 << 20, skip_rows=skip)
     parse = pacsv.ParseOptions(delimiter=delimiter, newlines_in_values='"' in text,
                                invalid_row_handler=on_invalid)
     types = {f"f{i}": pa.string() for i in range(max(n_guess, 1) + 64)}
@@ -737,26 +503,16 @@ def _read_csv_bytes(path: Path, head: bytes, source: str) -> RawTable:
     for i, col in enumerate(table.columns):
         if col.type != pa.string():
             table = table.set_column(i, table.column_names[i], col.cast(pa.string()))
-    header = _check_header(table.slice(0, 1).to_pylist()[0].values(), source)
+    names = list(table.slice(0, 1).to_pylist()[0].values())
+    if hash_header:
+        names[0] = str(names[0]).lstrip("#").lstrip()
+    header = _check_header(names, source)
     table = table.slice(1).rename_columns(header)
     content = [c for c in header if is_content_column(c)]
     if content:
         table = table.drop_columns(content)
-    if delimiter != ",":
-        notes.append(f"delimiter {_DELIM_NAMES[delimiter]!s} detected")
-    if bad_rows[0]:
-        notes.append(f"{bad_rows[0]} rows with a wrong number of fields skipped (bad_row)")
-    if swallowed:
-        where = next((f" (row {n})" for n, _ in swallowed if n is not None), "")
-        notes.append(f"{sum(e for _, e in swallowed)} of them are lines swallowed by a quoted field "
-                     f"that never closes{where}: check the quotes (\") there")
-    if parse.newlines_in_values:
-        import pyarrow.compute as pc
-
-        spanning = sum(int(pc.sum(pc.match_substring(col, "\n")).as_py() or 0) for col in table.columns)
-        if spanning:
-            notes.append(f"{spanning} values span several lines (a line break inside quotes); if "
-                         "that is not intended, an unclosed quote has merged the lines after it")
+    _csv_notes(table, delimiter=delimiter, bad_rows=bad_rows[0], swallowed=swallowed,
+               spanning_possible=parse.newlines_in_values, notes=notes)
     return RawTable(table, source, delimiter, notes, bad_rows[0], content)
 
 

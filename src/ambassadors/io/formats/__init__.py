@@ -38,7 +38,7 @@ import pandas as pd
 from ambassadors.errors import InputError
 from ambassadors.io.load_report import Loaded
 
-from ._common import csv_header, norm_key, open_source, roster_frame
+from ._common import csv_header, norm_key, open_source, roster_frame, starts_like_mbox
 
 __all__ = [
     "FORMATS",
@@ -53,6 +53,7 @@ __all__ = [
     "read_teams_chats",
     "read_viva_p2p",
     "read_viva_person_query",
+    "read_viva_person_signals",
     "read_ics",
     "read_meetings_csv",
     "read_engage_activity",
@@ -73,6 +74,7 @@ FORMATS: dict[str, tuple[str, str, bool]] = {
 _OTHER = {
     "read_slack_channel_activity": "slack",
     "read_viva_person_query": "viva",
+    "read_viva_person_signals": "viva",
     "read_engage_activity": "engage",
 }
 
@@ -139,7 +141,7 @@ def detect_format(path: str | os.PathLike[str]) -> str | None:
 
     Decided by extension (``.mbox``, ``.eml``, ``.ics``, ``.json``), by the contents of a folder
     or zip (``users.json`` + ``channels.json`` -> Slack, ``*.eml``, ``*.ics`` ...), by the first
-    bytes (``From `` -> mbox) and by CSV header columns (``SenderAddress`` + ``RecipientAddress``
+    bytes (``From ``, after any blank lines -> mbox) and by CSV header columns (``SenderAddress`` + ``RecipientAddress``
     -> m365_trace, ``PrimaryCollaborator_PersonId`` -> viva_p2p, ``Organizer`` + ``Attendees``
     -> meetings_csv, ``Message ID`` + ``Sender`` + ``Recipient`` -> google_email_log).
 
@@ -186,7 +188,7 @@ def detect_format(path: str | os.PathLike[str]) -> str | None:
             suffix = p.suffix.lower()
             with open(p, "rb") as fh:
                 head = fh.read(4096)
-            if suffix in (".mbox", ".mbx") or head.startswith(b"From "):
+            if suffix in (".mbox", ".mbx") or starts_like_mbox(head):
                 found = {"mbox"}
             elif suffix == ".eml":
                 found = {"eml"}

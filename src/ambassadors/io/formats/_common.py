@@ -3,7 +3,7 @@
 Every format reader opens its input through :func:`open_source` (a file, a folder or a zip
 archive, with the zip safety checks below), turns what it reads into raw *pairs*
 (``row, source, target, timestamp, weight, channel, event_id``) and hands them to
-:func:`finish`, which calls :func:`ambassadors.io.interactions.finalize_pairs` so that
+:func:`finish`, which calls :func:`ambassadors.io._pairs.finalize_pairs` so that
 resolution against the roster and the drop accounting live in one place.
 
 Zip safety
@@ -21,6 +21,7 @@ import io
 import os
 import re
 import zipfile
+import zlib
 from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 from typing import IO
@@ -29,7 +30,10 @@ import numpy as np
 import pandas as pd
 
 from ambassadors.errors import InputError
+from ambassadors.io._pairs import finalize_pairs
 from ambassadors.io.load_report import Loaded, LoadReport, as_frame
+from ambassadors.io.people import read_people
+from ambassadors.io.tables import Roster
 
 __all__ = [
     "MAX_UNZIPPED_BYTES",
@@ -46,6 +50,7 @@ __all__ = [
     "roster_frame",
     "empty_pairs",
     "slug",
+    "starts_like_mbox",
 ]
 
 MAX_UNZIPPED_BYTES = 2 * 1024**3
@@ -55,6 +60,12 @@ MAX_COMPRESSION_RATIO = 200
 _RATIO_MIN_SIZE = 1024**2
 
 PAIR_COLUMNS = ["row", "source", "target", "timestamp", "weight", "channel", "event_id"]
+
+
+def starts_like_mbox(head: bytes) -> bool:
+    """True when ``head`` (the first bytes of a file) opens an mbox: a ``From `` line, after any
+    blank lines (real archives often begin with one)."""
+    return head.lstrip(b"\r\n").startswith(b"From ")
 
 
 def norm_key(name: object) -> str:
@@ -174,7 +185,11 @@ class _BoundedReader(io.RawIOBase):
         return True
 
     def readinto(self, buffer) -> int:  # type: ignore[no-untyped-def]
-        data = self._raw.read(len(buffer))
+        try:
+            data = self._raw.read(len(buffer))
+        except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+            # a header that lies about the entry (size, CRC) is bad input, not an internal error
+            raise InputError(f"{self._label}: damaged zip entry ({exc}); refusing it") from None
         n = len(data)
         self._left -= n
         self._source._budget -= n
@@ -387,8 +402,6 @@ def finish(
     ``bot`` ...) must already be set; pairs dropped before this call are in
     ``report.pairs_dropped`` and are added to ``pairs_read`` here.
     """
-    from ambassadors.io.interactions import finalize_pairs
-
     pairs = pairs.copy()
     if "channel" not in pairs.columns or pairs["channel"].isna().all():
         pairs["channel"] = default_channel
@@ -405,8 +418,6 @@ def roster_frame(people: object) -> pd.DataFrame | None:
     if people is None:
         return None
     if isinstance(people, (str, os.PathLike)):
-        from ambassadors.io.people import read_people
-
         return read_people(people).table
     frame = as_frame(people)
     if not isinstance(frame, pd.DataFrame):
@@ -426,8 +437,6 @@ def resolve_people_keys(keys: pd.Series, people: pd.DataFrame | None) -> pd.Seri
         low = text.str.lower()
         out = low.where(text.str.contains("@", regex=False), text)
         return out.where(out != "", None).astype(object)
-    from ambassadors.io.tables import Roster
-
     roster = Roster(as_frame(people))
     pos = roster.resolve(text.reset_index(drop=True))
     ids = np.append(roster.ids.to_numpy(dtype=object), None)

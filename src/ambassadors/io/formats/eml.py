@@ -32,9 +32,7 @@ def parse_eml(path: str | os.PathLike[str]) -> tuple[pd.DataFrame, LoadReport]:
             names = src.names
         else:
             names = [n for n in src.names if n.lower().endswith(".eml")]
-            others = len(src.names) - len(names)
-            if others:
-                report.notes.append(f"{others} file(s) not ending in .eml ignored")
+            report.skip_file("not an .eml file", len(src.names) - len(names))
         if not names:
             raise InputError(f"{Path(path).name}: no .eml file found")
         for name in names:

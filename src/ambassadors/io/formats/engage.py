@@ -31,6 +31,7 @@ import pandas as pd
 
 from ambassadors.errors import InputError
 from ambassadors.io.load_report import Loaded, as_frame
+from ambassadors.io.tables import Roster
 
 from ._common import (
     csv_header,
@@ -175,7 +176,6 @@ def read_engage_activity(
             report.notes.append(f"no message in group {group!r}; groups: {', '.join(names[:10]) or 'none'}")
         counts[f"activity_{wanted}_posts"] = msgs.loc[in_group, "person"].value_counts()
     if people is not None:
-        from ambassadors.io.tables import Roster
 
         index = pd.Index(Roster(as_frame(people)).ids.to_numpy(dtype=object), name="person_id")
     else:

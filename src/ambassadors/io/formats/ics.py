@@ -1,22 +1,29 @@
 """iCalendar (.ics) files -> interactions (channel ``meeting``).
 
-A small, tolerant RFC 5545 reader (no dependency): content lines are unfolded, property
-parameters parsed (quoted values too), and only these properties of each ``VEVENT`` are kept:
-``UID``, ``RECURRENCE-ID``, ``ORGANIZER``, ``ATTENDEE``, ``DTSTART``, ``DTEND``, ``DURATION``,
-``STATUS``, ``RRULE`` (its presence). ``SUMMARY``, ``DESCRIPTION``, ``LOCATION``, attachments and
+The facts of each ``VEVENT`` are read by a small, tolerant line reader that streams the file
+(content lines unfolded, quoted parameters), keeping only ``UID``, ``RECURRENCE-ID``,
+``ORGANIZER``, ``ATTENDEE``, ``DTSTART``, ``DTEND``, ``DURATION``, ``STATUS`` and the presence of
+``RRULE``/``RDATE``; recurring series are expanded by ``recurring-ical-events`` over the
+``icalendar`` parse of their calendar (only calendars holding a recurring event are parsed
+twice). ``bench/bench_ics.py`` compares this with the hand-written expansion it replaced.
+``SUMMARY``, ``DESCRIPTION``, ``LOCATION``, attachments and
 alarms are skipped without being stored.
 
 Times: ``...Z`` is UTC; ``TZID=`` is converted with :mod:`zoneinfo` (IANA names, and common
 Windows names written by Outlook such as ``W. Europe Standard Time``); an unknown ``TZID`` or a
 floating time (no zone) is taken as UTC, with a note. All-day events (``VALUE=DATE``) are
 absences and holidays rather than meetings and are dropped as ``bad_value``; so are cancelled
-events (``STATUS:CANCELLED``). Recurring events (``RRULE``, read with ``dateutil.rrule``, which
-pandas already depends on) count once per occurrence, at the same wall-clock time across
+events (``STATUS:CANCELLED``). Recurring events (``RRULE``, ``RDATE``, ``EXDATE``, expanded by
+the ``icalendar`` and ``recurring-ical-events`` libraries) count once per occurrence, at the
+same wall-clock time across
 daylight-saving changes: series with ``COUNT``/``UNTIL`` in full, open-ended ones up to the latest
 ``DTSTART`` found in the input, at most :data:`MAX_OCCURRENCES`; ``EXDATE`` dates and instances
 moved or cancelled by a ``RECURRENCE-ID`` event are left out. One ``VEVENT`` stays one report
-row. The same event (``UID`` + ``RECURRENCE-ID``) found in several calendars is
-counted once (``duplicate_row``).
+row. The same event (``UID`` + ``RECURRENCE-ID``, with the same start, organizer and attendees)
+found in several calendars is counted once (``duplicate_row``); events that share a UID but not
+their times or attendees are different meetings and are all kept. In a folder or zip, files
+that are not calendars (other names, or no ``BEGIN:VCALENDAR``) are skipped and counted by
+reason in ``report.skipped_files``.
 
 Participants: the organizer and every ``ATTENDEE`` (``mailto:`` address) except rooms and
 resources (``CUTYPE=ROOM|RESOURCE``) and attendees who declined (``PARTSTAT=DECLINED``). Weight
@@ -46,7 +53,7 @@ from .meetings import distinct_participants, finish_meetings, meeting_pairs
 __all__ = ["read_ics", "parse_ics", "WINDOWS_ZONES"]
 
 _KEPT = {"UID", "RECURRENCE-ID", "ORGANIZER", "ATTENDEE", "DTSTART", "DTEND", "DURATION", "STATUS",
-         "RRULE", "EXDATE"}
+         "RRULE", "RDATE"}
 MAX_OCCURRENCES = 1000
 """At most this many occurrences of one recurring event are counted."""
 WINDOWS_ZONES = {
@@ -155,7 +162,8 @@ def _when(value: str, params: dict[str, str], notes: dict[str, int]) -> tuple[dt
     if tzid:
         zone = _zone(tzid)
         if zone is None:
-            notes[f"unknown TZID {tzid!r} taken as UTC"] = notes.get(f"unknown TZID {tzid!r} taken as UTC", 0) + 1
+            note = f"unknown TZID {tzid!r} taken as UTC"
+            notes[note] = notes.get(note, 0) + 1
             return naive.replace(tzinfo=dt.timezone.utc), "ok"
         return naive.replace(tzinfo=zone), "ok"
     notes["floating times (no zone) taken as UTC"] = notes.get("floating times (no zone) taken as UTC", 0) + 1
@@ -184,8 +192,9 @@ class _Events:
 
     def __init__(self) -> None:
         self.cols: dict[str, list] = {k: [] for k in (
-            "uid", "base_uid", "start", "rid", "hours", "kind", "cancelled", "rrule", "exdates",
-            "organizer", "attendees")}
+            "uid", "base_uid", "start", "rid", "hours", "kind", "cancelled", "rrule",
+            "organizer", "attendees", "file")}
+        self.file = 0  # which calendar of the input the events come from
         self.notes: dict[str, int] = {}
 
     def add_calendar(self, text: str | Iterable[str]) -> None:
@@ -208,7 +217,6 @@ class _Events:
     def _add_event(self, props: list[tuple[str, dict[str, str], str]]) -> None:
         first: dict[str, tuple[dict[str, str], str]] = {}
         attendees: list[str] = []
-        exdates: list[dt.datetime] = []
         for name, params, value in props:
             if name == "ATTENDEE":
                 if params.get("CUTYPE", "").upper() in ("ROOM", "RESOURCE"):
@@ -218,11 +226,6 @@ class _Events:
                 a = _address(value)
                 if a:
                     attendees.append(a)
-            elif name == "EXDATE":
-                for v in value.split(","):
-                    when, kind = _when(v, params, {})
-                    if when is not None:
-                        exdates.append(when.astimezone(dt.timezone.utc))
             else:
                 first.setdefault(name, (params, value))
         start, kind = (None, "bad")
@@ -252,49 +255,152 @@ class _Events:
         self.cols["hours"].append(hours)
         self.cols["kind"].append(kind)
         self.cols["cancelled"].append(first.get("STATUS", ({}, ""))[1].upper() == "CANCELLED")
-        self.cols["rrule"].append(first["RRULE"][1] if "RRULE" in first and rid_prop is None else None)
-        self.cols["exdates"].append(exdates)
+        recurs = rid_prop is None and ("RRULE" in first or "RDATE" in first)
+        rule = first["RRULE"][1] + (";X-RDATE=1" if "RDATE" in first else "") if "RRULE" in first \
+            else "RDATE"
+        self.cols["rrule"].append(rule if recurs else None)
+        self.cols["file"].append(self.file)
         self.cols["organizer"].append(_address(org[1]) if org else None)
         self.cols["attendees"].append(";".join(attendees))
 
 
-def _occurrences(
-    start: dt.datetime, rule: str, exdates: list[dt.datetime], moved: set[dt.datetime],
-    horizon: dt.datetime | None,
-) -> list[dt.datetime] | None:
-    """UTC starts of a recurring event (None when the RRULE cannot be read).
+def _bounded(rule: str) -> bool:
+    """A series with ``COUNT`` or ``UNTIL`` (or only ``RDATE`` dates) is expanded in full."""
+    return rule == "RDATE" or bool(re.search(r"(^|;)\s*(COUNT|UNTIL)\s*=", rule, re.I))
 
-    Series with ``COUNT`` or ``UNTIL`` are expanded in full; open-ended ones up to ``horizon``
-    (the latest ``DTSTART`` in the input). At most :data:`MAX_OCCURRENCES`; ``EXDATE`` and moved or
-    cancelled instances (``RECURRENCE-ID``) are left out.
+
+def _by_uid(calendar: object) -> tuple[list[object], dict[str, list[object]]]:
+    """The time zones of a calendar and its VEVENTs grouped by UID (one pass)."""
+    zones, events = [], {}
+    for comp in calendar.subcomponents:  # type: ignore[attr-defined]
+        if comp.name == "VTIMEZONE":
+            zones.append(comp)
+        elif comp.name == "VEVENT":
+            events.setdefault(str(comp.get("UID", "")), []).append(comp)
+    return zones, events
+
+
+def _series(zones: list[object], components: list[object]) -> object:
+    """A calendar holding only the components of one series (and the time zones)."""
+    import icalendar
+
+    sub = icalendar.Calendar()
+    for comp in [*zones, *components]:
+        sub.add_component(comp)
+    return sub
+
+
+_PERIOD = {"SECONDLY": dt.timedelta(seconds=1), "MINUTELY": dt.timedelta(minutes=1),
+           "HOURLY": dt.timedelta(hours=1), "DAILY": dt.timedelta(days=1),
+           "WEEKLY": dt.timedelta(weeks=1), "MONTHLY": dt.timedelta(days=31),
+           "YEARLY": dt.timedelta(days=366)}
+
+
+def _window_end(rule: str, first: dt.datetime, horizon: dt.datetime | None) -> dt.datetime:
+    """The end of the window a series is expanded in (one ``between`` query, no open search).
+
+    Open-ended series: the horizon. Bounded ones: far enough for ``COUNT`` (or
+    :data:`MAX_OCCURRENCES`) periods of the rule, and no further than ``UNTIL``.
     """
-    from dateutil.rrule import rrulestr  # a dependency of pandas
+    if not _bounded(rule):
+        return horizon if horizon is not None and horizon > first else first
+    if rule == "RDATE" or "X-RDATE" in rule.upper():  # extra dates may lie anywhere
+        return first + dt.timedelta(days=366 * 100)
+    fields = dict(part.split("=", 1) for part in rule.upper().split(";") if "=" in part)
+    step = _PERIOD.get(fields.get("FREQ", "DAILY"), dt.timedelta(days=1))
+    step *= max(int(fields.get("INTERVAL", "1") or 1), 1) if fields.get("INTERVAL", "1").isdigit() else 1
+    count = int(fields["COUNT"]) if fields.get("COUNT", "").isdigit() else MAX_OCCURRENCES
+    end = first + step * (min(count, MAX_OCCURRENCES) + 1)
+    until = re.match(r"(\d{8})(T\d{6})?", fields.get("UNTIL", ""))
+    if until:
+        stamp = dt.datetime.strptime(until.group(1) + (until.group(2) or "T235959"), "%Y%m%dT%H%M%S")
+        end = min(end, stamp.replace(tzinfo=dt.timezone.utc) + dt.timedelta(days=1))
+    return end
 
-    text = rule.strip()
-    bounded = bool(re.search(r"(^|;)\s*(COUNT|UNTIL)\s*=", text, re.I))
-    try:
-        series = rrulestr(text, dtstart=start)
-    except (ValueError, TypeError):
-        # UNTIL without 'Z' next to a zoned DTSTART: RFC 5545 wants UTC; be tolerant
-        try:
-            fixed = re.sub(r"(UNTIL=\d{8}T\d{6})(?!Z)", r"\1Z", text, flags=re.I)
-            fixed = re.sub(r"(UNTIL=\d{8})(?![T\d])", r"\1T235959Z", fixed, flags=re.I)
-            series = rrulestr(fixed, dtstart=start)
-        except (ValueError, TypeError):
-            return None
+
+def _occurrences(series: object, start: dt.datetime, rule: str, moved: set[dt.datetime],
+                 horizon: dt.datetime | None) -> list[dt.datetime] | None:
+    """UTC starts of a recurring event (None when it cannot be read); ``series`` is a calendar
+    holding its components only (:func:`_series`).
+
+    Expanded by ``recurring-ical-events`` (RRULE, RDATE, EXDATE, time zones). Series with
+    ``COUNT``/``UNTIL`` in full, open-ended ones up to ``horizon`` (the latest ``DTSTART`` in the
+    input; the first occurrence always counts); at most :data:`MAX_OCCURRENCES`. Instances moved
+    or cancelled by a ``RECURRENCE-ID`` event (``moved``) are their own rows and are left out.
+    """
+    import recurring_ical_events
+
+    first = start.astimezone(dt.timezone.utc)
+    end = _window_end(rule, first, horizon)
     out: list[dt.datetime] = []
-    skip = set(exdates) | moved
-    for when in series:
-        utc = when.astimezone(dt.timezone.utc)
-        if not bounded and (horizon is None or utc > horizon):
-            if not out and utc == start.astimezone(dt.timezone.utc):
-                out.append(utc)  # the first occurrence always counts
-            break
-        if utc not in skip:
+    try:
+        query = recurring_ical_events.of(series)
+        span = (first - dt.timedelta(seconds=1), end + dt.timedelta(seconds=1))
+        for when, rid in _starts(query, *span):
+            utc = _as_utc(when)
+            if utc is None or (_as_utc(rid) if rid is not None else utc) in moved:
+                continue
             out.append(utc)
-        if len(out) >= MAX_OCCURRENCES:
-            break
-    return out
+    except (ValueError, TypeError, KeyError, recurring_ical_events.InvalidCalendar):
+        return None
+    return sorted(out)[:MAX_OCCURRENCES] or [first]
+
+
+def _starts(query: object, start: dt.datetime, end: dt.datetime) -> list[tuple[object, object]]:
+    """(start, RECURRENCE-ID) of each occurrence in [start, end].
+
+    ``between`` turns every occurrence into a copied ``icalendar`` component, three quarters of
+    the cost here (``bench/bench_ics.py``); the occurrences themselves carry the two values we
+    need, so they are used when this version of ``recurring-ical-events`` has them (3.x).
+    """
+    occurrences = getattr(query, "_occurrences_between", None)
+    if occurrences is not None:
+        found = occurrences(query.to_datetime(start), query.to_datetime(end))  # type: ignore[attr-defined]
+        if all(hasattr(o, "start") and hasattr(o, "id") for o in found):
+            return [(o.start, o.id.recurrence_id) for o in found]
+    return [(c["DTSTART"].dt, c["RECURRENCE-ID"].dt if "RECURRENCE-ID" in c else None)
+            for c in query.between(start, end)]  # type: ignore[attr-defined]
+
+
+def _as_utc(when: object) -> dt.datetime | None:
+    if not isinstance(when, dt.datetime):
+        return None
+    return (when if when.tzinfo else when.replace(tzinfo=dt.timezone.utc)).astimezone(dt.timezone.utc)
+
+
+def _people_key(attendees: str) -> str:
+    """Attendees in a canonical order (calendars list them in any order); one call per event."""
+    return ";".join(sorted(set(attendees.split(";")))) if attendees else ""
+
+
+def _expand(path: object, names: list[str], ev: pd.DataFrame, recurring: list[int],
+            moved: dict[str, set[dt.datetime]], horizon: dt.datetime | None
+            ) -> tuple[dict[int, list[dt.datetime]], int]:
+    """Occurrences of the recurring events (row -> UTC starts), each calendar parsed once by
+    ``icalendar``; and how many series could not be read (counted once each)."""
+    import icalendar
+
+    times_of: dict[int, list[dt.datetime]] = {}
+    unreadable = 0
+    by_file: dict[int, list[int]] = {}
+    for i in recurring:
+        by_file.setdefault(int(ev.at[i, "file"]), []).append(i)
+    with open_source(path) as src:
+        for f, rows in by_file.items():
+            try:
+                zones, events = _by_uid(icalendar.Calendar.from_ical(src.read_bytes(names[f])))
+            except ValueError:
+                zones, events = [], {}
+            for i in rows:
+                start = ev.at[i, "start"]
+                uid = ev.at[i, "base_uid"] or ""
+                times = None if uid not in events else _occurrences(
+                    _series(zones, events[uid]), start, ev.at[i, "rrule"], moved.get(uid, set()),
+                    horizon)
+                if times is None:
+                    unreadable += 1
+                times_of[i] = times or [start.astimezone(dt.timezone.utc)]
+    return times_of, unreadable
 
 
 def parse_ics(
@@ -306,18 +412,33 @@ def parse_ics(
     with open_source(path) as src:
         names = src.names if src.kind == "file" else [
             n for n in src.names if n.lower().endswith((".ics", ".ical"))]
+        report.skip_file("not an .ics file", len(src.names) - len(names))
         if not names:
             raise InputError(f"{Path(path).name}: no .ics file found")
+        read = 0
         for name in names:
             with src.open(name) as fh:
                 head = fh.read(4096).decode("utf-8-sig", errors="replace").upper()
             if "BEGIN:VCALENDAR" not in head and "BEGIN:VEVENT" not in head:
-                raise InputError(f"{src.label(name)}: not an iCalendar file (no BEGIN:VCALENDAR)")
+                if src.kind == "file" or len(names) == 1:
+                    raise InputError(f"{src.label(name)}: not an iCalendar file (no BEGIN:VCALENDAR)")
+                # one broken calendar in a folder does not stop the others from being read
+                report.skip_file("not an iCalendar file (no BEGIN:VCALENDAR)")
+                continue
+            acc.file = names.index(name)
             with src.open(name) as fh:  # streamed line by line
                 acc.add_calendar(io.TextIOWrapper(fh, encoding="utf-8-sig", errors="replace", newline=""))
+            read += 1
+        if not read:
+            raise InputError(f"{Path(path).name}: no readable iCalendar file "
+                             f"({', '.join(report.skipped_files)})")
     ev = pd.DataFrame({k: pd.Series(v, dtype=float if k == "hours" else object) for k, v in acc.cols.items()})
     report.rows_read += len(ev)
-    dup = ev["uid"].notna() & ev["uid"].duplicated(keep="first")
+    # the same event in several calendars: same UID (+ RECURRENCE-ID), same start, same people.
+    # Two events sharing a UID but not their times or attendees are two meetings.
+    same = ev[["uid", "start", "organizer", "attendees"]].astype(str)
+    same["attendees"] = ev["attendees"].map(_people_key)
+    dup = ev["uid"].notna() & same.duplicated(keep="first")
     all_day = ~dup & (ev["kind"] == "date")
     bad = ~dup & (ev["kind"] == "bad")
     cancelled = ~dup & ~all_day & ~bad & ev["cancelled"].astype(bool)
@@ -333,28 +454,20 @@ def parse_ics(
     starts = [s.astimezone(dt.timezone.utc) if s is not None else None for s in ev["start"]]
     horizon = max((s for s in starts if s is not None), default=None)
     moved: dict[str, set[dt.datetime]] = {}
-    for uid, rid in zip(ev.loc[~dup, "base_uid"], ev.loc[~dup, "rid"]):
+    for uid, rid in zip(ev.loc[~dup, "base_uid"], ev.loc[~dup, "rid"], strict=True):
         if uid is not None and rid is not None:
             moved.setdefault(uid, set()).add(rid)
-    occ: list[list[str | None]] = []
-    expanded = unreadable = 0
-    for i in range(len(ev)):  # per VEVENT, not per pair
-        rule = ev.at[i, "rrule"]
-        if rule is None or starts[i] is None or dup[i] or all_day[i] or cancelled[i]:
-            occ.append([starts[i].isoformat() if starts[i] is not None else None])
-            continue
-        times = _occurrences(ev.at[i, "start"], rule, ev.at[i, "exdates"],
-                             moved.get(ev.at[i, "base_uid"], set()), horizon)
-        if times is None:
-            unreadable += 1
-            times = [starts[i]]
-        expanded += 1
-        occ.append([t.isoformat() for t in times] or [starts[i].isoformat()])
+    recurring = [i for i in range(len(ev)) if ev.at[i, "rrule"] is not None and starts[i] is not None
+                 and not (dup[i] or all_day[i] or cancelled[i])]
+    times_of, unreadable = _expand(path, names, ev, recurring, moved, horizon)
+    occ = [[t.isoformat() for t in times_of[i]] if i in times_of
+           else [starts[i].isoformat() if starts[i] is not None else None] for i in range(len(ev))]
+    expanded = len(recurring)
     if expanded:
-        report.notes.append(f"{expanded} recurring events (RRULE) expanded; open-ended series up to "
+        report.notes.append(f"{expanded} recurring events (RRULE/RDATE) expanded; open-ended series up to "
                             f"the latest DTSTART in the input ({horizon:%Y-%m-%d})")
     if unreadable:
-        report.notes.append(f"{unreadable} RRULEs not understood: counted once")
+        report.notes.append(f"{unreadable} recurrence rules not understood: counted once")
     keep = ~(dup | all_day | cancelled)
     ev = ev.assign(occ=occ)[keep].reset_index(drop=True)
     members = distinct_participants(ev["organizer"], ev["attendees"], people)

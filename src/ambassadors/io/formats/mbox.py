@@ -17,7 +17,7 @@ import pandas as pd
 from ambassadors.errors import InputError
 from ambassadors.io.load_report import Loaded, LoadReport
 
-from ._common import finish, new_report, open_source
+from ._common import finish, new_report, open_source, starts_like_mbox
 from ._mail import MailCollector, iter_mbox_blocks
 
 __all__ = ["read_mbox", "parse_mbox"]
@@ -30,7 +30,7 @@ def _is_mbox_entry(src, name: str) -> bool:  # type: ignore[no-untyped-def]
     if low.endswith((".msf", ".dat", ".json", ".csv", ".eml")) or "/." in "/" + name:
         return False
     with src.open(name) as fh:
-        return fh.read(5) == b"From "
+        return starts_like_mbox(fh.read(4096))
 
 
 def parse_mbox(path: str | os.PathLike[str]) -> tuple[pd.DataFrame, LoadReport]:
@@ -50,8 +50,11 @@ def parse_mbox(path: str | os.PathLike[str]) -> tuple[pd.DataFrame, LoadReport]:
     collector = MailCollector()
     with open_source(path) as src:
         names = [n for n in src.names if _is_mbox_entry(src, n)] if src.kind != "file" else src.names
+        report.skip_file("not an mbox file", len(src.names) - len(names))
         if not names:
-            raise InputError(f"{Path(path).name}: no mbox file found (expected *.mbox or files starting 'From ')")
+            raise InputError(f"{Path(path).name}: no mbox file found (expected *.mbox or files "
+                             "starting 'From ')")
+        read = 0
         for name in names:
             before = len(collector)
             with src.open(name) as fh:
@@ -59,13 +62,19 @@ def parse_mbox(path: str | os.PathLike[str]) -> tuple[pd.DataFrame, LoadReport]:
                     collector.add(block)
             if len(collector) == before:
                 with src.open(name) as fh:
-                    if fh.read(5) != b"From ":
-                        raise InputError(
-                            f"{src.label(name)}: not an mbox file (no 'From ' line at the start); "
-                            "for single messages use format='eml'"
-                        )
+                    if not starts_like_mbox(fh.read(4096)):
+                        if src.kind == "file":
+                            raise InputError(
+                                f"{src.label(name)}: not an mbox file (no 'From ' line at the "
+                                "start); for single messages use format='eml'")
+                        report.skip_file("not an mbox file (no 'From ' line at the start)")
+                        continue
+            read += 1
         if src.kind != "file":
-            report.notes.append(f"{len(names)} mbox file(s) read")
+            if not read:
+                raise InputError(f"{Path(path).name}: no readable mbox file "
+                                 f"({', '.join(report.skipped_files)})")
+            report.notes.append(f"{read} mbox file(s) read")
     return collector.to_pairs(report), report
 
 

@@ -36,7 +36,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ambassadors.io._pairs import finalize_pairs
 from ambassadors.io.load_report import Loaded, LoadReport, as_frame
+from ambassadors.io.tables import parse_datetimes, to_number
 
 from ._common import new_report, read_role_columns, resolve_people_keys, roster_frame
 
@@ -114,7 +116,6 @@ def finish_meetings(
     ``unknown_sender`` when one of its participants is not in the roster, ``self_pair`` when
     all of them resolve to one person, else ``zero_weight`` (a meeting of no duration).
     """
-    from ambassadors.io.interactions import finalize_pairs
 
     # one sub-row per (meeting, occurrence, participant)
     sub = pairs.groupby(["row", "timestamp", "source"], sort=False, dropna=False).ngroup().to_numpy(dtype=np.int64)
@@ -185,7 +186,6 @@ def parse_meetings_csv(
     people: pd.DataFrame | Loaded | None = None,
 ) -> tuple[pd.DataFrame, LoadReport]:
     """Raw pairs and the report so far from a meeting attendance CSV."""
-    from ambassadors.io.tables import parse_datetimes, to_number
 
     path = Path(path)
     report = new_report(path, fmt="meetings_csv")

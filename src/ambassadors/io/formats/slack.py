@@ -37,7 +37,8 @@ import numpy as np
 import pandas as pd
 
 from ambassadors.errors import InputError
-from ambassadors.io.load_report import Loaded, LoadReport
+from ambassadors.io.load_report import Loaded, LoadReport, as_frame
+from ambassadors.io.tables import Roster
 
 from ._chat import chat_pairs
 from ._common import (
@@ -362,9 +363,6 @@ def read_slack_channel_activity(
     r_counts = who.dropna().value_counts()
     index = pd.Index(sorted(set(m_counts.index) | set(r_counts.index)), name="person_id", dtype=object)
     if people is not None:
-        from ambassadors.io.load_report import as_frame
-        from ambassadors.io.tables import Roster
-
         index = pd.Index(Roster(as_frame(people)).ids.to_numpy(dtype=object), name="person_id")
     table = pd.DataFrame({
         f"activity_{col}_messages": m_counts.reindex(index, fill_value=0).astype("int64"),
