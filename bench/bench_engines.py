@@ -15,7 +15,7 @@ table is compared with the first engine's (weights to 1e-9, counts, drops by rea
 ambassadors proposed from each are compared too. ``--shortlist ENGINE`` then runs the real
 command line, ``ambassadors shortlist --interactions lake/emails --interactions lake/chat
 --engine ENGINE``, and reports its wall time and peak memory. Results go to
-``bench/results/engines-<people>.json`` (gitignored).
+``bench/results/engines-<people>[-<memory limit>].json`` (gitignored).
 """
 
 from __future__ import annotations
@@ -180,7 +180,8 @@ def main(argv: list[str] | None = None) -> None:
             cmd += ["--memory-limit", args.memory_limit]
         results["shortlist"] = {"engine": args.shortlist, **measure(cmd)}
         print("shortlist", results["shortlist"])
-    out = HERE / "results" / f"engines-{args.people}.json"
+    tag = f"-{args.memory_limit}" if args.memory_limit else ""
+    out = HERE / "results" / f"engines-{args.people}{tag}.json"
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps(results, indent=2, default=str))
     print("wrote", out)

@@ -135,8 +135,12 @@ class SparkBackend:
         from pyspark import StorageLevel
 
         frame = self.spark.sql(sql).persist(StorageLevel.MEMORY_AND_DISK)
+        frame.count()  # materialise now, so that the next table is computed from this one
         self.persisted.append(frame)
         self._view(name, frame)
+
+    def drop(self, name: str) -> None:
+        """Spark keeps the cache: a table computed from it may be recomputed if evicted."""
 
     def fetch(self, sql: str) -> pd.DataFrame:
         with _quiet():
