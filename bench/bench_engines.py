@@ -15,7 +15,7 @@ table is compared with the first engine's (weights to 1e-9, counts, drops by rea
 ambassadors proposed from each are compared too. ``--shortlist ENGINE`` then runs the real
 command line, ``ambassadors shortlist --interactions lake/emails --interactions lake/chat
 --engine ENGINE``, and reports its wall time and peak memory. Results go to
-``bench/results/engines-<people>.json`` (gitignored).
+``bench/results/engines-<people>[-<memory limit>].json`` (gitignored).
 """
 
 from __future__ import annotations
@@ -89,7 +89,8 @@ def make_lake(people: int, months: float, seed: int, root: Path) -> dict:
     return info
 
 
-def child(engine: str, root: Path, memory_limit: str | None, half_life: str | None) -> None:
+def child(engine: str, root: Path, memory_limit: str | None, half_life: str | None,
+          plan: bool) -> None:
     """Aggregate (one engine, this process), write the tie table, report and ambassadors."""
     import pandas as pd
 
@@ -104,11 +105,12 @@ def child(engine: str, root: Path, memory_limit: str | None, half_life: str | No
         half_life=half_life, memory_limit=memory_limit, spill_dir=root / f"spill-{engine}")
     seconds = time.perf_counter() - t0
     ties.astype({"source": str, "target": str}).to_parquet(root / f"ties-{engine}.parquet")
-    plan = analyze(people, ties, graph_options={}, progress=False, samples=256).plan
+    members = list(analyze(people, ties, graph_options={}, progress=False,
+                           samples=256).plan.members.index) if plan else None
     out = {"aggregate_s": round(seconds, 1), "ties": len(ties), "pairs_read": report.pairs_read,
            "pairs_used": report.pairs_used, "rows_read": report.rows_read,
            "dropped": report.dropped, "pairs_dropped": report.pairs_dropped,
-           "notes": report.notes, "ambassadors": list(plan.members.index)}
+           "notes": report.notes, "ambassadors": members}
     (root / f"result-{engine}.json").write_text(json.dumps(out, indent=2, default=str))
     print(pd.Series({k: v for k, v in out.items() if k not in ("ambassadors", "notes")}))
 
@@ -127,7 +129,8 @@ def compare(root: Path, base: str, other: str) -> dict:
     return {"same_pairs": bool(same_rows), "max_rel_weight_diff": rel,
             "counts_equal": bool(same_rows and (a["count"].to_numpy() == b["count"].to_numpy()).all()),
             "drops_equal": ra["dropped"] == rb["dropped"] and ra["pairs_dropped"] == rb["pairs_dropped"],
-            "same_ambassadors": ra["ambassadors"] == rb["ambassadors"]}
+            "same_ambassadors": None if ra["ambassadors"] is None else
+            ra["ambassadors"] == rb["ambassadors"]}
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -141,11 +144,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--half-life", default="30D")
     parser.add_argument("--shortlist", default=None, metavar="ENGINE",
                         help="also time `ambassadors shortlist --engine ENGINE` on the lake")
+    parser.add_argument("--no-plan", action="store_true",
+                        help="do not propose ambassadors from each engine's ties")
     parser.add_argument("--child", default=None, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     root = args.dir or Path(f"/tmp/amb-engines-{args.people}")
     if args.child:
-        child(args.child, root, args.memory_limit, args.half_life)
+        child(args.child, root, args.memory_limit, args.half_life, not args.no_plan)
         return
     lake = json.loads((root / "lake.json").read_text()) if (root / "lake.json").exists() else \
         make_lake(args.people, args.months, args.seed, root)
@@ -154,7 +159,7 @@ def main(argv: list[str] | None = None) -> None:
     engines = args.engines.split(",")
     for engine in engines:
         cmd = [sys.executable, __file__, "--child", engine, "--dir", str(root),
-               "--half-life", args.half_life]
+               "--half-life", args.half_life] + (["--no-plan"] if args.no_plan else [])
         if args.memory_limit:
             cmd += ["--memory-limit", args.memory_limit]
         stats = measure(cmd, spill=root / f"spill-{engine}")
@@ -175,7 +180,8 @@ def main(argv: list[str] | None = None) -> None:
             cmd += ["--memory-limit", args.memory_limit]
         results["shortlist"] = {"engine": args.shortlist, **measure(cmd)}
         print("shortlist", results["shortlist"])
-    out = HERE / "results" / f"engines-{args.people}.json"
+    tag = f"-{args.memory_limit}" if args.memory_limit else ""
+    out = HERE / "results" / f"engines-{args.people}{tag}.json"
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps(results, indent=2, default=str))
     print("wrote", out)

@@ -31,6 +31,9 @@ def spark():
 
     if find_java() is None:
         pytest.skip("no Java runtime for Spark")
-    session = local_session("local[2]", shuffle_partitions=2)
+    # tiny data: compiling whole stages and re-planning cost more than they save
+    session = local_session("local[2]", shuffle_partitions=2,
+                            conf={"spark.sql.codegen.wholeStage": "false",
+                                  "spark.sql.adaptive.enabled": "false"})
     yield session
     session.stop()

@@ -143,3 +143,15 @@ def test_spark_without_java_says_what_to_install(monkeypatch, tmp_path):
     monkeypatch.delenv("JAVA_HOME")
     monkeypatch.setenv("PATH", str(tmp_path))
     assert _spark.find_java() is None
+
+
+def test_locations_only_a_cluster_sees_go_to_spark_as_given(tmp_path):
+    from ambassadors.aggregate._rules import find_input
+
+    for where in ("abfss://exports@lake.dfs.core.windows.net/viva/", "/mnt/lake/emails"):
+        found = find_input(where, remote=True)
+        assert (found.paths, found.local, found.format) == ((where,), False, "parquet")
+    with pytest.raises(InputError, match="no such file"):
+        find_input("/mnt/lake/emails")
+    with pytest.raises(InputError, match="needs engine='spark'|reads local files"):
+        aggregate_interactions("s3a://bucket/lake/", people=PEOPLE, engine="duckdb")

@@ -85,11 +85,12 @@ def choose_engine(inputs: Iterable[Input | object], *, spark: Any = None) -> tup
     return "arrow", f"{size}; neither duckdb nor pyspark is installed"
 
 
-def _inputs(source: object, format: str | None) -> list[Input | object]:
+def _inputs(source: object, format: str | None, *, remote: bool) -> list[Input | object]:
     items = source if isinstance(source, (list, tuple)) else [source]
     if not items:
         raise InputError("aggregate_interactions: no input given")
-    return [find_input(x, format=format) if isinstance(x, (str, PathLike)) else x for x in items]
+    return [find_input(x, format=format, remote=remote) if isinstance(x, (str, PathLike)) else x
+            for x in items]
 
 
 def aggregate_interactions(
@@ -208,7 +209,7 @@ def aggregate_interactions(
     rules = Rules.make(window=window, half_life=half_life, channels=channels,
                        channel_weights=channel_weights, reference_time=reference_time,
                        period=period)
-    inputs = _inputs(source, format)
+    inputs = _inputs(source, format, remote=engine == "spark" or spark is not None)
     why = "asked for"
     if engine == "auto":
         engine, why = choose_engine(inputs, spark=spark)

@@ -92,6 +92,9 @@ class DuckDBBackend:
     def materialize(self, name: str, sql: str) -> None:
         self._run(f"CREATE OR REPLACE TABLE {name} AS {sql}", "aggregation")
 
+    def drop(self, name: str) -> None:
+        self.con.execute(f"DROP TABLE IF EXISTS {name}")
+
     def fetch(self, sql: str) -> pd.DataFrame:
         return self._run(sql, "aggregation").df()
 

@@ -163,14 +163,18 @@ def _suffix_format(name: str) -> str | None:
     return None
 
 
-def find_input(source: str | PathLike, *, format: str | None = None) -> Input:
+def find_input(source: str | PathLike, *, format: str | None = None,
+               remote: bool = False) -> Input:
     """List the files of a directory, glob or file (recursively: hive ``key=value`` folders).
 
-    Raises InputError naming the location when nothing readable is there, or when Parquet and
-    CSV files are mixed.
+    With ``remote`` (Spark), a location that is not on this machine (``abfss://...``, or a
+    path only the cluster sees, such as ``/mnt/lake`` on Databricks) is handed to the engine as
+    it is. Raises InputError naming the location when nothing readable is there, or when
+    Parquet and CSV files are mixed.
     """
     text = str(source)
-    if "://" in text or text.startswith("dbfs:"):
+    if "://" in text or text.startswith("dbfs:") or \
+            (remote and not any(ch in text for ch in "*?[") and not Path(text).expanduser().exists()):
         fmt = format or _suffix_format(text.rstrip("/*")) or "parquet"
         return Input(text, (text,), fmt, local=False, nbytes=None, root=text)
     path = Path(text).expanduser()

@@ -11,7 +11,9 @@ from __future__ import annotations
 import os
 import shutil
 import uuid
-from collections.abc import Sequence
+import warnings
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -50,10 +52,12 @@ def find_java() -> str | None:
     return shutil.which("java")
 
 
-def local_session(master: str = "local[*]", *, shuffle_partitions: int = 8):
+def local_session(master: str = "local[*]", *, shuffle_partitions: int = 8,
+                  conf: dict[str, str] | None = None):
     """Start (or reuse) a local ``SparkSession`` for the aggregation.
 
-    Raises AmbassadorsError with what to install when pyspark or a Java runtime is missing.
+    ``conf`` adds Spark settings (e.g. ``{"spark.driver.memory": "4g"}``). Raises
+    AmbassadorsError with what to install when pyspark or a Java runtime is missing.
     """
     if not available():
         raise AmbassadorsError("engine='spark' needs pyspark: pip install 'ambassadors[spark]'")
@@ -68,7 +72,8 @@ def local_session(master: str = "local[*]", *, shuffle_partitions: int = 8):
     # one machine: a few shuffle partitions (Spark's 200 are meant for a cluster), no UI
     for key, value in {"spark.sql.session.timeZone": "UTC", "spark.ui.enabled": "false",
                        "spark.ui.showConsoleProgress": "false",
-                       "spark.sql.shuffle.partitions": str(int(shuffle_partitions))}.items():
+                       "spark.sql.shuffle.partitions": str(int(shuffle_partitions)),
+                       **(conf or {})}.items():
         builder = builder.config(key, value)
     session = builder.getOrCreate()
     session.sparkContext.setLogLevel("ERROR")
@@ -82,6 +87,15 @@ def _kind(type_name: str) -> str:
     if low.startswith(_NUMBER):
         return "number"
     return "string"
+
+
+@contextmanager
+def _quiet() -> Iterator[None]:
+    """Silence pyspark's warnings about the pandas version (the frames we exchange are plain)."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", category=FutureWarning, module="pyspark")
+        warnings.filterwarnings("ignore", message=".*copy keyword is deprecated.*")
+        yield
 
 
 class SparkBackend:
@@ -114,17 +128,23 @@ class SparkBackend:
         return [(col, _kind(kind)) for col, kind in frame.dtypes]
 
     def register_frame(self, name: str, frame: pd.DataFrame) -> None:
-        self._view(name, self.spark.createDataFrame(frame))
+        with _quiet():
+            self._view(name, self.spark.createDataFrame(frame))
 
     def materialize(self, name: str, sql: str) -> None:
         from pyspark import StorageLevel
 
         frame = self.spark.sql(sql).persist(StorageLevel.MEMORY_AND_DISK)
+        frame.count()  # materialise now, so that the next table is computed from this one
         self.persisted.append(frame)
         self._view(name, frame)
 
+    def drop(self, name: str) -> None:
+        """Spark keeps the cache: a table computed from it may be recomputed if evicted."""
+
     def fetch(self, sql: str) -> pd.DataFrame:
-        return self.spark.sql(sql).toPandas()
+        with _quiet():
+            return self.spark.sql(sql).toPandas()
 
     def close(self) -> None:
         for frame in self.persisted:

@@ -27,16 +27,14 @@ from typing import Protocol
 import numpy as np
 import pandas as pd
 
+from ambassadors._text import normalize_name
 from ambassadors.errors import InputError
-from ambassadors.io.interactions import INTERACTION_ALIASES
+from ambassadors.io.interactions import INTERACTION_ALIASES, LIST_TARGETS
 from ambassadors.io.load_report import LoadReport
-from ambassadors.io.tables import Roster, normalize_name, resolve_columns
+from ambassadors.io.tables import Roster, resolve_columns
 
 from ._rules import READ_REASONS, RULE_REASONS, Input, Rules
 
-# Recipient columns whose values are lists (so the log is read as events), as in io.interactions.
-_LIST_TARGETS = {"recipients", "toaddresses", "torecipients", "recipientemails", "receivers",
-                 "attendees"}
 _MAX_INPUTS = 64
 
 
@@ -71,6 +69,9 @@ class Backend(Protocol):
 
     def materialize(self, name: str, sql: str) -> None: ...
 
+    def drop(self, name: str) -> None:
+        """Forget a table made by :meth:`materialize` once nothing reads it any more."""
+
     def fetch(self, sql: str) -> pd.DataFrame: ...
 
 
@@ -82,26 +83,26 @@ def _literal(text: str) -> str:
 # stage 1: pairs
 # --------------------------------------------------------------------------------------------
 
-_PAIRS = """
+_DEDUP = """
 {p}raw AS (
     SELECT {row_id} AS row_id, {sender} AS sender, {recipients} AS recipients,
            {ts} AS ts, {ts_bad} AS ts_bad, {weight} AS w, {weight_bad} AS w_bad,
-           {channel} AS channel
+           {has_weight} AS has_w, {channel} AS channel
     FROM {relation}
 ),
 {p}items AS (
-    SELECT row_id, sender, trim(r) AS r, ts, ts_bad, w, w_bad, channel
+    SELECT row_id, sender, trim(r) AS r, ts, ts_bad, w, w_bad, has_w, channel
     FROM (SELECT {p}raw.*, {recipient_items} AS r FROM {p}raw) x
 ),
 {p}named AS (
-    SELECT row_id, sender, {recipient_norm} AS recipient, ts, ts_bad, w, w_bad, channel
+    SELECT row_id, sender, {recipient_norm} AS recipient, ts, ts_bad, w, w_bad, has_w, channel
     FROM {p}items WHERE r <> ''
 ),
 {p}resolved AS (
     SELECT /*+ BROADCAST(si, se, ti, te) */
            n.row_id, coalesce(si.pos, se.pos) AS s, coalesce(ti.pos, te.pos) AS t,
            CASE WHEN coalesce(ti.pos, te.pos) IS NULL THEN n.recipient END AS unknown,
-           n.ts, n.ts_bad, n.w, n.w_bad, n.channel
+           n.ts, n.ts_bad, n.w, n.w_bad, n.has_w, n.channel
     FROM {p}named n
     LEFT JOIN amb_ids si ON n.sender = si.key
     LEFT JOIN amb_emails se ON lower(n.sender) = se.key
@@ -110,24 +111,27 @@ _PAIRS = """
 ),
 {p}dedup AS (
     SELECT row_id, t, min(s) AS s, min(ts) AS ts, bool_or(ts_bad) AS ts_bad, min(w) AS w,
-           bool_or(w_bad) AS w_bad, min(channel) AS channel, count(*) AS copies
+           bool_or(w_bad) AS w_bad, bool_or(has_w) AS has_w, min(channel) AS channel,
+           count(*) AS copies
     FROM {p}resolved GROUP BY row_id, t, unknown
-),
-{p}per_row AS (
-    SELECT row_id, count(*) AS r FROM {p}dedup GROUP BY row_id
-),
-{p}pairs AS (
-    SELECT d.row_id, d.s, d.t, d.ts, d.channel, d.copies, {pair_weight} AS w,
-           CASE WHEN d.s IS NULL THEN 1
-                WHEN d.ts_bad THEN 2
-                WHEN d.t IS NULL THEN 3
-                WHEN d.w_bad OR {pair_weight} IS NULL OR isnan({pair_weight})
-                     OR {pair_weight} < 0 THEN 4
-                WHEN {pair_weight} = 0 THEN 5
-                WHEN d.s = d.t THEN 6
-                ELSE 0 END AS reason
-    FROM {p}dedup d JOIN {p}per_row pr ON d.row_id = pr.row_id
 )"""
+
+# Materialised from ``amb_dedup`` (a table, scanned twice), not from a CTE used twice: a CTE
+# referenced twice is kept in memory by DuckDB, a table spills.
+_PAIRS = """
+SELECT row_id, s, t, ts, channel, copies, w,
+       CASE WHEN s IS NULL THEN 1
+            WHEN ts_bad THEN 2
+            WHEN t IS NULL THEN 3
+            WHEN w_bad OR w IS NULL OR isnan(w) OR w < 0 THEN 4
+            WHEN w = 0 THEN 5
+            WHEN s = t THEN 6
+            ELSE 0 END AS reason
+FROM (SELECT d.row_id, d.s, d.t, d.ts, d.channel, d.copies, d.ts_bad, d.w_bad,
+             CASE WHEN d.has_w THEN d.w ELSE CAST(1 AS DOUBLE) / pr.r END AS w
+      FROM amb_dedup d
+      JOIN (SELECT row_id, count(*) AS r FROM amb_dedup GROUP BY row_id) pr
+        ON d.row_id = pr.row_id) x"""
 
 
 @dataclass
@@ -156,7 +160,7 @@ def _shape(backend: Backend, view: str, source: Input, columns: dict | None,
     if unused:
         notes.append(f"columns not used: {', '.join(unused)}")
     events = "cc" in found or "bcc" in found or \
-        normalize_name(found["target"][0]) in _LIST_TARGETS
+        normalize_name(found["target"][0]) in LIST_TARGETS
     t = f"CAST({backend.dialect.ident(found['target'][0])} AS STRING)"
     probe = backend.fetch(f"SELECT count(*) AS n, max(CASE WHEN {t} LIKE '%;%' OR {t} LIKE '%,%' "
                           f"THEN 1 ELSE 0 END) AS lists FROM {view}")
@@ -184,12 +188,12 @@ def _pairs_sql(d: Dialect, *, prefix: str, index: int, view: str, shape: _Shape,
             text = f"NULLIF({_text(d, col)}, '')"
             parsed = f"TRY_CAST({text} AS {d.timestamp})"
             ts, ts_bad = f"{d.micros}({parsed})", f"({text} IS NOT NULL AND {parsed} IS NULL)"
-    weight, weight_bad, pair_weight = "CAST(NULL AS DOUBLE)", "false", "1.0 / pr.r"
+    weight, weight_bad, has_weight = "CAST(NULL AS DOUBLE)", "false", "false"
     if "weight" in f:
         col, kind = f["weight"]
         value = f"CAST({d.ident(col)} AS DOUBLE)" if kind == "number" else \
             f"TRY_CAST(NULLIF({_text(d, col)}, '') AS DOUBLE)"
-        weight, weight_bad, pair_weight = value, f"({value} IS NULL)", "d.w"
+        weight, weight_bad, has_weight = value, f"({value} IS NULL)", "true"
     if channel is not None:
         chan = _literal(str(channel).lower())
     elif "channel" in f:
@@ -199,11 +203,11 @@ def _pairs_sql(d: Dialect, *, prefix: str, index: int, view: str, shape: _Shape,
         chan = "'email'" if shape.events else "'unknown'"
     items = f"{d.explode}({d.split}(recipients, '[;,]'))" if shape.events else "recipients"
     norm = "CASE WHEN r LIKE '%@%' THEN lower(r) ELSE r END" if shape.events else "r"
-    return _PAIRS.format(
+    return _DEDUP.format(
         p=prefix, row_id=f"({d.row_id}) * {_MAX_INPUTS} + {index}",
         sender=_text(d, f["source"][0]), recipients=recipients, ts=ts, ts_bad=ts_bad,
-        weight=weight, weight_bad=weight_bad, channel=chan, relation=view,
-        recipient_items=items, recipient_norm=norm, pair_weight=pair_weight)
+        weight=weight, weight_bad=weight_bad, has_weight=has_weight, channel=chan,
+        relation=view, recipient_items=items, recipient_norm=norm)
 
 
 # --------------------------------------------------------------------------------------------
@@ -315,8 +319,10 @@ def aggregate_sql(backend: Backend, inputs: Sequence[Input], *, people: pd.DataF
         parts.append(_pairs_sql(d, prefix=prefix, index=i, view=view, shape=shape,
                                 channel=channel))
         rows_read += shape.rows
-    union = " UNION ALL ".join(f"SELECT * FROM in{i}_pairs" for i in range(len(inputs)))
-    backend.materialize("amb_pairs", "WITH " + ",".join(parts) + "\n" + union)
+    union = " UNION ALL ".join(f"SELECT * FROM in{i}_dedup" for i in range(len(inputs)))
+    backend.materialize("amb_dedup", "WITH " + ",".join(parts) + "\n" + union)
+    backend.materialize("amb_pairs", _PAIRS)
+    backend.drop("amb_dedup")
 
     chan, has_ts, _ = _rule_sql(rules, None)
     bounds = rules.window_bounds(lambda: _latest(backend, f"{chan} AND {has_ts}"))

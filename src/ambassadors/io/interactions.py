@@ -68,6 +68,8 @@ INTERACTION_ALIASES: dict[str, list[str]] = {
 
 _LIST_TARGETS = {"recipients", "toaddresses", "torecipients", "recipientemails", "receivers",
                  "attendees"}
+#: Recipient columns whose values are lists, so the log is read as events (the SQL engines too).
+LIST_TARGETS = frozenset(_LIST_TARGETS)
 _EXPORT_SUFFIXES = {".mbox", ".eml", ".zip", ".ics", ".ical", ".msg", ".mbx", ".vcs"}
 
 
