@@ -15,8 +15,8 @@ import pandas as pd
 
 from ambassadors.graph import CollaborationGraph
 from ambassadors.io.load_report import LoadReport
-from ambassadors.report._outreach import candidate_roles
 from ambassadors.report._html import cards, count_ties, esc, figure_html, mask_frame, table, with_names
+from ambassadors.report._outreach import candidate_roles
 from ambassadors.report._plan import uncovered_html
 
 #: What "a tie" means everywhere in the report and on the map.
