@@ -21,6 +21,7 @@ format                    input                                        channel
 ========================  ===========================================  ===========
 
 People and signals: :func:`read_viva_person_query` (Viva person query -> people),
+:func:`read_viva_person_signals` (its survey items and activity counts -> signals),
 :func:`read_engage_activity` (Viva Engage / Yammer export -> signals) and
 :func:`read_slack_channel_activity` (activity in one Slack channel -> signals).
 See ``docs/formats.md`` for samples of each format.
