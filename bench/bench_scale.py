@@ -51,11 +51,20 @@ SIZE_OPTION = {50_000: 150}
 
 # -- data ----------------------------------------------------------------------------------
 def organisation(n: int, data: Path, departments: int, seed: int) -> tuple[Path, dict]:
-    """Write (once) and return the folder of an ``n``-person organisation and its facts."""
+    """Write (once) and return the folder of an ``n``-person organisation and its facts. The
+    generation runs in a child process: Linux keeps a process's peak RSS across fork and exec,
+    so generating here would inflate the ``ru_maxrss`` of every later shortlist child."""
     folder = data / f"org-{n}-{departments}-{seed}"
     facts_file = folder / "facts.json"
-    if facts_file.exists():
-        return folder, json.loads(facts_file.read_text())
+    if not facts_file.exists():
+        subprocess.run([sys.executable, str(Path(__file__).resolve()), "--generate", str(n),
+                        "--data", str(data), "--departments", str(departments), "--seed", str(seed)],
+                       check=True)
+    return folder, json.loads(facts_file.read_text())
+
+
+def generate(n: int, data: Path, departments: int, seed: int) -> None:
+    folder = data / f"org-{n}-{departments}-{seed}"
     from ambassadors.datasets import make_organization
 
     start = time.perf_counter()
@@ -70,7 +79,6 @@ def organisation(n: int, data: Path, departments: int, seed: int) -> tuple[Path,
              "generated_s": round(time.perf_counter() - start, 1)}
     (tmp / "facts.json").write_text(json.dumps(facts))
     tmp.rename(folder)
-    return folder, facts
 
 
 def shortlist_args(folder: Path, out: Path, n: int) -> list[str]:
@@ -251,7 +259,7 @@ def table(rows: list[dict]) -> str:
                      f"{r['pss_peak_mb'] / 1024:8.2f} {r['maxrss_mb'] / 1024:7.2f} "
                      + " ".join(f"{c:>14}" for c in cells) + f" {other:6.2f}")
     lines.append("(stage cells: seconds and cpu/wall; 'other' is start-up, imports and writing; "
-                 "peak GB: summed PSS of the process and its workers; rss GB: ru_maxrss)")
+                 "peak GB: summed PSS of the process and its workers; rss GB: ru_maxrss of the main process)")
     return "\n".join(lines)
 
 
@@ -296,11 +304,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tabulate", type=Path, nargs="+", metavar="JSON",
                         help="only print the tables of earlier result files (latest row per size)")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--generate", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--report", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("rest", nargs="*", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
         return child(args.rest, args.report)
+    if args.generate:
+        generate(args.generate, args.data, args.departments, args.seed)
+        return 0
     if args.tabulate:
         rows = load_rows(args.tabulate)
         print(table(rows))
