@@ -331,7 +331,8 @@ def test_demo_names_its_files_on_stderr_and_keeps_stdout_clean(tmp_path):
     assert out.returncode == 0, out.stderr
     assert out.stdout == ""
     named = {line.removeprefix("wrote ") for line in out.stderr.splitlines() if line.startswith("wrote ")}
-    assert named == {str(tmp_path / "d" / f) for f in ("shortlist.csv", "report.html", "influence_map.png")}
+    assert named == {str(tmp_path / "d" / f)
+                     for f in ("shortlist.csv", "report.html", "influence_map.png", "monitor.html")}
 
 
 def test_partial_weights_say_what_the_others_became(tmp_path):
