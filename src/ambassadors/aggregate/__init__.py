@@ -50,10 +50,11 @@ def is_tie_table(frame: object) -> bool:
 def _size(nbytes: int | None) -> str:
     if nbytes is None:
         return "size unknown"
+    size = float(nbytes)
     for unit in ("B", "KB", "MB", "GB", "TB"):
-        if nbytes < 1024 or unit == "TB":
-            return f"{nbytes:.0f} {unit}" if unit == "B" else f"{nbytes:.1f} {unit}"
-        nbytes /= 1024
+        if size < 1024 or unit == "TB":
+            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1024
     return ""  # pragma: no cover
 
 
@@ -202,7 +203,7 @@ def aggregate_interactions(
     >>> report.pairs_used == int(ties["count"].sum())
     True
     """
-    engine = check_choice(engine, "engine", ENGINES)
+    check_choice(engine, "engine", ENGINES)
     roster = as_roster(people)
     if "person_id" in roster.columns and roster.index.name != "person_id":
         roster = roster.set_index("person_id")
@@ -215,16 +216,17 @@ def aggregate_interactions(
         engine, why = choose_engine(inputs, spark=spark)
     elif engine != "arrow" and not all(isinstance(x, Input) for x in inputs):
         raise InputError(f"engine={engine!r} reads files; tables in memory use engine='arrow'")
+    files = [x for x in inputs if isinstance(x, Input)]
     if engine == "arrow":
         loaded = _arrow.read_inputs(inputs, people=roster, columns=columns, channel=channel)
         report = loaded.report
         raw = _arrow.aggregate_table(loaded.table, people=roster, rules=rules, report=report)
     elif engine == "duckdb":
-        raw, report = _duckdb.aggregate_duckdb(inputs, people=roster, rules=rules, columns=columns,
+        raw, report = _duckdb.aggregate_duckdb(files, people=roster, rules=rules, columns=columns,
                                                channel=channel, memory_limit=memory_limit,
                                                spill_dir=spill_dir)
     else:
-        raw, report = _spark.aggregate_spark(inputs, people=roster, rules=rules, columns=columns,
+        raw, report = _spark.aggregate_spark(files, people=roster, rules=rules, columns=columns,
                                              channel=channel, spark=spark, master=spark_master)
     report.notes.insert(0, f"engine: {engine} ({why})")
     table = tie_frame(raw, pd.Index(roster.index.astype(str)), period=period)

@@ -11,11 +11,13 @@ from __future__ import annotations
 import shutil
 import tempfile
 from collections.abc import Sequence
+from os import PathLike
 from pathlib import Path
 
 import pandas as pd
 
 from ambassadors.errors import AmbassadorsError, InputError
+from ambassadors.io.load_report import LoadReport
 
 from ._rules import Input, Rules
 from ._sql import Dialect, aggregate_sql
@@ -55,7 +57,7 @@ class DuckDBBackend:
 
     dialect = DIALECT
 
-    def __init__(self, *, memory_limit: str | None, spill_dir: str | Path | None,
+    def __init__(self, *, memory_limit: str | None, spill_dir: str | PathLike | None,
                  threads: int | None = None) -> None:
         import duckdb
 
@@ -63,7 +65,8 @@ class DuckDBBackend:
         self.dir = Path(tempfile.mkdtemp(prefix="ambassadors-duckdb-")) if spill_dir is None \
             else Path(spill_dir)
         self.dir.mkdir(parents=True, exist_ok=True)
-        config = {"preserve_insertion_order": False, "temp_directory": str(self.dir / "spill")}
+        config: dict[str, str | bool | int | float | list[str]] = {
+            "preserve_insertion_order": False, "temp_directory": str(self.dir / "spill")}
         if memory_limit is not None:
             config["memory_limit"] = str(memory_limit)
         if threads is not None:
@@ -123,8 +126,8 @@ class DuckDBBackend:
 
 def aggregate_duckdb(inputs: Sequence[Input], *, people: pd.DataFrame, rules: Rules,
                      columns: dict | None, channel: str | None, memory_limit: str | None,
-                     spill_dir: str | Path | None, threads: int | None = None
-                     ) -> tuple[pd.DataFrame, object]:
+                     spill_dir: str | PathLike | None, threads: int | None = None
+                     ) -> tuple[pd.DataFrame, LoadReport]:
     """Aggregate local files with DuckDB; return (raw ties, report)."""
     if not available():
         raise AmbassadorsError("engine='duckdb' needs DuckDB: pip install 'ambassadors[duckdb]'")
@@ -136,7 +139,8 @@ def aggregate_duckdb(inputs: Sequence[Input], *, people: pd.DataFrame, rules: Ru
     try:
         ties, report = aggregate_sql(backend, inputs, people=people, rules=rules,
                                      columns=columns, channel=channel)
-        limit = backend.con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
+        row = backend.con.execute("SELECT current_setting('memory_limit')").fetchone()
+        limit = row[0] if row else memory_limit
         report.notes.append(f"duckdb memory limit {limit}, spill directory {backend.dir}")
         return ties, report
     finally:

@@ -20,6 +20,7 @@ from typing import Any
 import pandas as pd
 
 from ambassadors.errors import AmbassadorsError
+from ambassadors.io.load_report import LoadReport
 
 from ._rules import Input, Rules
 from ._sql import Dialect, aggregate_sql
@@ -160,7 +161,7 @@ class SparkBackend:
 
 def aggregate_spark(inputs: Sequence[Input], *, people: pd.DataFrame, rules: Rules,
                     columns: dict | None, channel: str | None, spark: Any = None,
-                    master: str = "local[*]") -> tuple[pd.DataFrame, object]:
+                    master: str = "local[*]") -> tuple[pd.DataFrame, LoadReport]:
     """Aggregate with Spark SQL; return (raw ties, report)."""
     session = spark if spark is not None else local_session(master)
     backend = SparkBackend(session)
