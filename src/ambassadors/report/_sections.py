@@ -53,7 +53,7 @@ def header_section(ctx: ReportContext) -> str:
     n, d = g.n_people, len(g.department_names)
     out = [f"<h1>{esc(ctx.title)}</h1>"]
     # a log that hardly matches the roster opens the report, not a footnote (issue 14)
-    out += [f'<p class="warn"><strong>{esc(w)}</strong></p>'
+    out += [f'<p class="warning"><strong>{esc(w)}</strong></p>'
             for w in filter(None, (r.low_match_warning() for r in ctx.load_reports))]
     out += [f'<p class="subtitle">{n:,} people in {d:,} departments · {count_ties(g):,} ties '
            f"({esc(TIE_DEFINITION)}) · made with ambassadors {esc(__version__)}; computed locally, "
