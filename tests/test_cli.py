@@ -369,6 +369,7 @@ def test_in_cli_words_leaves_ordinary_words_alone():
     assert in_cli_words("include names 3 people but size is 2: raise size or shorten include") == (
         "--include names 3 people but --size is 2: raise --size or shorten --include")
     assert in_cli_words("reach_tolerance must be below 1") == "--reach-tolerance must be below 1"
+    assert in_cli_words("channel_weights['email'] must be >= 0") == "--channel-weights email must be >= 0"
     plain = "people.csv: the department size is unknown"
     assert in_cli_words(plain) == plain
 

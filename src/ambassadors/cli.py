@@ -667,6 +667,9 @@ def in_cli_words(message: str) -> str:
                      lambda m: f"{m.group(1)} {CLI_OPTIONS[m.group(2)]}", message)
     message = re.sub(rf"^({names})(?=[ :])", option, message)  # "size must be ...", "include names ..."
     underscored = "|".join(n for n in CLI_OPTIONS if "_" in n)
+    # channel_weights['email'] -> --channel-weights email
+    message = re.sub(rf"(?<![\w-])({underscored})\[['\"]?([^\]'\"]*)['\"]?\]",
+                     lambda m: f"{CLI_OPTIONS[m.group(1)]} {m.group(2)}", message)
     return re.sub(rf"(?<![\w-])({underscored})\b", option, message)
 
 

@@ -150,7 +150,7 @@ def test_the_cli_refuses_a_bad_window_and_negative_channel_weights(tmp_path, cap
     # the library's parameter names are written as the command line's options
     for extra, message in ((["--window=-5D"], "window must be a positive duration"),
                            (["--window="], "window must be a positive duration"),
-                           (["--channel-weights", "email=-1"], "--channel-weights['email'] must be >= 0")):
+                           (["--channel-weights", "email=-1"], "--channel-weights email must be >= 0")):
         assert main(base + extra + ["--out", str(out)]) == 2
         assert message in capsys.readouterr().err and not out.exists()
 

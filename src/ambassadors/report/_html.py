@@ -39,7 +39,7 @@ td.text { min-width: 13em; max-width: 40em; }
 img { max-width: 100%; height: auto; border: 1px solid #eee; display: block; }
 img.half { max-width: min(100%, 900px); }
 .note { color: #555; font-size: 0.9em; max-width: 48em; }
-.warn { background: #fff4e5; border-left: 4px solid #DDCC77; padding: 0.4em 0.8em; }
+.warn, .warning { background: #fff4e5; border-left: 4px solid #DDCC77; padding: 0.4em 0.8em; }
 ul.notes { max-width: 48em; }
 @media print { h2 { page-break-before: auto; } img { page-break-inside: avoid; } }
 """
