@@ -61,6 +61,11 @@ _EXPORTS: dict[str, str] = {
     "Reach": "ambassadors.select",
     "coverage_curve": "ambassadors.select",
     "CoverageCurve": "ambassadors.select",
+    # monitor (the function itself is ambassadors.monitor.monitor: its package has that name)
+    "Trajectory": "ambassadors.monitor",
+    "read_adoption": "ambassadors.monitor",
+    # tie tables from DuckDB / Spark / arrow
+    "aggregate_interactions": "ambassadors.aggregate",
     # present
     "plot_influence_map": "ambassadors.plot",
     "plot_department_matrix": "ambassadors.plot",

@@ -7,6 +7,7 @@ Editors and type checkers read this file instead of ``__init__.py``. It must nam
 
 __version__: str
 
+from ambassadors.aggregate import aggregate_interactions
 from ambassadors.datasets import (
     Organization,
     load_sample,
@@ -47,12 +48,14 @@ from ambassadors.metrics import (
     influence_scores,
     percentiles,
 )
+from ambassadors.monitor import Trajectory, read_adoption
 from ambassadors.pipeline import (
     Analysis,
     analyze,
 )
 from ambassadors.plot import (
     plot_coverage,
+    plot_coverage_curve,
     plot_department_matrix,
     plot_influence_map,
     plot_score_breakdown,
@@ -81,8 +84,10 @@ from ambassadors.report import (
     write_report,
 )
 from ambassadors.select import (
+    CoverageCurve,
     Plan,
     Reach,
+    coverage_curve,
     default_size,
     propose_ambassadors,
 )
@@ -134,10 +139,16 @@ __all__ = [
     "top_k",
     "SpreadResult",
     "Reach",
+    "coverage_curve",
+    "CoverageCurve",
+    "Trajectory",
+    "read_adoption",
+    "aggregate_interactions",
     "plot_influence_map",
     "plot_department_matrix",
     "plot_coverage",
     "plot_score_breakdown",
+    "plot_coverage_curve",
     "write_report",
     "render_report",
     "save_figure",
