@@ -14,7 +14,7 @@ import pandas as pd
 
 from ambassadors.errors import InputError, describe_ids
 
-__all__ = ["check_choice", "check_number", "check_unique_ids", "person_frame"]
+__all__ = ["check_choice", "check_duration", "check_number", "check_unique_ids", "person_frame"]
 
 
 def check_choice(value: object, name: str, choices: Collection[object]) -> object:
@@ -61,6 +61,27 @@ def check_number(value: object, name: str, *, min_val: float | None = None,
     if max_val is not None and (number > max_val or (not include_max and number == max_val)):
         raise InputError(f"{name} must be {'<=' if include_max else '<'} {max_val:g}, got {value!r}")
     return int(value) if integer else value  # type: ignore[call-overload, return-value]
+
+
+def check_duration(value: object, name: str, *, example: str = "30D") -> pd.Timedelta:
+    """Return ``value`` as a positive ``pd.Timedelta``, else raise naming the option.
+
+    Examples
+    --------
+    >>> check_duration("90D", "window")
+    Timedelta('90 days 00:00:00')
+    >>> check_duration("-5D", "half_life")
+    Traceback (most recent call last):
+    ...
+    ambassadors.errors.InputError: half_life must be positive, got '-5D'
+    """
+    try:
+        length = pd.Timedelta(value)  # type: ignore[arg-type]
+    except (ValueError, TypeError):
+        raise InputError(f"{name}: expected a duration such as {example!r}, got {value!r}") from None
+    if pd.isna(length) or length <= pd.Timedelta(0):
+        raise InputError(f"{name} must be positive, got {value!r}")
+    return length
 
 
 def check_unique_ids(index: pd.Index, what: str) -> None:

@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from ambassadors._validation import check_number
+from ambassadors._validation import check_duration, check_number
 from ambassadors.errors import InputError, describe_ids
 from ambassadors.io.convert import plausible_until
 from ambassadors.io.load_report import Loaded, as_frame
@@ -527,12 +527,7 @@ def _channel_multipliers(channel: np.ndarray | None, channel_weights: Mapping[st
 
 def _decay(ts: pd.Series, keep: np.ndarray, *, half_life: Any, reference_time: Any) -> np.ndarray:
     """``0.5 ** (age / half_life)`` per row (1 without a timestamp)."""
-    try:
-        hl = pd.Timedelta(half_life)
-    except (ValueError, TypeError):
-        raise InputError(f"half_life: expected a duration such as '30D', got {half_life!r}") from None
-    if hl <= pd.Timedelta(0):
-        raise InputError(f"half_life must be positive, got {half_life!r}")
+    hl = check_duration(half_life, "half_life")
     ref = _reference_time(ts[keep], reference_time)
     age = (ref - ts).dt.total_seconds().to_numpy()
     return np.where(np.isnan(age), 1.0, np.power(0.5, np.nan_to_num(age) / hl.total_seconds()))

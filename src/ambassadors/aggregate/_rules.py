@@ -16,6 +16,7 @@ from typing import Any
 
 import pandas as pd
 
+from ambassadors._validation import check_duration
 from ambassadors.errors import InputError
 
 #: Reading reasons, in the priority order of :func:`ambassadors.io.interactions.finalize_pairs`.
@@ -39,16 +40,6 @@ def _utc(value: Any, what: str) -> pd.Timestamp:
     except (ValueError, TypeError):
         raise InputError(f"{what}: expected a timestamp, got {value!r}") from None
     return ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
-
-
-def _duration(value: Any, what: str) -> pd.Timedelta:
-    try:
-        length = pd.Timedelta(value)
-    except (ValueError, TypeError):
-        raise InputError(f"{what}: expected a duration such as '90D', got {value!r}") from None
-    if length <= pd.Timedelta(0):
-        raise InputError(f"{what} must be positive, got {value!r}")
-    return length
 
 
 def _micros(ts: pd.Timestamp) -> int:
@@ -82,9 +73,9 @@ class Rules:
         if bad:
             raise InputError(f"channel_weights: must be finite numbers >= 0 (channel {bad[0]!r})")
         if half_life is not None:
-            _duration(half_life, "half_life")
+            check_duration(half_life, "half_life", example="90D")
         if window is not None and not (isinstance(window, (tuple, list)) and len(window) == 2):
-            _duration(window, "window")
+            check_duration(window, "window", example="90D")
         if reference_time is not None:
             _utc(reference_time, "reference_time")
         return cls(window=window, half_life=half_life,
@@ -115,13 +106,14 @@ class Rules:
             end = _micros(_utc(hi, "window")) if hi is not None else 2 ** 62
             return start, end
         end = self._reference(latest)
-        return end - _micros_of(_duration(self.window, "window")), end
+        return end - _micros_of(check_duration(self.window, "window", example="90D")), end
 
     def decay(self, latest: Callable[[], int | None]) -> tuple[int, float] | None:
         """``(reference time in microseconds, half-life in microseconds)``, or None."""
         if self.half_life is None:
             return None
-        return self._reference(latest), float(_micros_of(_duration(self.half_life, "half_life")))
+        half_life = check_duration(self.half_life, "half_life", example="90D")
+        return self._reference(latest), float(_micros_of(half_life))
 
     def params(self) -> dict[str, Any]:
         return {"window": self.window, "half_life": self.half_life, "channels": self.channels,

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from ambassadors._validation import check_choice
+from ambassadors._validation import check_choice, check_duration
 from ambassadors.errors import InputError
 from ambassadors.graph import CollaborationGraph
 
@@ -264,11 +264,6 @@ def _offset(period: str) -> pd.DateOffset:
 
 
 def _decay(half_life: Any, tns: np.ndarray, end_ns: np.ndarray) -> np.ndarray:
-    try:
-        hl = pd.Timedelta(half_life)
-    except (ValueError, TypeError):
-        raise InputError(f"half_life: expected a duration such as '30D', got {half_life!r}") from None
-    if hl <= pd.Timedelta(0):
-        raise InputError(f"half_life must be positive, got {half_life!r}")
+    hl = check_duration(half_life, "half_life")
     age = np.maximum(end_ns - tns, 0) / hl.value
     return np.power(0.5, age)
