@@ -108,6 +108,33 @@ def read_engage_activity(
     """
     people = roster_frame(people)
     report = new_report(path, kind="signals", fmt="engage")
+    data, users_data, users_name, label = _read_export(path)
+    header = csv_header(data)
+    roles = {r: c for r, aliases in _ROLES.items() if (c := pick_column(header, aliases)) is not None}
+    if "sender_id" not in roles and "sender_email" not in roles:
+        raise InputError(f"{label}: no sender_id or sender_email column; columns are: {', '.join(header)}")
+    frame = read_csv_columns(data, roles.values(), label=label)
+    frame = frame.rename(columns={v: k for k, v in roles.items()})
+    report.rows_read = len(frame)
+    lookup = _user_emails(users_data, users_name)
+    sender = _senders(frame, lookup)
+    bot, msgs = _account(frame, sender, people, report)
+    is_reply = msgs["replied_to_id"].notna() if "replied_to_id" in msgs else \
+        pd.Series(False, index=msgs.index)
+    counts = {
+        "posts": msgs.loc[~is_reply, "person"].value_counts(),
+        "replies": msgs.loc[is_reply, "person"].value_counts(),
+    }
+    if "reactors" in frame:
+        counts["reactions"] = _reaction_counts(frame.loc[~bot, "reactors"], lookup, people, report)
+    if group is not None:
+        wanted = slug(group)
+        counts[f"activity_{wanted}_posts"] = _group_posts(frame, msgs, group, report)
+    return Loaded(_activity_table(counts, msgs, people), report)
+
+
+def _read_export(path: str | os.PathLike[str]) -> tuple[bytes, bytes | None, str | None, str]:
+    """The bytes of ``Messages.csv`` (and ``Users.csv`` when the export has it) and a label."""
     with open_source(path) as src:
         name = src.names[0] if src.kind == "file" else _entry(src, "messages.csv")
         if name is None:
@@ -115,17 +142,11 @@ def read_engage_activity(
         data = src.read_bytes(name)
         users_name = None if src.kind == "file" else _entry(src, "users.csv")
         users_data = src.read_bytes(users_name) if users_name else None
-        label = src.label(name)
-    header = csv_header(data)
-    roles = {r: c for r, aliases in _ROLES.items() if (c := pick_column(header, aliases)) is not None}
-    if "sender_id" not in roles and "sender_email" not in roles:
-        raise InputError(f"{label}: no sender_id or sender_email column; columns are: {', '.join(header)}")
-    frame = read_csv_columns(data, roles.values(), label=label)
-    frame = frame.rename(columns={v: k for k, v in roles.items()})
-    n = len(frame)
-    report.rows_read = n
-    sender = frame["sender_email"] if "sender_email" in frame else \
-        pd.Series(None, index=frame.index, dtype=object)
+        return data, users_data, users_name, src.label(name)
+
+
+def _user_emails(users_data: bytes | None, users_name: str | None) -> pd.Series:
+    """Engage user id -> lower-case e-mail, from ``Users.csv`` (empty without one)."""
     lookup = pd.Series(dtype=object)
     if users_data is not None:
         uh = csv_header(users_data)
@@ -134,10 +155,25 @@ def read_engage_activity(
             users = read_csv_columns(users_data, [uid, mail], label=users_name).dropna()
             lookup = pd.Series(users[mail].str.lower().to_numpy(), index=users[uid].to_numpy())
             lookup = lookup[~lookup.index.duplicated()]
-            if "sender_id" in frame:
-                sender = sender.where(sender.notna(), frame["sender_id"].map(lookup))
+    return lookup
+
+
+def _senders(frame: pd.DataFrame, lookup: pd.Series) -> pd.Series:
+    """Each message's sender: the e-mail column, else the user id's e-mail, else the user id."""
+    sender = frame["sender_email"] if "sender_email" in frame else \
+        pd.Series(None, index=frame.index, dtype=object)
     if "sender_id" in frame:
+        if len(lookup):
+            sender = sender.where(sender.notna(), frame["sender_id"].map(lookup))
         sender = sender.where(sender.notna(), frame["sender_id"])
+    return sender
+
+
+def _account(frame: pd.DataFrame, sender: pd.Series, people: pd.DataFrame | None,
+             report) -> tuple[np.ndarray, pd.DataFrame]:
+    """Drop and count bots, messages without a sender and unknown senders; return the bot mask
+    and the kept messages with their ``person``."""
+    n = len(frame)
     bot = np.zeros(n, dtype=bool)
     if "sender_type" in frame:
         stype = frame["sender_type"].astype(object).str.lower()
@@ -150,41 +186,45 @@ def read_engage_activity(
     report.drop("unknown_person", int(unknown.sum()))
     ok = ~(bot | missing | unknown)
     report.rows_used = int(ok.sum())
-    msgs = frame[ok].assign(person=who[ok].to_numpy())
-    is_reply = msgs["replied_to_id"].notna() if "replied_to_id" in msgs else \
-        pd.Series(False, index=msgs.index)
-    counts = {
-        "posts": msgs.loc[~is_reply, "person"].value_counts(),
-        "replies": msgs.loc[is_reply, "person"].value_counts(),
-    }
-    if "reactors" in frame:
-        r = frame.loc[~bot, "reactors"].astype(object).str.split(r"[;,]", regex=True).explode()
-        r = r.str.strip()
-        r = r[r.notna() & (r != "")]
-        r = r.map(lookup).where(r.isin(lookup.index), r)  # Engage user ids -> e-mails
-        rk = resolve_people_keys(r.reset_index(drop=True), people)
-        if rk.isna().any():
-            report.notes.append(f"{int(rk.isna().sum())} reactions by unknown people not counted")
-        counts["reactions"] = rk.dropna().value_counts()
-    if group is not None:
-        wanted = slug(group)
-        in_group = pd.Series(False, index=msgs.index)
-        if "group_name" in msgs:
-            names = msgs["group_name"].fillna("")
-            slugs = {name: slug(name) for name in names.unique()}  # once per distinct group
-            in_group |= names.map(slugs) == wanted
-        if "group_id" in msgs:
-            in_group |= msgs["group_id"].fillna("") == group.lstrip("#")
-        if not in_group.any():
-            names = sorted(set(frame["group_name"].dropna())) if "group_name" in frame else []
-            report.notes.append(f"no message in group {group!r}; groups: {', '.join(names[:10]) or 'none'}")
-        counts[f"activity_{wanted}_posts"] = msgs.loc[in_group, "person"].value_counts()
-    if people is not None:
+    return bot, frame[ok].assign(person=who[ok].to_numpy())
 
+
+def _reaction_counts(reactors: pd.Series, lookup: pd.Series, people: pd.DataFrame | None,
+                     report) -> pd.Series:
+    """Reactions per person from the ``;``/``,``-separated reactor lists."""
+    r = reactors.astype(object).str.split(r"[;,]", regex=True).explode()
+    r = r.str.strip()
+    r = r[r.notna() & (r != "")]
+    r = r.map(lookup).where(r.isin(lookup.index), r)  # Engage user ids -> e-mails
+    rk = resolve_people_keys(r.reset_index(drop=True), people)
+    if rk.isna().any():
+        report.notes.append(f"{int(rk.isna().sum())} reactions by unknown people not counted")
+    return rk.dropna().value_counts()
+
+
+def _group_posts(frame: pd.DataFrame, msgs: pd.DataFrame, group: str, report) -> pd.Series:
+    """Messages per person in ``group`` (matched by name slug or id); a note when none is."""
+    wanted = slug(group)
+    in_group = pd.Series(False, index=msgs.index)
+    if "group_name" in msgs:
+        names = msgs["group_name"].fillna("")
+        slugs = {name: slug(name) for name in names.unique()}  # once per distinct group
+        in_group |= names.map(slugs) == wanted
+    if "group_id" in msgs:
+        in_group |= msgs["group_id"].fillna("") == group.lstrip("#")
+    if not in_group.any():
+        names = sorted(set(frame["group_name"].dropna())) if "group_name" in frame else []
+        report.notes.append(f"no message in group {group!r}; groups: {', '.join(names[:10]) or 'none'}")
+    return msgs.loc[in_group, "person"].value_counts()
+
+
+def _activity_table(counts: dict[str, pd.Series], msgs: pd.DataFrame,
+                    people: pd.DataFrame | None) -> pd.DataFrame:
+    """One row per roster person (or per sender without a roster), one int column per count."""
+    if people is not None:
         index = pd.Index(Roster(as_frame(people)).ids.to_numpy(dtype=object), name="person_id")
     else:
         index = pd.Index(sorted(set(msgs["person"]).union(*[set(c.index) for c in counts.values()])),
                          name="person_id", dtype=object)
-    table = pd.DataFrame({k: v.reindex(index, fill_value=0).astype("int64") for k, v in counts.items()},
-                         index=index)
-    return Loaded(table, report)
+    return pd.DataFrame({k: v.reindex(index, fill_value=0).astype("int64") for k, v in counts.items()},
+                        index=index)
