@@ -427,5 +427,6 @@ def test_readme_command_lines_run_in_order(tmp_path):
     people = pd.read_csv(work / "people.csv", dtype=str)
     assert not pseudo["person_id"].isin(people["person_id"]).any()
     assert named["person_id"].isin(people["person_id"]).all() and len(named) == len(pseudo)
-    for f in ("shortlist.csv", "ranking.xlsx", "report.html", "map.png", "demo-output/report.html"):
+    for f in ("shortlist.csv", "outreach.csv", "monitoring/effects.csv", "monitoring/monitor.html",
+              "ranking.xlsx", "report.html", "map.png", "demo-output/report.html"):
         assert (work / f).exists(), f
