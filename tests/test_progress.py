@@ -61,3 +61,41 @@ def test_a_notebook_without_ipywidgets_gets_the_text_bar_and_no_warning(monkeypa
     assert list(_progress.progress(range(2), desc="reading")) == [0, 1]
     assert "reading: 2/2" in term.getvalue()
     assert not [w for w in recwarn if "IProgress" in str(w.message)]
+
+
+def test_selection_and_monitoring_show_their_stages_on_a_terminal(monkeypatch, two_departments):
+    """The steps that take seconds at 50,000 people without a loop of their own (the selection,
+    the monitoring) show one bar of named stages; progress=False hides it."""
+    import pandas as pd
+
+    from ambassadors.monitor import monitor
+    from ambassadors.select import propose_ambassadors
+
+    term = _Terminal()
+    monkeypatch.setattr(sys, "stderr", term)
+    plan = propose_ambassadors(two_departments.graph, size=2)
+    assert "selection: 3/3 |" in term.getvalue()
+    term.seek(0), term.truncate()
+    propose_ambassadors(two_departments.graph, size=2, progress=False)
+    assert term.getvalue() == ""
+    log = two_departments.interactions.copy()
+    log["timestamp"] = pd.date_range("2024-01-01", periods=len(log), freq="5D", tz="UTC")
+    monitor(two_departments.people, log, list(plan.ids), launch=log["timestamp"].iloc[len(log) // 2],
+            period="week")
+    assert "monitoring: 4/4 |" in term.getvalue()
+
+
+def test_a_stage_that_raises_does_not_complete_the_bar(monkeypatch):
+    from ambassadors._progress import stages
+
+    term = _Terminal()
+    monkeypatch.setattr(sys, "stderr", term)
+    try:
+        with stages(["a", "b"], desc="work") as step:
+            step()
+            raise ValueError("boom")
+    except ValueError:
+        pass
+    else:
+        raise AssertionError("the stage's error must propagate")
+    assert "work: 0/2 |" in term.getvalue() and "work: 2/2" not in term.getvalue()

@@ -10,11 +10,12 @@ tests, cron jobs), so it never pollutes captured output.
 
 from __future__ import annotations
 
+import contextlib
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TypeVar
 
-__all__ = ["progress", "is_enabled"]
+__all__ = ["progress", "is_enabled", "stages"]
 
 T = TypeVar("T")
 
@@ -94,3 +95,25 @@ def progress(
     # the finished bar stays ("measures: 5/5 |####| [00:19<00:00]"): how long each step took
     yield from tqdm(iterable, total=total, desc=desc, file=sys.stderr, dynamic_ncols=True,
                     bar_format="{desc}: {n_fmt}/{total_fmt} |{bar}| [{elapsed}<{remaining}]")
+
+
+@contextlib.contextmanager
+def stages(names: Sequence[str], *, desc: str, enabled: bool | None = None) -> Iterator[Callable[[], None]]:
+    """One bar for the named stages of a computation that has no loop of its own to show.
+
+    Call the yielded function at the start of each stage; leaving the block completes the bar
+    (a stage that raises leaves it where it stopped).
+
+    Examples
+    --------
+    >>> with stages(["search", "bounds"], desc="selection", enabled=False) as step:
+    ...     step(); step()
+    """
+    steps = iter(progress(list(names), desc=desc, enabled=enabled))
+
+    def advance() -> None:
+        next(steps, None)
+
+    yield advance  # a stage that raises leaves the bar where it stopped
+    for _ in steps:
+        pass

@@ -237,6 +237,7 @@ def cmd_monitor(args) -> int:
         adoption=args.adoption, adoption_group=args.adoption_group, signals=args.signals,
         current_people=args.current_people, lapse_periods=args.lapse_periods,
         min_group_size=args.min_group_size, seed=args.seed, min_weight=args.min_weight,
+        progress=False if (args.no_progress or args.quiet) else None,
         reciprocal_only=args.reciprocal_only, half_life=args.half_life,
         channel_weights=_parse_spec(args.channel_weights, "--channel-weights"),
     )

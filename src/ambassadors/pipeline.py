@@ -303,7 +303,7 @@ def analyze(
         plan = propose_ambassadors(
             graph, ranking, size=size, include=tuple(include), objective=objective, hops=hops,
             method=method, reach_tolerance=reach_tolerance, seed=seed, min_per_department=min_per_department,
-            pool=pool, max_contacts=max_contacts,
+            pool=pool, max_contacts=max_contacts, progress=progress,
         )
     options = {
         "size": size, "weights": weights, "hops": hops, "method": method, "objective": objective,

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from ambassadors._progress import stages
 from ambassadors._validation import check_number, person_frame
 from ambassadors.errors import InputError
 from ambassadors.io.load_report import Loaded, LoadReport, as_frame
@@ -194,7 +195,8 @@ def _effects(traj_periods: pd.DataFrame, ties: PeriodTies, used: np.ndarray, fir
 def monitor(people: Any, interactions: Any, plan: Any, *, launch: Any, period: str = "month",
             adoption: Any = None, adoption_group: str | None = None, signals: Any = None,
             ranking: pd.DataFrame | None = None, current_people: Any = None, lapse_periods: int = 2,
-            min_group_size: int = 5, seed: int = 0, **graph_options: Any) -> Trajectory:
+            min_group_size: int = 5, seed: int = 0, progress: bool | None = None,
+            **graph_options: Any) -> Trajectory:
     """Monitor an ambassador programme period by period: trends, ambassadors, effects.
 
     Parameters
@@ -227,6 +229,9 @@ def monitor(people: Any, interactions: Any, plan: Any, *, launch: Any, period: s
     min_group_size : int, default 5
         Departments with fewer active people in a period have their figures masked.
     seed : int, default 0
+    progress : bool, optional
+        ``False`` hides the stage bar (period graphs, trends, ambassadors, effects); default:
+        shown on a terminal or in a notebook.
     **graph_options
         ``directed, min_weight, reciprocal_only, half_life, channels, channel_weights`` as in
         :func:`ambassadors.build_graph`, applied to every period.
@@ -262,37 +267,43 @@ def monitor(people: Any, interactions: Any, plan: Any, *, launch: Any, period: s
     inter, more = _interactions(interactions, people)
     reports += more
     ambassadors = plan_ids(plan, people)
-    ties = period_ties(people, inter, period=period, **graph_options)
-    when = _check_launch(launch, ties, inter)
-    is_amb = np.zeros(len(people), dtype=bool)
-    is_amb[people.index.get_indexer(ambassadors)] = True
-    first = np.full(len(people), np.datetime64("NaT"), dtype="datetime64[ns]")
-    if adoption is not None:
-        adopted = read_adoption(adoption, people=people, group=adoption_group)
-        reports.append(adopted.report)
-        first = first_adoption(adopted.table, people)
-    periods = period_table(ties, is_amb, first, when)
-    departments = department_table(ties, is_amb, first, min_group_size=min_group_size)
-    phases, reach_before, reach_after = _ties_around_launch(people, inter, ties, when, graph_options)
-    current = None
-    if current_people is not None:
-        snapshot = current_people if isinstance(current_people, (Loaded, pd.DataFrame)) \
-            else read_people(current_people)
-        current = person_frame(as_frame(snapshot), "current_people")
-    table = ambassador_table(ties, ambassadors, launch=when, reach_before=reach_before,
-                             reach_after=reach_after, lapse_periods=lapse_periods, current_people=current)
-    if table["status"].isin(["lapsed", "left"]).any():
-        graph = phases.graph(1)
-        ranking = ranking if ranking is not None else _ranking(graph, people, signals, seed=seed)
-        table = propose_replacements(table, graph, ranking, seed=seed)
-    active = people["active"].astype("boolean").fillna(True).to_numpy(dtype=bool) \
-        if "active" in people.columns else np.ones(len(people), dtype=bool)
-    effects = _effects(periods, ties, _complete(ties, inter, when), first, active & ~is_amb,
-                       _exposed(phases, is_amb), when)
-    exposed = _exposed(phases, is_amb)
-    curves = _adoption_curves(ties, first, active & ~is_amb, exposed)
-    activity = pd.DataFrame(ties.sent[:, people.index.get_indexer(ambassadors)].T,
-                            index=pd.Index(ambassadors, name="person_id"), columns=periods["period"])
+    with stages(("period graphs", "trends", "ambassadors", "effects"), desc="monitoring",
+                enabled=progress) as step:
+        step()
+        ties = period_ties(people, inter, period=period, **graph_options)
+        when = _check_launch(launch, ties, inter)
+        is_amb = np.zeros(len(people), dtype=bool)
+        is_amb[people.index.get_indexer(ambassadors)] = True
+        first = np.full(len(people), np.datetime64("NaT"), dtype="datetime64[ns]")
+        if adoption is not None:
+            adopted = read_adoption(adoption, people=people, group=adoption_group)
+            reports.append(adopted.report)
+            first = first_adoption(adopted.table, people)
+        step()
+        periods = period_table(ties, is_amb, first, when)
+        departments = department_table(ties, is_amb, first, min_group_size=min_group_size)
+        step()
+        phases, reach_before, reach_after = _ties_around_launch(people, inter, ties, when, graph_options)
+        current = None
+        if current_people is not None:
+            snapshot = current_people if isinstance(current_people, (Loaded, pd.DataFrame)) \
+                else read_people(current_people)
+            current = person_frame(as_frame(snapshot), "current_people")
+        table = ambassador_table(ties, ambassadors, launch=when, reach_before=reach_before,
+                                 reach_after=reach_after, lapse_periods=lapse_periods, current_people=current)
+        if table["status"].isin(["lapsed", "left"]).any():
+            graph = phases.graph(1)
+            ranking = ranking if ranking is not None else _ranking(graph, people, signals, seed=seed)
+            table = propose_replacements(table, graph, ranking, seed=seed)
+        step()
+        active = people["active"].astype("boolean").fillna(True).to_numpy(dtype=bool) \
+            if "active" in people.columns else np.ones(len(people), dtype=bool)
+        effects = _effects(periods, ties, _complete(ties, inter, when), first, active & ~is_amb,
+                           _exposed(phases, is_amb), when)
+        exposed = _exposed(phases, is_amb)
+        curves = _adoption_curves(ties, first, active & ~is_amb, exposed)
+        activity = pd.DataFrame(ties.sent[:, people.index.get_indexer(ambassadors)].T,
+                                index=pd.Index(ambassadors, name="person_id"), columns=periods["period"])
     return Trajectory(periods=periods, departments=departments, ambassadors=table, effects=effects,
                       adoption_curves=curves, activity=activity, launch=when, period=period,
                       load_reports=reports,

@@ -116,7 +116,7 @@ def propose_replacements(table: pd.DataFrame, graph: Any, ranking: pd.DataFrame,
         options: dict[str, Any] = {"method": "greedy"} if k == 1 else {}
         options.update(selection)
         try:
-            plan = propose_ambassadors(graph, ranking, include=kept, size=len(kept) + k,
+            plan = propose_ambassadors(graph, ranking, include=kept, size=len(kept) + k, progress=False,
                                        eligible=list(pool), seed=seed, **options)
         except AmbassadorsError as exc:
             table.loc[rows.index, "replacement_reason"] = f"no replacement: {exc}"

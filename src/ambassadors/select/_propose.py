@@ -8,6 +8,7 @@ from typing import Any, NamedTuple
 import numpy as np
 import pandas as pd
 
+from ambassadors._progress import stages
 from ambassadors.cascade import live_components
 from ambassadors.graph import CollaborationGraph
 from ambassadors.io.load_report import Loaded
@@ -63,6 +64,7 @@ def propose_ambassadors(
     reach_tolerance: float = 0.0,
     pool: str = "enthusiasts",
     max_contacts: int | None = None,
+    progress: bool | None = None,
 ) -> Plan:
     """Choose ambassadors who cover every department and reach the most colleagues.
 
@@ -171,6 +173,9 @@ def propose_ambassadors(
         At most this many colleagues per ambassador in ``Plan.outreach`` (the load is balanced:
         each ambassador takes its strongest ties first, a colleague whose ambassadors are full
         goes to the next one they are tied to, or to ``Plan.unreached``). Default: no limit.
+    progress : bool, optional
+        ``False`` hides the stage bar (coverage, search and bounds, tables); default: shown on a
+        terminal or in a notebook.
 
     Returns
     -------
@@ -272,14 +277,20 @@ def propose_ambassadors(
         reach_tolerance=reach_tolerance,
         pool=pool,
     )
-    prob = problem(graph, ranking, params, eligible=eligible, size=size)
-    setup = _setup(graph, prob, objective=objective, hops=hops, weighted=weighted, p=p, runs=runs, seed=seed)
-    result = _solve(setup, prob, objective=objective, method=method, time_limit=time_limit, seed=seed)
-    if reach_tolerance > 0:
-        result = _trade(setup, result, prob, params, method=method, time_limit=time_limit)
-    plan = make_plan(graph, prob, setup, result, params=params, objective=objective, hops=hops)
-    members = graph.codes(plan.ids) if plan.size else np.zeros(0, dtype=np.int64)
-    plan.outreach, plan.unreached = outreach_tables(graph, members, hops=hops, max_contacts=max_contacts)
+    with stages(("coverage", "search and bounds", "tables and outreach"), desc="selection",
+                enabled=progress) as step:
+        step()
+        prob = problem(graph, ranking, params, eligible=eligible, size=size)
+        setup = _setup(graph, prob, objective=objective, hops=hops, weighted=weighted, p=p, runs=runs,
+                       seed=seed)
+        step()
+        result = _solve(setup, prob, objective=objective, method=method, time_limit=time_limit, seed=seed)
+        if reach_tolerance > 0:
+            result = _trade(setup, result, prob, params, method=method, time_limit=time_limit)
+        step()
+        plan = make_plan(graph, prob, setup, result, params=params, objective=objective, hops=hops)
+        members = graph.codes(plan.ids) if plan.size else np.zeros(0, dtype=np.int64)
+        plan.outreach, plan.unreached = outreach_tables(graph, members, hops=hops, max_contacts=max_contacts)
     return plan
 
 
