@@ -393,3 +393,28 @@ def test_people_given_as_a_raw_roster_or_a_path(tmp_path):
     raw.to_csv(tmp_path / "hr.csv", index=False)
     table2, _ = read_interactions(log, people=tmp_path / "hr.csv")
     pd.testing.assert_frame_equal(table, table2)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.lists(st.tuples(st.sampled_from(["", "m1", "m2", "m3", "m4"]),
+                                   st.sampled_from(["a", "b", "c"]), st.sampled_from(["a", "b", "c"])),
+                         max_size=12), min_size=2, max_size=4))
+def test_repeated_messages_across_inputs_match_a_plain_oracle(inputs):
+    """combine_interactions drops a pair when an earlier input holds the same (message id,
+    sender, recipient); repeats inside one input and pairs without an id are kept. Oracle: a
+    plain loop over the rows."""
+    frames = [pd.DataFrame({"source": [r[1] for r in rows], "target": [r[2] for r in rows],
+                            "weight": 1.0, "channel": "email", "event_id": [r[0] for r in rows]})
+              for rows in inputs]
+    table, report = combine_interactions(*frames)
+    seen_in: dict[tuple, int] = {}
+    expected = []
+    for i, rows in enumerate(inputs):
+        for key in rows:
+            first = seen_in.setdefault(key, i)
+            if key[0] == "" or first == i:
+                expected.append(key)
+    got = list(zip(table["event_id"], table["source"].astype(str), table["target"].astype(str), strict=True))
+    assert got == expected
+    dropped = sum(len(rows) for rows in inputs) - len(expected)
+    assert report.dropped.get("duplicate_row", 0) <= dropped

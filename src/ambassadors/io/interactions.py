@@ -431,14 +431,42 @@ def _repeated_messages(parts: list[dict], reports: list[LoadReport]) -> np.ndarr
     in that input's report. Rows without a message id are never duplicates.
     """
     ids = pd.concat([p["event_id"] for p in parts], ignore_index=True)
-    src = np.concatenate([p["source"] for p in parts])
-    tgt = np.concatenate([p["target"] for p in parts])
+    src = np.concatenate([p["source"] for p in parts]).astype(np.int64)
+    tgt = np.concatenate([p["target"] for p in parts]).astype(np.int64)
     which = np.concatenate([np.full(len(p["source"]), i) for i, p in enumerate(parts)])
-    key = pd.DataFrame({"id": ids.to_numpy(dtype=object), "s": src, "t": tgt})
-    repeated = key.duplicated().to_numpy() & (ids != "").to_numpy()
-    # a repeat inside one input is that reader's business (e.g. a meeting's occurrences)
-    first_input = pd.Series(which).groupby([key["id"], key["s"], key["t"]]).transform("min")
-    repeated &= which != first_input.to_numpy()
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    arr = pa.array(ids, type=pa.string())
+    arr = pc.fill_null(arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr, "")
+    encoded = pc.dictionary_encode(arr)
+    id_code = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    nonempty = pc.not_equal(arr, "").to_numpy(zero_copy_only=False)
+    repeated = np.zeros(len(id_code), dtype=bool)
+    if not len(id_code):
+        return repeated
+    # Dictionary codes are numbered in order of first appearance, so an id's first row is where
+    # the running maximum of the codes grows. Only rows of an id first seen in an earlier input
+    # can repeat a message: usually none, and then nothing more is computed.
+    grows = np.concatenate([[True], id_code[1:] > np.maximum.accumulate(id_code)[:-1]])
+    first_row = np.flatnonzero(grows)
+    if len(first_row) != len(encoded.dictionary):  # not in order of appearance: look them up
+        first_row = np.unique(id_code, return_index=True)[1]
+    later = (which != which[first_row[id_code]]) & nonempty
+    if not later.any():
+        return repeated
+    rows = np.flatnonzero(np.isin(id_code, np.unique(id_code[later])))
+    n = int(max(src.max(), tgt.max())) + 1
+    if len(encoded.dictionary) * n * n < 2**62:  # one int64 per triple: cheap to hash
+        key = pd.factorize((id_code[rows] * n + src[rows]) * n + tgt[rows])[0]
+    else:
+        key = pd.MultiIndex.from_arrays([id_code[rows], src[rows], tgt[rows]]).factorize()[0]
+    first = np.empty(int(key.max()) + 1, dtype=np.int64)
+    first[key[::-1]] = np.arange(len(key) - 1, -1, -1)  # first position of each triple
+    # the first copy is kept; a repeat inside one input is that reader's business (e.g. a
+    # meeting's occurrences), so only copies from a later input than the first are dropped
+    repeated[rows] = which[rows] != which[rows[first[key]]]
+    repeated &= nonempty
     for i in np.unique(which[repeated]):
         mask = repeated & (which == i)
         n_rows = int(ids[mask].nunique())
