@@ -208,18 +208,23 @@ class SwapState:
         self.base_gain = np.asarray(M @ np.where(self.cnt == 0, inst.w, 0.0), dtype=np.float64).ravel()
         self.dept_count = np.bincount(inst.dept[self.chosen], minlength=len(inst.req))
         self.value = float(inst.w[self.cnt > 0].sum())
+        #: swaps changing the covered weight by at most this much count as ties
+        self.tol = 1e-9 * max(1.0, float(inst.w.sum()))
 
     def row(self, c: int) -> np.ndarray:
         return self.M.indices[self.M.indptr[c]:self.M.indptr[c + 1]]
 
     def allowed(self, i: int) -> np.ndarray:
         """Candidates that may replace ambassador ``i`` without breaking a department rule."""
+        return self.allowed_among(i, np.arange(self.inst.nc))
+
+    def allowed_among(self, i: int, idx: np.ndarray) -> np.ndarray:
+        """:meth:`allowed` for the candidates ``idx`` only (a mask aligned with ``idx``)."""
         inst, dept_count = self.inst, self.dept_count
         di = inst.dept[i]
         can_leave = dept_count[di] - 1 >= inst.req[di]
-        return ~self.is_chosen & (
-            (inst.dept == di) | (can_leave & (dept_count[inst.dept] < inst.cap[inst.dept]))
-        )
+        d = inst.dept[idx]
+        return ~self.is_chosen[idx] & ((d == di) | (can_leave & (dept_count[d] < inst.cap[d])))
 
     def delta(self, i: int) -> np.ndarray:
         """Change of the covered weight when ambassador ``i`` is replaced by each candidate."""
@@ -293,18 +298,25 @@ def swap_passes(inst: Instance, chosen: np.ndarray, deadline: float, choose: Swa
 
 
 def _better_reach(state: SwapState, i: int) -> tuple[int, float] | None:
-    """Swap rule of :func:`swap_search`: more reach, or the same reach and a higher score."""
-    inst = state.inst
-    tol = 1e-9 * max(1.0, float(inst.w.sum()))
+    """Swap rule of :func:`swap_search`: more reach, or the same reach and a higher score.
+
+    Only the candidates that lose no reach (``delta >= -tol``, usually a few) are checked
+    against the department rules and ranked: the same pick as ranking every candidate.
+    """
+    inst, tol = state.inst, state.tol
     delta = state.delta(i)
-    better = state.allowed(i) & (
-        (delta > tol) | ((np.abs(delta) <= tol) & (inst.s > inst.s[i] + 1e-12))
+    idx = np.flatnonzero(delta >= -tol)
+    if idx.size == 0:
+        return None
+    d_idx = delta[idx]
+    better = state.allowed_among(i, idx) & (
+        (d_idx > tol) | ((np.abs(d_idx) <= tol) & (inst.s[idx] > inst.s[i] + 1e-12))
     )
     if not better.any():
         return None
-    idx = np.flatnonzero(better)
+    idx, d_idx = idx[better], d_idx[better]
     # best reach gain, then best score, then person_id order
-    order = np.lexsort((inst.idr[idx], -inst.s[idx], -np.round(delta[idx] / tol) * tol))
+    order = np.lexsort((inst.idr[idx], -inst.s[idx], -np.round(d_idx / tol) * tol))
     c = int(idx[order[0]])
     return c, float(delta[c])
 
