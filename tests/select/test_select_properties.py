@@ -292,3 +292,78 @@ def test_cheap_bounds_never_fall_below_the_optimum(seed, gap):
     assert best.optimal
     bound = _bounds.cheap_bound(inst, greedy, rel_gap=gap)
     assert bound >= _coverage.covered_value(inst, best.chosen) - 1e-6
+
+
+@settings(deadline=None, max_examples=12)
+@given(seed=st.integers(0, 10_000), slack=st.sampled_from([0.0, 0.01, 0.05, 0.3]))
+def test_lagrangian_giving_up_keeps_the_bound_or_the_upper_bound_it_could_not_beat(seed, slack):
+    """give_up=True (the certificate of large plans) only stops the subgradient steps while the
+    bound is still above ``upper``: the result is the full run's bound, or ``upper`` itself, and
+    never below the optimum."""
+    from ambassadors.select import _bounds, _coverage, _milp, _search
+
+    inst = _instance(seed)
+    plan = _search.greedy(inst)
+    value = _coverage.covered_value(inst, plan)
+    best = _milp.solve_milp(inst, 30.0)
+    assert best.optimal
+    opt = _coverage.covered_value(inst, best.chosen)
+    upper = _bounds.submodular_bound(inst, plan) * (1.0 - slack)
+    full, _ = _bounds.lagrangian_bound(inst, value, upper, 60)
+    quick, _ = _bounds.lagrangian_bound(inst, value, upper, 60, give_up=True)
+    assert quick == full or (quick == upper and full < upper)
+    if quick < upper:
+        assert quick >= opt - 1e-6
+
+
+def _plain_swap_search(inst, start):
+    """Oracle: the 1-swap search with Python sets, every candidate tried for every ambassador
+    (person_id order; most reach gained, then highest score, then person_id), until a pass
+    makes no swap."""
+    rows = [set(inst.cover.row(c).tolist()) for c in range(inst.nc)]
+    w, s, idr, dept = inst.w, inst.s, inst.idr, inst.dept
+    tol = 1e-9 * max(1.0, float(w.sum()))
+    fixed = set(int(c) for c in inst.fixed)
+
+    def value(group):
+        return float(sum(w[j] for j in set().union(*(rows[c] for c in group))))
+
+    def feasible(group):
+        counts = np.bincount(dept[group], minlength=len(inst.req))
+        return bool((counts >= inst.req).all() and (counts <= inst.cap).all())
+
+    chosen = sorted((int(c) for c in start), key=lambda c: idr[c])
+    changed = True
+    while changed:
+        changed = False
+        for pos, i in enumerate(list(chosen)):
+            i = chosen[pos]
+            if i in fixed:
+                continue
+            base, best = value(chosen), None
+            for c in range(inst.nc):
+                trial = chosen[:pos] + [c] + chosen[pos + 1:]
+                if c in chosen or not feasible(trial):
+                    continue
+                d = value(trial) - base
+                if d > tol or (abs(d) <= tol and s[c] > s[i] + 1e-12):
+                    key = (-round(d / tol) * tol, -s[c], idr[c])
+                    best = (key, c) if best is None or key < best[0] else best
+            if best is not None:
+                chosen[pos], changed = best[1], True
+    return sorted(chosen)
+
+
+@settings(deadline=None, max_examples=15)
+@given(seed=st.integers(0, 10_000), start=st.sampled_from(["greedy", "top-score"]))
+def test_swap_search_matches_a_plain_one_swap_oracle(seed, start):
+    """The vectorised swap search (which ranks only the candidates that lose no reach, and
+    stops as soon as every ambassador was asked since the last swap) makes the same swaps as
+    trying every candidate with Python sets."""
+    from ambassadors.select import _search
+
+    inst = _instance(seed, n=40, m_edges=60, size=5)
+    first = _search.greedy(inst) if start == "greedy" else _search.top_score(inst)
+    found, finished = _search.swap_search(inst, first, deadline=float("inf"))
+    assert finished
+    assert sorted(found.tolist()) == _plain_swap_search(inst, first)

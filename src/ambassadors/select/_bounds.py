@@ -21,6 +21,10 @@ LP_BOUND_MAX_NNZ = 300_000
 #: fifth of the work gives).
 LAGRANGIAN_MAX_STEPS = 60
 LAGRANGIAN_WORK = 300_000_000
+#: With ``give_up=True`` the subgradient steps stop once the bound is still above ``upper``
+#: after at least this many steps and the progress of the last this-many steps, kept up for
+#: every remaining step, would not bring it below ``upper``.
+LAGRANGIAN_GIVE_UP_WINDOW = 5
 
 
 def submodular_bound(inst: Instance, chosen: np.ndarray) -> float:
@@ -39,8 +43,8 @@ def submodular_bound(inst: Instance, chosen: np.ndarray) -> float:
     return min(value + float(top), float(inst.w[coverable].sum()))
 
 
-def lagrangian_bound(inst: Instance, lower: float, upper: float, iterations: int
-                      ) -> tuple[float, np.ndarray | None]:
+def lagrangian_bound(inst: Instance, lower: float, upper: float, iterations: int, *,
+                     give_up: bool = False) -> tuple[float, np.ndarray | None]:
     r"""Lagrangian (LP-strength) upper bound on maximum coverage, by subgradient steps.
 
     Relaxing ``y_j <= sum_i a_ij x_i`` with multipliers ``u >= 0`` gives, for every ``u``,
@@ -51,6 +55,12 @@ def lagrangian_bound(inst: Instance, lower: float, upper: float, iterations: int
     steps towards ``lower`` (the value of the plan). Returns ``(bound, u)``: the best ``L(u)``
     seen, or ``upper`` if that is lower, and the multipliers of the best ``L(u)`` (None when no
     step was taken). Each step costs one sparse product, ``O(nnz)``.
+
+    ``give_up=True`` stops early when the steps cannot be expected to beat ``upper``: the best
+    ``L(u)`` is still above it after ``LAGRANGIAN_GIVE_UP_WINDOW`` steps or more, and the
+    decrease of the last ``LAGRANGIAN_GIVE_UP_WINDOW`` steps, repeated for every step left,
+    would not close the distance (subgradient progress slows down, so this overestimates what
+    the remaining steps would achieve). Every ``L(u)`` is a bound, so the result stays valid.
     """
     M = inst.cover.csr
     w = inst.w
@@ -59,7 +69,9 @@ def lagrangian_bound(inst: Instance, lower: float, upper: float, iterations: int
     best_u = None
     theta = 2.0
     stall = 0
-    for _ in range(iterations):
+    window = LAGRANGIAN_GIVE_UP_WINDOW
+    history: list[float] = []
+    for step in range(iterations):
         reduced = np.asarray(M @ u, dtype=np.float64).ravel()
         chosen = top_score(inst, reduced, by_id=False)
         value = float(np.maximum(w - u, 0.0).sum() + reduced[chosen].sum())
@@ -69,6 +81,11 @@ def lagrangian_bound(inst: Instance, lower: float, upper: float, iterations: int
             stall += 1
             if stall >= 4:
                 theta, stall = theta / 2, 0
+        history.append(best)
+        if give_up and step >= window and best > upper:
+            pace = (history[-1 - window] - best) / window
+            if pace * (iterations - 1 - step) < best - upper:
+                break
         items, _ = gather_rows(M.indptr, M.indices, chosen)
         grad = np.bincount(items, minlength=len(w)).astype(np.float64) - (u < w)
         norm = float(grad @ grad)
@@ -236,7 +253,7 @@ def certify(inst: Instance, chosen: np.ndarray, status: str, solved: Certificate
     if solved.bound is None and lp is None and cert.bound > value * (1 + 1e-3):
         steps = lagrangian_steps(inst)
         if steps:
-            lag, _ = lagrangian_bound(inst, value, cert.bound, steps)
+            lag, _ = lagrangian_bound(inst, value, cert.bound, steps, give_up=True)
             cert = _tighter(cert, lag, "lagrangian", inst.integral)
     bound = max(cert.bound, value)
     if bound <= value + 1e-9:

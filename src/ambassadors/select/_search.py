@@ -237,6 +237,29 @@ class SwapState:
             delta = delta + np.bincount(cand_of, weights=w[uniq][owner], minlength=self.inst.nc)
         return delta
 
+    def no_loss(self, i: int) -> tuple[np.ndarray, np.ndarray]:
+        """The candidates whose swap for ambassador ``i`` loses at most ``tol`` of covered weight,
+        in position order, and their :meth:`delta` (the same values, bit for bit).
+
+        Only candidates covering an item that ``i`` alone covers can make up for that item's
+        loss, so when the loss exceeds every base gain those few are all that is computed.
+        """
+        w, tol = self.inst.w, self.tol
+        row_i = self.row(i)
+        uniq = row_i[self.cnt[row_i] == 1]
+        loss = float(w[uniq].sum())
+        if uniq.size and loss - 2 * tol > float(self.base_gain.max()):
+            cand_of, owner = gather_rows(self.C.indptr, self.C.indices, uniq)
+            touched, inv = np.unique(cand_of, return_inverse=True)
+            # summed in the order of cand_of, as the full bincount of :meth:`delta` does
+            overlap = np.bincount(inv.ravel(), weights=w[uniq][owner], minlength=len(touched))
+            d_touched = (self.base_gain[touched] - loss) + overlap
+            keep = d_touched >= -tol
+            return touched[keep], d_touched[keep]
+        delta = self.delta(i)
+        idx = np.flatnonzero(delta >= -tol)
+        return idx, delta[idx]
+
     def swap(self, pos: int, c: int, gained: float) -> None:
         """Replace the ambassador at ``pos`` by candidate ``c`` (covered weight changes by ``gained``).
 
@@ -279,19 +302,27 @@ def swap_passes(inst: Instance, chosen: np.ndarray, deadline: float, choose: Swa
     """
     state = SwapState(inst, chosen)
     passes = 0
+    k = len(state.chosen)
+    since = 0  # ambassadors asked since the last swap (``choose`` depends on the state only)
     while max_passes is None or passes < max_passes:
         passes += 1
         improved = False
-        for pos in range(len(state.chosen)):
+        for pos in range(k):
+            if since >= k:
+                # everyone was asked since the last swap (in the previous pass): this pass
+                # would not swap either
+                return np.asarray(state.chosen, dtype=np.int64), True
             if time.monotonic() > deadline:
                 return np.asarray(state.chosen, dtype=np.int64), False
             i = state.chosen[pos]
+            since += 1
             if state.fixed[i]:
                 continue
             pick = choose(state, i)
             if pick is not None:
                 state.swap(pos, *pick)
                 improved = True
+                since = 0
         if not improved:
             return np.asarray(state.chosen, dtype=np.int64), True
     return np.asarray(state.chosen, dtype=np.int64), False
@@ -304,11 +335,9 @@ def _better_reach(state: SwapState, i: int) -> tuple[int, float] | None:
     against the department rules and ranked: the same pick as ranking every candidate.
     """
     inst, tol = state.inst, state.tol
-    delta = state.delta(i)
-    idx = np.flatnonzero(delta >= -tol)
+    idx, d_idx = state.no_loss(i)
     if idx.size == 0:
         return None
-    d_idx = delta[idx]
     better = state.allowed_among(i, idx) & (
         (d_idx > tol) | ((np.abs(d_idx) <= tol) & (inst.s[idx] > inst.s[i] + 1e-12))
     )
@@ -317,8 +346,7 @@ def _better_reach(state: SwapState, i: int) -> tuple[int, float] | None:
     idx, d_idx = idx[better], d_idx[better]
     # best reach gain, then best score, then person_id order
     order = np.lexsort((inst.idr[idx], -inst.s[idx], -np.round(d_idx / tol) * tol))
-    c = int(idx[order[0]])
-    return c, float(delta[c])
+    return int(idx[order[0]]), float(d_idx[order[0]])
 
 
 def swap_search(inst: Instance, chosen: np.ndarray, deadline: float) -> tuple[np.ndarray, bool]:
