@@ -9,7 +9,7 @@ from typing import NamedTuple
 import numpy as np
 import scipy.sparse as sp
 
-from ambassadors.select._coverage import Coverage, Instance, covered_value, gather_rows
+from ambassadors.select._coverage import Coverage, Instance, as_float, covered_value, gather_rows
 from ambassadors.select._milp import solve_milp
 from ambassadors.select._search import top_score
 
@@ -62,7 +62,7 @@ def lagrangian_bound(inst: Instance, lower: float, upper: float, iterations: int
     would not close the distance (subgradient progress slows down, so this overestimates what
     the remaining steps would achieve). Every ``L(u)`` is a bound, so the result stays valid.
     """
-    M = inst.cover.csr
+    M = as_float(inst.cover.csr)
     w = inst.w
     u = 0.5 * w  # halfway between the trivial bounds u = 0 (everyone) and u = w (sum of top-k)
     best = math.inf  # the step size adapts to progress of L(u) itself, not relative to ``upper``

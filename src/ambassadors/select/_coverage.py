@@ -29,6 +29,29 @@ def gather_rows(indptr: np.ndarray, indices: np.ndarray, rows: np.ndarray) -> tu
     return indices[pos].astype(np.int64), owner
 
 
+def as_float(matrix: sp.csr_array) -> sp.csr_array:
+    """``matrix`` with float64 values (the same index arrays): products with float vectors then
+    skip the conversion scipy makes of a boolean matrix at every call (same results)."""
+    if matrix.dtype == np.float64:
+        return matrix
+    return sp.csr_array((matrix.data.astype(np.float64), matrix.indices, matrix.indptr), shape=matrix.shape)
+
+
+def best_in_groups(group: np.ndarray, value: np.ndarray, rank: np.ndarray, n_groups: int) -> np.ndarray:
+    """Position of the entry with the largest ``value`` in each group present (ties: the smallest
+    ``rank``; ``(group, rank)`` pairs are unique), in group order: the first entry per group of
+    ``np.lexsort((rank, -value, group))``, found by two ``ufunc.at`` reductions instead of a sort."""
+    if len(group) == 0:
+        return np.zeros(0, dtype=np.int64)
+    top = np.full(n_groups, -np.inf)
+    np.maximum.at(top, group, value)
+    cand = np.flatnonzero(value == top[group])
+    low = np.full(n_groups, np.iinfo(np.int64).max, dtype=np.int64)
+    np.minimum.at(low, group[cand], rank[cand])
+    win = cand[rank[cand] == low[group[cand]]]
+    return win[np.argsort(group[win], kind="stable")]
+
+
 def position_in_group(labels: np.ndarray) -> np.ndarray:
     """0-based position of each element among the elements with the same label, in order."""
     m = len(labels)

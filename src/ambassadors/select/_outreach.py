@@ -13,7 +13,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from ambassadors.graph import CollaborationGraph
-from ambassadors.select._coverage import position_in_group
+from ambassadors.select._coverage import best_in_groups, position_in_group
 from ambassadors.select._inputs import id_rank
 from ambassadors.select._tables import best_bridges
 
@@ -37,10 +37,9 @@ def _ties_to(graph: CollaborationGraph, targets: np.ndarray, rows: np.ndarray
 
 
 def _strongest(person: np.ndarray, other: np.ndarray, w: np.ndarray, idr: np.ndarray) -> np.ndarray:
-    """Positions of each person's strongest tie (then the other's person_id order), one per person."""
-    order = np.lexsort((idr[other], -w, person))
-    first = np.r_[True, person[order][1:] != person[order][:-1]] if len(order) else np.zeros(0, dtype=bool)
-    return order[first]
+    """Positions of each person's strongest tie (then the other's person_id order), one per person
+    (in person order)."""
+    return best_in_groups(person, w, idr[other].astype(np.int64), len(idr))
 
 
 def _assign(person: np.ndarray, amb: np.ndarray, w: np.ndarray, idr: np.ndarray, n: int,

@@ -11,7 +11,7 @@ import scipy.sparse as sp
 
 from ambassadors.cascade import reach_counts
 from ambassadors.graph import CollaborationGraph
-from ambassadors.select._coverage import Coverage
+from ambassadors.select._coverage import Coverage, best_in_groups
 from ambassadors.select._inputs import id_rank
 from ambassadors.select._plan import Reach
 
@@ -204,9 +204,7 @@ def best_bridges(graph: CollaborationGraph, depts: np.ndarray, *, among: np.ndar
     if among is not None:
         keep &= among[r]
     r, c, v = r[keep], c[keep], v[keep]
-    order = np.lexsort((id_rank(graph.ids)[r], -v, c))
-    r, c, v = r[order], c[order], v[order]
-    first = np.r_[True, c[1:] != c[:-1]] if len(c) else np.zeros(0, dtype=bool)
+    first = best_in_groups(c, v, id_rank(graph.ids)[r].astype(np.int64), len(depts))
     bridge[c[first]], ties[c[first]] = r[first], v[first].astype(np.int64)
     return bridge, ties
 
