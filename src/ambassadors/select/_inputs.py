@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
@@ -54,11 +55,22 @@ def default_size(graph: CollaborationGraph) -> int:
 
 
 
+#: ``(weak reference to an Index, its id_rank)``: the last index ranked (a selection ranks the
+#: graph's ids about seven times; 0.12 s each at 200,000 people)
+_last_id_rank: list[tuple[weakref.ref, np.ndarray]] = []
+
+
 def id_rank(ids: pd.Index) -> np.ndarray:
+    """Rank of each id in code-point order of ``str(id)`` (read-only; cached for the last Index)."""
+    if _last_id_rank and _last_id_rank[0][0]() is ids:
+        return _last_id_rank[0][1]
     values = np.asarray(pd.Index(ids).astype(str).to_numpy(dtype=object), dtype=str)  # code-point order
     order = np.argsort(values, kind="stable")
     rank = np.empty(len(values), dtype=np.int64)
     rank[order] = np.arange(len(values))
+    rank.setflags(write=False)
+    if isinstance(ids, pd.Index):
+        _last_id_rank[:] = [(weakref.ref(ids), rank)]
     return rank
 
 

@@ -116,17 +116,20 @@ def greedy(inst: Instance, start: np.ndarray | None = None, banned: np.ndarray |
     tiebreak[np.lexsort((inst.idr, -inst.s))] = np.arange(nc)  # best score, then person_id
     tol = 1e-9 * max(1.0, float(inst.w.sum()))
     picks = len(init)
+    avail = ~chosen & ~skip
     while picks < inst.k:
         open_min = int(np.maximum(inst.req - count, 0).sum())
-        ok = ~chosen & ~skip & (count[inst.dept] < inst.cap[inst.dept])
+        open_dept = count < inst.cap
         if inst.k - picks <= open_min:  # remaining slots are reserved for open minimums
-            ok &= count[inst.dept] < inst.req[inst.dept]
+            open_dept &= count < inst.req
+        ok = avail & open_dept[inst.dept]
         if not ok.any():
             break
         g = np.where(ok, gains if bonus is None else gains + bonus, -np.inf)
         tie = np.flatnonzero(g >= g.max() - tol)
         c = int(tie[np.argmin(tiebreak[tie])])
         chosen[c] = True
+        avail[c] = False
         count[inst.dept[c]] += 1
         picks += 1
         if record is not None:
