@@ -213,6 +213,7 @@ class SwapState:
         self.value = float(inst.w[self.cnt > 0].sum())
         #: swaps changing the covered weight by at most this much count as ties
         self.tol = 1e-9 * max(1.0, float(inst.w.sum()))
+        self.slot = np.zeros(inst.nc, dtype=np.int64)  # scratch of :meth:`no_loss`
 
     def row(self, c: int) -> np.ndarray:
         return self.M.indices[self.M.indptr[c]:self.M.indptr[c + 1]]
@@ -253,11 +254,16 @@ class SwapState:
         loss = float(w[uniq].sum())
         if uniq.size and loss - 2 * tol > float(self.base_gain.max()):
             cand_of, owner = gather_rows(self.C.indptr, self.C.indices, uniq)
-            touched, inv = np.unique(cand_of, return_inverse=True)
+            # the distinct candidates in cand_of without a sort: a scratch slot per candidate
+            slot, at = self.slot, np.arange(len(cand_of))
+            slot[cand_of] = at
+            touched = cand_of[slot[cand_of] == at]
+            slot[touched] = np.arange(len(touched))
             # summed in the order of cand_of, as the full bincount of :meth:`delta` does
-            overlap = np.bincount(inv.ravel(), weights=w[uniq][owner], minlength=len(touched))
+            overlap = np.bincount(slot[cand_of], weights=w[uniq][owner], minlength=len(touched))
             d_touched = (self.base_gain[touched] - loss) + overlap
-            keep = d_touched >= -tol
+            keep = np.flatnonzero(d_touched >= -tol)
+            keep = keep[np.argsort(touched[keep])]
             return touched[keep], d_touched[keep]
         delta = self.delta(i)
         idx = np.flatnonzero(delta >= -tol)
