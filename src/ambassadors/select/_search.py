@@ -370,23 +370,57 @@ def swap_search(inst: Instance, chosen: np.ndarray, deadline: float) -> tuple[np
 def top_score(inst: Instance, values: np.ndarray | None = None, *, by_id: bool = True) -> np.ndarray:
     """Highest total of ``values`` (default: the secondary scores) under the department
     constraints, exactly (a linear objective over the bases of a matroid): each department's
-    best ``req_d`` first, then the best of the rest within the caps."""
+    best ``req_d`` first, then the best of the rest within the caps.
+
+    Only the best few of the candidates are sorted (a prefix of the full order: everyone at or
+    above the ``m``-th largest value); the full order is used when the prefix cannot settle it.
+    """
     values = inst.s if values is None else values
-    # best first, ties by person_id (the bound computation does not need the tie-break)
-    order = np.lexsort((inst.idr, -values)) if by_id else np.argsort(-values, kind="stable")
     chosen = np.zeros(inst.nc, dtype=bool)
     chosen[inst.fixed] = True
     count = np.bincount(inst.dept[inst.fixed], minlength=len(inst.req))
-    open_order = order[~chosen[order]]
     need = np.maximum(inst.req - count, 0)
+    m = 2 * inst.k + 2 * int(need.sum()) + 16
+    if m < inst.nc // 2:
+        head = np.flatnonzero(values >= np.partition(values, inst.nc - m)[inst.nc - m])
+        if _top_score_from(inst, values, by_id, _in_order(inst, values, by_id, head), chosen, need):
+            return np.flatnonzero(chosen).astype(np.int64)
+        chosen[:] = False
+        chosen[inst.fixed] = True
+    _top_score_from(inst, values, by_id, _in_order(inst, values, by_id, np.arange(inst.nc)), chosen, need)
+    return np.flatnonzero(chosen).astype(np.int64)
+
+
+def _in_order(inst: Instance, values: np.ndarray, by_id: bool, idx: np.ndarray) -> np.ndarray:
+    """``idx`` (ascending positions) best first: by value, ties by person_id (``by_id``) or by
+    position (the bound computation does not need the person_id tie-break)."""
+    if by_id:
+        return idx[np.lexsort((inst.idr[idx], -values[idx]))]
+    return idx[np.argsort(-values[idx], kind="stable")]
+
+
+def _top_score_from(inst: Instance, values: np.ndarray, by_id: bool, order: np.ndarray, chosen: np.ndarray,
+                    need: np.ndarray) -> bool:
+    """Complete ``chosen`` (the included people) from ``order``, a prefix of the full best-first
+    order; False (``chosen`` then partly filled) when the prefix is too short to decide."""
+    open_order = order[~chosen[order]]
     d_open = inst.dept[open_order]
-    chosen[open_order[position_in_group(d_open) < need[d_open]]] = True
+    first = open_order[position_in_group(d_open) < need[d_open]]
+    chosen[first] = True
+    short = need - np.bincount(inst.dept[first], minlength=len(need))
+    if short.any():
+        # departments whose best are not all in the prefix: sort their members only
+        members = _in_order(inst, values, by_id, np.flatnonzero(~chosen & (short[inst.dept] > 0)))
+        d_mem = inst.dept[members]
+        chosen[members[position_in_group(d_mem) < short[d_mem]]] = True
     count = np.bincount(inst.dept[chosen], minlength=len(inst.req))
     left = inst.k - int(chosen.sum())
     if left > 0:
         rest = order[~chosen[order]]
         d_rest = inst.dept[rest]
         ok = count[d_rest] + position_in_group(d_rest) < inst.cap[d_rest]
-        chosen[rest[ok][:left]] = True
-    return np.flatnonzero(chosen).astype(np.int64)
-
+        take = rest[ok][:left]
+        if len(take) < left and len(order) < inst.nc:
+            return False
+        chosen[take] = True
+    return True
