@@ -11,7 +11,7 @@ import scipy.sparse as sp
 
 from ambassadors.cascade import reach_counts
 from ambassadors.graph import CollaborationGraph
-from ambassadors.select._coverage import Coverage, best_in_groups
+from ambassadors.select._coverage import Coverage, as_float, best_in_groups
 from ambassadors.select._inputs import id_rank
 from ambassadors.select._plan import Reach
 
@@ -198,7 +198,7 @@ def best_bridges(graph: CollaborationGraph, depts: np.ndarray, *, among: np.ndar
     inside = col_of[dcode] >= 0
     P = sp.csr_array((np.ones(int(inside.sum())), (np.flatnonzero(inside), col_of[dcode[inside]])),
                      shape=(n, len(depts)))
-    T = sp.coo_array(graph.closed_neighbors.astype(np.float64) @ P)  # self-ties drop out below
+    T = sp.coo_array(as_float(graph.closed_neighbors) @ P)  # self-ties drop out below
     r, c, v = T.row, T.col, T.data
     keep = dcode[r] != depts[c]
     if among is not None:
