@@ -24,26 +24,28 @@ def test_best_in_groups_is_the_first_entry_per_group_of_the_lexsort(seed, m, n_g
 
 
 def _plain_top_score(inst, values, by_id):
-    """Oracle: the full sort (the implementation before the prefix): each department's best
-    ``req_d`` first, then the best of the rest within the caps."""
-    from ambassadors.select._coverage import position_in_group
-
-    order = np.lexsort((inst.idr, -values)) if by_id else np.argsort(-values, kind="stable")
-    chosen = np.zeros(inst.nc, dtype=bool)
-    chosen[inst.fixed] = True
-    count = np.bincount(inst.dept[inst.fixed], minlength=len(inst.req))
-    open_order = order[~chosen[order]]
-    need = np.maximum(inst.req - count, 0)
-    d_open = inst.dept[open_order]
-    chosen[open_order[position_in_group(d_open) < need[d_open]]] = True
-    count = np.bincount(inst.dept[chosen], minlength=len(inst.req))
-    left = inst.k - int(chosen.sum())
-    if left > 0:
-        rest = order[~chosen[order]]
-        d_rest = inst.dept[rest]
-        ok = count[d_rest] + position_in_group(d_rest) < inst.cap[d_rest]
-        chosen[rest[ok][:left]] = True
-    return np.flatnonzero(chosen)
+    """Oracle: a plain loop over everyone, best first (value, then person_id or position): each
+    department's first ``req_d`` (beyond the included people), then the first of the rest whose
+    department is below its cap, until the plan is full."""
+    tie = inst.idr if by_id else np.arange(inst.nc)
+    order = sorted(range(inst.nc), key=lambda i: (-values[i], tie[i]))
+    chosen = {int(i) for i in inst.fixed}
+    count = [0] * len(inst.req)
+    for i in chosen:
+        count[inst.dept[i]] += 1
+    for i in order:
+        if i not in chosen and count[inst.dept[i]] < inst.req[inst.dept[i]]:
+            chosen.add(i)
+            count[inst.dept[i]] += 1
+    left = inst.k - len(chosen)
+    for i in order:
+        if left <= 0:
+            break
+        if i not in chosen and count[inst.dept[i]] < inst.cap[inst.dept[i]]:
+            chosen.add(i)
+            count[inst.dept[i]] += 1
+            left -= 1
+    return sorted(chosen)
 
 
 @settings(deadline=None, max_examples=80)
@@ -66,4 +68,4 @@ def test_top_score_prefix_equals_the_full_sort(seed, nc, n_dept, k, levels, by_i
     fixed = rng.choice(nc, size=min(nc, int(rng.integers(0, 3))), replace=False)
     inst = Instance(cover=None, w=np.ones(1), s=rng.random(nc), idr=rng.permutation(nc), dept=dept,
                     req=req, cap=cap, k=min(k, nc), fixed=np.sort(fixed), integral=True)
-    assert top_score(inst, values, by_id=by_id).tolist() == _plain_top_score(inst, values, by_id).tolist()
+    assert top_score(inst, values, by_id=by_id).tolist() == _plain_top_score(inst, values, by_id)
