@@ -155,6 +155,30 @@ class CollaborationGraph:
         return closed
 
     @functools.cached_property
+    def department_label(self) -> np.ndarray:
+        """``label[code]``: the position of node ``code`` when nodes are sorted by department
+        (stable), the vertex order of :attr:`tie_igraph` and :attr:`department_adjacency`."""
+        order = np.argsort(self.department_codes, kind="stable")  # position -> node code
+        label = np.empty(self.n_people, dtype=np.int64)
+        label[order] = np.arange(self.n_people)
+        return label
+
+    @functools.cached_property
+    def department_adjacency(self) -> sp.csr_array:
+        """The tie pattern (:meth:`neighbors_csr`) with nodes relabelled by
+        :attr:`department_label`, as float32 ones: the operand of the
+        matrix breadth-first searches of the path measures. Most ties are inside departments,
+        so with departments contiguous a search touches nearby memory (about twice as fast at
+        50,000 people as in roster order)."""
+        nb = self.neighbors_csr()
+        order = np.argsort(self.department_label)
+        pattern = sp.csr_array(nb[order][:, order])
+        pattern.sort_indices()
+        index = np.int32 if pattern.nnz < 2**31 else np.int64
+        return sp.csr_array((np.ones(pattern.nnz, dtype=np.float32), pattern.indices.astype(index),
+                             pattern.indptr.astype(index)), shape=pattern.shape)
+
+    @functools.cached_property
     def tie_igraph(self) -> tuple[Any, np.ndarray]:
         """The tie graph for igraph, as ``(igraph.Graph, label)``.
 
@@ -170,9 +194,7 @@ class CollaborationGraph:
 
         n = self.n_people
         nb = self.neighbors_csr()
-        order = np.argsort(self.department_codes, kind="stable")  # vertex -> node code
-        label = np.empty(n, dtype=np.int64)
-        label[order] = np.arange(n)
+        label = self.department_label
         graph = ig.Graph(n=n, directed=True)
         # igraph converts edges item by item from Python ints whatever it is given (a numpy
         # array goes through .tolist()); in chunks of rows the temporary list stays small

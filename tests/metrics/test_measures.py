@@ -457,3 +457,37 @@ def test_progress_line_on_a_terminal_only(monkeypatch):
     assert term2.getvalue() == ""
     influence_scores(graph)
     assert "influence measures" in term2.getvalue()
+
+
+def _scaled_oracle(G, nodes, sources):
+    """Sum over ``sources`` of ``sum_t sigma_st(v) / sigma_st * d(s, v) / d(s, t)`` and of
+    ``1 / d(s, v)``, from networkx's enumeration of every shortest path."""
+    between, inverse = dict.fromkeys(nodes, 0.0), dict.fromkeys(nodes, 0.0)
+    for s in sources:
+        dist = nx.single_source_shortest_path_length(G, s)
+        for t, d_st in dist.items():
+            if t == s:
+                continue
+            inverse[t] += 1.0 / d_st
+            paths = list(nx.all_shortest_paths(G, s, t))
+            for path in paths:
+                for v in path[1:-1]:
+                    between[v] += dist[v] / d_st / len(paths)
+    return np.array([between[v] for v in nodes]), np.array([inverse[v] for v in nodes])
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(3, 14), st.integers(0, 40), st.integers(0, 2**16), st.booleans())
+def test_batched_search_matches_an_oracle_of_scaled_dependencies(n, m, seed, exact):
+    """One matrix search for a batch of sources gives, per person, the linearly scaled
+    dependency and the sum of ``1 / d`` of networkx's shortest paths (float32 when sampled)."""
+    rng = np.random.default_rng(seed)
+    graph, G, _ = make(n, random_edges(rng, n, m, False), directed=False)
+    nodes = list(graph.ids)
+    sources = np.sort(rng.choice(n, size=int(rng.integers(1, n + 1)), replace=False))
+    vertices = np.sort(graph.department_label[sources])
+    between, inverse = paths_module._path_batch(graph, vertices=vertices, replicate=0, exact=exact)
+    want_b, want_c = _scaled_oracle(G, nodes, [nodes[s] for s in sources])
+    tol = 1e-12 if exact else 1e-5
+    np.testing.assert_allclose(between, want_b, rtol=tol, atol=tol)
+    np.testing.assert_allclose(inverse, want_c, rtol=tol, atol=tol)

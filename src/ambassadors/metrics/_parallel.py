@@ -83,7 +83,8 @@ def prepare_graph(graph: CollaborationGraph) -> None:
     graph.neighbors_csr()
     graph.undirected_weights()
     if graph.n_people:
-        graph.tie_igraph  # noqa: B018 - a cached property: built here, once
+        graph.department_adjacency  # noqa: B018 - cached properties: built here, once
+        graph.tie_igraph  # noqa: B018
 
 
 def _run_one(task: Task) -> tuple[Any, float, float, list[tuple[type[Warning], str]]]:
@@ -114,6 +115,7 @@ def _run_forked(context, graph, tasks, outcomes, *, jobs, desc, progress) -> Non
     the igraph tasks. Each result lands at its task's index in ``outcomes``."""
     graph.neighbors_csr()
     graph.undirected_weights()
+    graph.department_adjacency  # noqa: B018 - a cached property: built before the first fork
     order = sorted(range(len(tasks)), key=lambda i: -tasks[i].cost)
     early, late = [], []
     budget = IGRAPH_BUILD_COST * max(graph.neighbors_csr().nnz, 1)

@@ -1,8 +1,10 @@
 """Path family: harmonic closeness and betweenness on the undirected tie graph (hop counts).
 
 Exact on small graphs, estimated from a department-balanced sample of source people on large
-ones (see :func:`path_measures`). The pieces (searches from a chunk of sources) are
-independent :class:`~ambassadors.metrics._parallel.Task` s, run on every core.
+ones (see :func:`path_measures`). Both come from one breadth-first search per source, run for a
+batch of sources at once as sparse-times-dense products on the CSR arrays (no igraph). The
+pieces (batches of sources) are independent :class:`~ambassadors.metrics._parallel.Task` s,
+run on every core.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import pandas as pd
 
 from ambassadors.errors import InputError
 from ambassadors.graph import CollaborationGraph
-from ambassadors.metrics._common import check_graph, or_over_contacts, popcount
+from ambassadors.metrics._common import check_graph
 from ambassadors.metrics._parallel import Task, run_tasks
 
 __all__ = [
@@ -34,26 +36,29 @@ __all__ = [
 #: this (e.g. 1,000 people with 50 contacts each; or 2,000 with 25), sampled above.
 EXACT_WORK = 1.0e8
 #: Bounds of the default number of sampled sources (see :func:`default_samples`).
-_MIN_SAMPLES, _MAX_SAMPLES = 64, 192
-#: Target work (source count x directed arcs) of the default sample.
-_SAMPLE_WORK = 8.0e8
+_MIN_SAMPLES, _MAX_SAMPLES = 256, 1024
+#: Target work (source count x directed arcs) of the default sample: 384 sources at 50,000
+#: people and 5.4M arcs (about 6 s of CPU; relative error of the top 1 % about 0.18).
+_SAMPLE_WORK = 2.1e9
 #: Interleaved sub-samples of the sources whose spread gives the recorded error.
 REPLICATES = 8
-#: Sources per igraph betweenness call (each call also walks the whole graph once to set up).
-_CHUNK = 24
+#: Cost of one source of the matrix searches per arc, in the task cost unit (one unit per arc:
+#: the igraph betweenness search from one source; the matrix search is about five times cheaper).
+_BATCH_COST = 0.2
 
 
 def default_samples(n_people: int, n_arcs: int) -> int:
     """Default number of sources for betweenness and closeness.
 
     ``n_people`` (exact) when ``n_people x arcs <= EXACT_WORK`` (1e8), where ``arcs`` is twice
-    the number of undirected ties; otherwise ``k = clip(8e8 / arcs, 64, 192)`` sources (sized
-    for two cores: the pieces run in parallel), rounded to a multiple of :data:`REPLICATES`.
+    the number of undirected ties; otherwise ``k = clip(2.1e9 / arcs, 256, 1024)`` sources
+    (sized for two cores: the pieces run in parallel), rounded to a multiple of
+    :data:`REPLICATES`.
 
     Examples
     --------
     >>> default_samples(500, 20_000), default_samples(50_000, 5_000_000)
-    (500, 160)
+    (500, 416)
     """
     if n_people * max(n_arcs, 1) <= EXACT_WORK:
         return int(n_people)
@@ -88,7 +93,12 @@ def path_measures(
     of the roster sorted by department (shuffled within departments, ``seed``): every person
     is a source with the same probability ``k / n``, so the estimates (scaled by ``n / k``) are
     unbiased, and every department sends its share of sources, which removes the
-    between-department part of the sampling variance. ``df.attrs["sampling"]`` records, per
+    between-department part of the sampling variance. Betweenness uses the *linearly scaled*
+    dependency (Geisberger, Sanders & Schultes 2008): a source credits ``v`` with the share
+    ``d(s, v) / d(s, t)`` of each pair ``(s, t)`` through it, and the target's search the rest,
+    so the estimate stays unbiased but people next to a sampled source are no longer credited
+    with every path leaving it (at 5,000 people the error of the top 1 % falls from 0.21 to 0.14
+    for the same sources). ``df.attrs["sampling"]`` records, per
     measure, ``exact``, ``sources``, ``seed``, ``design`` and ``relative_error``: the median
     estimated relative standard error among the top 1% of people, from the spread between
     :data:`REPLICATES` interleaved sub-samples (every ``REPLICATES``-th source).
@@ -126,14 +136,14 @@ def path_measures(
 
     Notes
     -----
-    Exact: ``O(n m)`` (Brandes 2001, igraph's C implementation). Sampled: ``O(k m)``.
-    Betweenness is one igraph search per source; igraph has no call that also returns the
-    distances, so closeness comes from a bit-parallel breadth-first search on the CSR arrays
-    (64 sources per pass, one bit each: ``O(m)`` per level for 64 sources) instead of a
-    second search per source. The relative error of a sampled betweenness is roughly
-    ``1 / sqrt(k * b)`` for a person through whom a share ``b`` of the paths from a random
-    source pass: small for the brokers that matter, large for people with near-zero
-    betweenness (whose percentile is then noisy).
+    Exact: ``O(n m)`` (Brandes 2001). Sampled: ``O(k m)``. The searches of up to 64 sources
+    run together (:func:`_path_batch`): each level is one product of the adjacency rows of the
+    level with an ``n x 64`` block, so both measures come from one pass, in float32 when
+    sampled -- about 15 ms per source at 50,000 people and 5.4M arcs, five times less than
+    igraph's betweenness plus a second search for the distances. The relative error of a
+    sampled betweenness is roughly ``1 / sqrt(k * b)`` for a person through whom a share
+    ``b`` of the paths from a random source pass: small for the brokers that matter, large
+    for people with near-zero betweenness (whose percentile is then noisy).
     Hop distances are used for both measures (weights ignored); see the module notes.
 
     References
@@ -142,6 +152,8 @@ def path_measures(
     Mathematical Sociology* 25(2), 163-177. Brandes, U. & Pich, C. (2007). Centrality
     estimation in large networks. *Int. J. Bifurcation and Chaos* 17(7), 2303-2318.
     Eppstein, D. & Wang, J. (2004). Fast approximation of centrality. *JGAA* 8(1), 39-45.
+    Geisberger, R., Sanders, P. & Schultes, D. (2008). Better approximation of betweenness
+    centrality. *ALENEX 2008*, 90-100.
     Marchiori, M. & Latora, V. (2000). Harmony in the small-world. *Physica A* 285, 539-546.
     """
     graph = check_graph(graph)
@@ -186,51 +198,79 @@ def plan_sources(graph: CollaborationGraph, *, samples: int | None, seed: int) -
     return SourcePlan(replicates, exact=False, seed=int(seed))
 
 
+def _batch_size(n: int) -> int:
+    """Sources per matrix search: 64 columns up to 65,536 people, fewer above (each block is
+    ``n x batch`` floats; 16 at 262,144 people and more)."""
+    return int(max(16, min(64, 2**22 // max(n, 1))))
+
+
 def path_tasks(graph: CollaborationGraph, plan: SourcePlan) -> list[Task]:
-    """The searches of :func:`path_measures` as independent tasks: igraph betweenness from
-    chunks of each replicate's sources, and bit-parallel closeness from words of 64 of them.
-    The chunking depends on the plan only, never on the number of workers."""
+    """The searches of :func:`path_measures` as independent tasks: one matrix breadth-first
+    search per batch of a replicate's sources (see :func:`_path_batch`). The batches depend on
+    the plan only, never on the number of workers."""
     arcs = float(max(graph.neighbors_csr().nnz, 1))
+    size = _batch_size(graph.n_people)
+    label = graph.department_label
     tasks = []
     for r, sources in enumerate(plan.replicates):
-        chunk = _CHUNK if not plan.exact else max(_CHUNK, -(-sources.size // 40))
-        for part in np.array_split(sources, max(1, -(-sources.size // chunk))):
-            tasks.append(Task("betweenness", _betweenness_chunk, {"sources": part, "replicate": r},
-                              cost=part.size * arcs, uses_igraph=True))
-        for word in np.array_split(sources, max(1, -(-sources.size // 64))):
-            tasks.append(Task("closeness", _closeness_word, {"sources": word, "replicate": r},
-                              cost=arcs * 0.03 * word.size))
+        vertices = np.sort(label[sources])
+        for part in np.array_split(vertices, max(1, -(-vertices.size // size))):
+            tasks.append(Task("betweenness and closeness", _path_batch,
+                              {"vertices": part, "replicate": r, "exact": plan.exact},
+                              cost=part.size * arcs * _BATCH_COST))
     return tasks
 
 
-def _betweenness_chunk(graph: CollaborationGraph, *, sources: np.ndarray, replicate: int) -> np.ndarray:
-    """Sum over ``sources`` of the dependency of every node (node order): ordered pairs on the
-    symmetric digraph, halved to unordered pairs."""
-    g, label = graph.tie_igraph
-    raw = g.betweenness(directed=True, sources=label[sources].tolist())
-    return 0.5 * np.asarray(raw, dtype=np.float64)[label]
+def _path_batch(graph: CollaborationGraph, *, vertices: np.ndarray, replicate: int,
+                exact: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Sums over the sources (``vertices`` in :attr:`~CollaborationGraph.department_label`
+    order) of the linearly scaled dependency and of ``1 / d``, in node order.
 
-
-def _closeness_word(graph: CollaborationGraph, *, sources: np.ndarray, replicate: int) -> np.ndarray:
-    """Sum over ``sources`` (at most 64) of ``1 / d(source, v)`` for every node ``v`` (0 when
-    unreachable), by one breadth-first search that carries one bit per source."""
-    nb = graph.neighbors_csr()
-    n = graph.n_people
-    frontier = np.zeros((n, 1), dtype=np.uint64)
-    bits = np.left_shift(np.uint64(1), np.arange(sources.size, dtype=np.uint64))
-    np.bitwise_or.at(frontier[:, 0], sources, bits)
-    seen = frontier.copy()
-    total = np.zeros(n)
-    level = 0
+    Brandes' two passes for all the batch's sources at once, as products of the adjacency
+    with dense ``n x b`` blocks (one column per source), restricted to the rows of the current
+    level: a forward pass counts the shortest paths ``sigma`` level by level, a backward pass
+    accumulates ``gamma_s(v) = sum_t sigma_st(v) / sigma_st / d(s, t)`` and the scaled
+    dependency is ``d(s, v) * gamma_s(v)`` (Geisberger, Sanders & Schultes 2008): summed over
+    every source it is the exact betweenness (unordered pairs), and a sample of sources no
+    longer over-credits the people next to a sampled source. float32 when sampled (the
+    sampling error is many orders larger), float64 when exact.
+    """
+    adjacency = graph.department_adjacency
+    dtype = np.float64 if exact else np.float32
+    if exact:
+        adjacency = adjacency.astype(np.float64)
+    n, b = adjacency.shape[0], vertices.size
+    cols = np.arange(b)
+    sigma = np.zeros((n, b), dtype=dtype)
+    dist = np.full((n, b), -1, dtype=np.int32)
+    sigma[vertices, cols] = 1.0
+    dist[vertices, cols] = 0
+    levels = [np.unique(vertices)]
+    front = sigma[levels[0]]
     while True:
-        level += 1
-        frontier = or_over_contacts(nb, frontier)
-        frontier &= ~seen
-        if not frontier.any():
+        reached = adjacency[levels[-1]].T @ front
+        reached[dist >= 0] = 0.0
+        new = reached > 0
+        rows = np.flatnonzero(new.any(axis=1))
+        if rows.size == 0:
             break
-        seen |= frontier
-        total += popcount(frontier) / level
-    return total
+        dist[new] = len(levels)
+        sigma += reached
+        front = reached[rows]
+        levels.append(rows)
+    gamma = np.zeros((n, b), dtype=dtype)
+    for level in range(len(levels) - 1, 0, -1):
+        rows, parents = levels[level], levels[level - 1]
+        here = dist[rows] == level
+        share = np.where(here, (dtype(1.0 / level) + gamma[rows]) / np.where(here, sigma[rows], 1.0), 0.0)
+        back = adjacency[rows].T @ share.astype(dtype, copy=False)
+        gamma[parents] += np.where(dist[parents] == level - 1, sigma[parents] * back[parents], 0.0)
+    gamma[vertices, cols] = 0.0
+    scaled = (gamma * np.maximum(dist, 0)).sum(axis=1, dtype=np.float64)
+    with np.errstate(divide="ignore"):
+        inverse = np.where(dist > 0, 1.0 / dist, 0.0).sum(axis=1)
+    label = graph.department_label
+    return scaled[label], inverse[label]
 
 
 def combine_paths(
@@ -241,12 +281,10 @@ def combine_paths(
     reps = len(plan.replicates)
     bw = np.zeros((reps, n))
     close = np.zeros((reps, n))
-    for task, part in zip(tasks, parts, strict=True):
+    for task, (between, inverse) in zip(tasks, parts, strict=True):
         r = task.kwargs["replicate"]
-        if task.name == "betweenness":
-            bw[r] += part
-        else:
-            close[r] += part
+        bw[r] += between
+        close[r] += inverse
     # each replicate scaled to an estimate of the whole sum over all n sources
     scale = np.array([n / max(r.size, 1) for r in plan.replicates])[:, None]
     bw_est, close_est = bw * scale, close * scale
