@@ -222,3 +222,43 @@ def test_department_matrix_known_values():
     long = dm.to_frame()
     assert set(long.columns) == {"from_department", "to_department", "weight", "ties"}
     assert long["weight"].sum() == pytest.approx(g.weights.sum())
+
+
+def _separate_sums(s, t, w, n):
+    """The oracle: weights and counts each summed in a float64 / int64 scipy matrix of its own."""
+    import scipy.sparse as sp
+
+    W = sp.csr_array(sp.coo_array((w, (s, t)), shape=(n, n)))
+    C = sp.csr_array(sp.coo_array((np.ones(len(s), dtype=np.int64), (s, t)), shape=(n, n)))
+    for m in (W, C):
+        m.sum_duplicates()
+        m.eliminate_zeros()
+        m.sort_indices()
+    return W, C
+
+
+@settings(deadline=None, max_examples=60)
+@given(st.lists(st.tuples(st.integers(0, 7), st.integers(0, 7),
+                          st.sampled_from([0.0, 1e-17, 0.1, 1 / 3, 0.7, 1.0, 2.5e8])), max_size=60),
+       st.booleans())
+def test_one_sort_gives_the_same_bits_as_separate_weight_and_count_matrices(rows, categorical):
+    """Weights and counts come from one complex-valued sum: each must equal, bit for bit, its own
+    float64 / int64 sum (zero weights drop out of the weights but stay in the counts)."""
+    ids = [f"p{i}" for i in range(8)]
+    people = pd.DataFrame({"department": ["D"] * 8}, index=pd.Index(ids, name="person_id"))
+    kept = [(s, t, x) for s, t, x in rows if s != t]
+    frame = pd.DataFrame({"source": [ids[s] for s, _, _ in rows],
+                          "target": [ids[t] for _, t, _ in rows],
+                          "weight": [x for _, _, x in rows]})
+    if categorical:  # the readers' tables: categories are the roster ids
+        for col in ("source", "target"):
+            frame[col] = pd.Categorical(frame[col], categories=ids)
+    g = build_graph(people, frame)
+    s = np.array([r[0] for r in kept], dtype=np.int64)
+    t = np.array([r[1] for r in kept], dtype=np.int64)
+    W, C = _separate_sums(s, t, np.array([r[2] for r in kept], dtype=np.float64), 8)
+    for got, want in ((g.weights, W), (g.counts, C)):
+        assert got.dtype == want.dtype and got.indices.dtype == want.indices.dtype
+        np.testing.assert_array_equal(got.indptr, want.indptr)
+        np.testing.assert_array_equal(got.indices, want.indices)
+        assert got.data.tobytes() == want.data.tobytes()

@@ -310,6 +310,8 @@ def _validate_people(people: pd.DataFrame) -> pd.DataFrame:
 def _endpoint_codes(column: pd.Series, ids: pd.Index) -> np.ndarray:
     """Map a source/target column (Categorical or strings) to node codes; -1 when unknown."""
     if isinstance(column.dtype, pd.CategoricalDtype):
+        if column.cat.categories.equals(ids):  # the readers' tables: codes are node codes
+            return column.cat.codes.to_numpy().astype(np.int64)
         cat_codes = ids.get_indexer(pd.Index(column.cat.categories.astype(str)))
         raw = column.cat.codes.to_numpy()
         out = np.where(raw >= 0, cat_codes[np.maximum(raw, 0)], -1)
@@ -445,7 +447,9 @@ def build_graph(
     src = _endpoint_codes(log["source"], ids)
     dst = _endpoint_codes(log["target"], ids)
     weight = _interaction_weights(log)
-    channel = log["channel"].astype(str).to_numpy() if "channel" in log.columns else None
+    # channel names are needed only to select or weight channels
+    channel = log["channel"].astype(str).to_numpy() \
+        if "channel" in log.columns and (channels is not None or channel_weights) else None
     ts = _timestamps(log) if window is not None or half_life is not None else None
     keep = _kept_rows(src, dst, channel, ts, channels=channels, window=window,
                       reference_time=reference_time, dropped=dropped)
@@ -468,7 +472,7 @@ def build_graph(
         "interactions_used": int(keep.sum()),
     }
     return CollaborationGraph(
-        people=people, weights=W.astype(np.float64), counts=C.astype(np.int64),
+        people=people, weights=W.astype(np.float64, copy=False), counts=C.astype(np.int64, copy=False),
         directed=directed, params=params, dropped=dropped,
     )
 
@@ -558,11 +562,7 @@ def _decay(ts: pd.Series, keep: np.ndarray, *, half_life: Any, reference_time: A
 def _tie_matrices(s, t, w, n, *, directed, reciprocal_only, min_weight, dropped, counts=None):
     """Summed weights ``W`` and interaction counts ``C`` (one per row, or ``counts``) as CSR,
     after the tie filters."""
-    W = sp.csr_array(sp.coo_array((w, (s, t)), shape=(n, n)))
-    c = np.ones(len(s), dtype=np.int64) if counts is None else counts
-    C = sp.csr_array(sp.coo_array((c, (s, t)), shape=(n, n)))
-    W.sum_duplicates()
-    C.sum_duplicates()
+    W, C = _summed_csr(s, t, w, counts, n)
     if reciprocal_only:
         before = C.count_nonzero()
         mutual = sp.csr_array((C != 0).astype(np.int8))
@@ -582,6 +582,32 @@ def _tie_matrices(s, t, w, n, *, directed, reciprocal_only, min_weight, dropped,
     for m in (W, C):
         m.eliminate_zeros()
         m.sort_indices()
+    return W, C
+
+
+def _summed_csr(s, t, w, counts, n) -> tuple[sp.csr_array, sp.csr_array]:
+    """Weights and counts summed per ``(s, t)`` as two CSR matrices, from one sort of the pairs.
+
+    The weight is the real part and the count the imaginary part of one complex matrix, so
+    scipy orders the pairs and sums the duplicates once; the sort moves the values without
+    looking at them, so each tie's weights are summed in the same order (bit for bit the same
+    sums) as in a float64 matrix of its own. Counts are exact in float64 below 2**53; larger
+    totals (only possible with given counts) take two passes.
+    """
+    c = np.ones(len(s), dtype=np.float64) if counts is None else counts
+    if counts is not None and np.abs(counts).sum(dtype=np.float64) >= 2.0**53:
+        W = sp.csr_array(sp.coo_array((w, (s, t)), shape=(n, n)))
+        C = sp.csr_array(sp.coo_array((counts, (s, t)), shape=(n, n)))
+        W.sum_duplicates()
+        C.sum_duplicates()
+        return W, C
+    both = np.empty(len(s), dtype=np.complex128)
+    both.real, both.imag = w, c
+    M = sp.csr_array(sp.coo_array((both, (s, t)), shape=(n, n)))
+    M.sum_duplicates()
+    W = sp.csr_array((M.data.real.copy(), M.indices, M.indptr), shape=(n, n))
+    C = sp.csr_array((M.data.imag.astype(np.int64), M.indices.copy(), M.indptr.copy()), shape=(n, n))
+    W.has_sorted_indices = C.has_sorted_indices = True
     return W, C
 
 

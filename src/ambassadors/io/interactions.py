@@ -419,8 +419,17 @@ def _part(frame: pd.DataFrame, cols: dict, categories: pd.Index, has_event: bool
     part["channel"] = _as_categorical(chan)
     if has_event:
         part["event_id"] = frame["event_id"].reset_index(drop=True).astype(str) \
-            if "event_id" in frame else pd.Series([""] * n, dtype=str)
+            if "event_id" in frame else _blank_strings(n)
     return part
+
+
+def _blank_strings(n: int) -> pd.Series:
+    """``n`` empty strings as a ``str`` Series, built as one arrow array (no Python list)."""
+    import pyarrow as pa
+
+    offsets = pa.py_buffer(np.zeros(n + 1, dtype=np.int32))
+    return pd.Series(pa.StringArray.from_buffers(n, offsets, pa.py_buffer(b"")).to_pandas(),
+                     copy=False)
 
 
 def _repeated_messages(parts: list[dict], reports: list[LoadReport]) -> np.ndarray:
@@ -430,6 +439,9 @@ def _repeated_messages(parts: list[dict], reports: list[LoadReport]) -> np.ndarr
     dropped and counted as ``duplicate_row`` -- rows by distinct message id, pairs one by one --
     in that input's report. Rows without a message id are never duplicates.
     """
+    repeated = np.zeros(sum(len(p["source"]) for p in parts), dtype=bool)
+    if sum(bool((p["event_id"] != "").any()) for p in parts) < 2:
+        return repeated  # message ids in one input alone: nothing is read twice
     ids = pd.concat([p["event_id"] for p in parts], ignore_index=True)
     src = np.concatenate([p["source"] for p in parts]).astype(np.int64)
     tgt = np.concatenate([p["target"] for p in parts]).astype(np.int64)
@@ -442,7 +454,6 @@ def _repeated_messages(parts: list[dict], reports: list[LoadReport]) -> np.ndarr
     encoded = pc.dictionary_encode(arr)
     id_code = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
     nonempty = pc.not_equal(arr, "").to_numpy(zero_copy_only=False)
-    repeated = np.zeros(len(id_code), dtype=bool)
     if not len(id_code):
         return repeated
     # Dictionary codes are numbered in order of first appearance, so an id's first row is where
