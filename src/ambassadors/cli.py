@@ -227,11 +227,12 @@ def _add_monitor(sub) -> None:
 
 def cmd_monitor(args) -> int:
     from ambassadors.errors import InputError
-    from ambassadors.monitor import monitor
 
     if args.window:
         raise InputError("--window does not apply to monitor: every period has its own graph")
-    _import_igraph_without_drawing()
+    _import_heavy_stack()
+    from ambassadors.monitor import monitor
+
     traj = monitor(
         args.people, list(args.interactions), args.plan, launch=args.launch, period=args.period,
         adoption=args.adoption, adoption_group=args.adoption_group, signals=args.signals,
@@ -320,7 +321,7 @@ def _inputs(args) -> list[str]:
 
 
 def _check_outputs(args, *outs: str | None) -> None:
-    from ambassadors.io.writers import check_output_path
+    from ambassadors.io.files import check_output_path  # no pandas yet: a refusal answers at once
 
     for out in outs:
         if out:
@@ -346,10 +347,47 @@ def _import_igraph_without_drawing() -> None:
         del sys.modules["matplotlib"]
 
 
-def _run(args, *, select: bool):
-    from ambassadors.pipeline import analyze
+#: numpy submodules that scipy's bundled array-api-compat layer imports on ``import scipy.sparse``
+#: only because it copies every name numpy lists (``from numpy import *`` and ``dir(numpy)``);
+#: f2py alone takes about 0.1 s. Nothing in scipy.sparse uses them.
+NUMPY_EXTRAS = frozenset({"f2py", "testing", "polynomial", "ctypeslib", "rec", "char", "strings", "core",
+                          "test"})
 
+
+def _import_sparse_without_numpy_extras() -> None:
+    """Import scipy.sparse while numpy lists none of :data:`NUMPY_EXTRAS`, then list them again.
+
+    numpy itself is unchanged afterwards (``numpy.f2py`` and the others still import on first
+    use); only scipy's private copy of the numpy namespace lacks them. Like the igraph import
+    below, this runs only in the CLI.
+    """
+    if "scipy.sparse" in sys.modules:
+        return
+    try:
+        import numpy
+    except ImportError:
+        return
+    listed, listing = numpy.__all__, numpy.__dir__
+    numpy.__all__ = [name for name in listed if name not in NUMPY_EXTRAS]
+    numpy.__dir__ = lambda: [n for n in listing() if n not in NUMPY_EXTRAS]  # type: ignore[method-assign]
+    try:
+        importlib.import_module("scipy.sparse")
+    except ImportError:
+        pass  # the stages that need scipy report it themselves
+    finally:
+        numpy.__all__ = listed
+        numpy.__dir__ = listing  # type: ignore[method-assign]  # the module's PEP 562 __dir__
+
+
+def _import_heavy_stack() -> None:
+    """The imports every analysing command needs, each without what it would drag in for nothing."""
+    _import_sparse_without_numpy_extras()
     _import_igraph_without_drawing()
+
+
+def _run(args, *, select: bool):
+    _import_heavy_stack()
+    from ambassadors.pipeline import analyze
 
     exclude: list[str] = []
     if getattr(args, "exclude", None):
@@ -477,7 +515,7 @@ def cmd_rank(args) -> int:
 
         ranking_to_xlsx(table, args.out)
     elif suffix in (".md", ".markdown"):
-        from ambassadors.io.writers import atomic_write_text
+        from ambassadors.io.files import atomic_write_text
         from ambassadors.ranking import ranking_to_markdown
 
         atomic_write_text(args.out, ranking_to_markdown(table))
@@ -522,10 +560,10 @@ def _write_report(analysis, out: Path, *, map_path: Path | None, min_group_size:
 
 
 def cmd_demo(args) -> int:
+    _import_heavy_stack()
     from ambassadors.datasets import sample_paths
     from ambassadors.pipeline import analyze
 
-    _import_igraph_without_drawing()
     paths = sample_paths()
     out_dir = Path(args.out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -554,7 +592,7 @@ def _demo_monitor(analysis, paths, out_dir: Path) -> Path:
     """The sample's programme (launched with its planted connectors), week by week: monitor.html."""
     import json
 
-    from ambassadors.io.writers import atomic_write_text
+    from ambassadors.io.files import atomic_write_text
     from ambassadors.monitor import monitor
 
     programme = json.loads(paths["truth"].read_text(encoding="utf-8"))["truth"]["programme"]
