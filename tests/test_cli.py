@@ -485,3 +485,39 @@ def test_readme_command_lines_run_in_order(tmp_path):
     for f in ("shortlist.csv", "outreach.csv", "monitoring/effects.csv", "monitoring/monitor.html",
               "ranking.xlsx", "report.html", "map.png", "demo-output/report.html"):
         assert (work / f).exists(), f
+
+
+def test_the_interaction_table_is_let_go_before_the_scores(monkeypatch, tmp_path):
+    """``keep_interactions=False`` (what the CLI passes) frees the largest table of a run once
+    the graph is built; everything the run produces is the same as when it is kept."""
+    import gc
+    import weakref
+
+    import ambassadors.graph
+    import ambassadors.metrics
+    from ambassadors.pipeline import analyze
+
+    paths = _sample(tmp_path)
+    seen: dict[str, object] = {}
+    build, score = ambassadors.graph.build_graph, ambassadors.metrics.influence_scores
+
+    def watched_build(people, log, **kwargs):
+        seen["log"] = weakref.ref(log)
+        return build(people, log, **kwargs)
+
+    def watched_scores(graph, **kwargs):
+        gc.collect()
+        seen["alive_at_scores"] = seen["log"]() is not None
+        return score(graph, **kwargs)
+
+    monkeypatch.setattr(ambassadors.graph, "build_graph", watched_build)
+    monkeypatch.setattr(ambassadors.metrics, "influence_scores", watched_scores)
+    inputs = (paths["people"], [paths["emails"], paths["chat"]], [paths["survey"], paths["activity"]])
+    kept = analyze(*inputs, progress=False)
+    assert seen["alive_at_scores"] is True and kept.interactions is not None
+    lean = analyze(*inputs, progress=False, keep_interactions=False)
+    assert seen["alive_at_scores"] is False and lean.interactions is None
+    pd.testing.assert_frame_equal(lean.shortlist(), kept.shortlist())
+    pd.testing.assert_frame_equal(lean.ranking_table(), kept.ranking_table())
+    pd.testing.assert_frame_equal(lean.scores, kept.scores)
+    assert lean.plan.outreach.equals(kept.plan.outreach)

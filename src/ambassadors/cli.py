@@ -400,33 +400,13 @@ def _run(args, *, select: bool):
         "reciprocal_only": args.reciprocal_only,
         "channel_weights": _parse_spec(args.channel_weights, "--channel-weights"),
     }
-    from ambassadors.io import read_interactions, read_people
+    from ambassadors.io import read_people
 
     people = read_people(args.people)
-    interactions: list[Any] = list(args.interactions)
-    if args.interactions_format:
-        interactions = [read_interactions(p, people=people.table, format=args.interactions_format)
-                        for p in interactions]
-    elif args.engine:
-        from ambassadors.aggregate import aggregate_interactions
-
-        interactions = [aggregate_interactions(
-            interactions, people=people.table, engine=args.engine, memory_limit=args.memory_limit,
-            spark_master=args.spark_master, **{k: graph_options.pop(k) for k in
-                                               ("window", "half_life", "channel_weights")})]
-    signals: list[Any] = list(args.signals or [])
-    if args.survey_column:
-        from ambassadors.io.signals import read_signal_files
-
-        signals = read_signal_files(signals, people=people.table, survey_columns=args.survey_column)
-    if args.engage:
-        from ambassadors.io.formats import read_engage_activity
-
-        signals += [read_engage_activity(p, people=people.table, group=args.engage_group)
-                    for p in args.engage]
     levels = [_level(v) for v in (args.exclude_level or [])]
     analysis = analyze(
-        people, interactions, signals,
+        # read inside the call, so that no frame here keeps the interaction table alive
+        people, _interaction_inputs(args, people, graph_options), _signal_inputs(args, people),
         size=getattr(args, "size", None), weights=_parse_weights(args.weights), exclude=exclude,
         exclude_levels=levels, min_tenure=args.min_tenure, min_enthusiasm=args.min_enthusiasm,
         include=getattr(args, "include", None) or (), hops=getattr(args, "hops", 1),
@@ -436,7 +416,7 @@ def _run(args, *, select: bool):
         pool=getattr(args, "pool", "enthusiasts"), max_contacts=getattr(args, "max_contacts", None),
         missing=args.missing, drop_opted_out=args.drop_opted_out, key=_key(args), graph_options=graph_options,
         select=select, samples=args.samples, seed=args.seed,
-        progress=False if (args.no_progress or args.quiet) else None,
+        progress=False if (args.no_progress or args.quiet) else None, keep_interactions=False,
     )
     for warning in filter(None, (r.low_match_warning() for r in analysis.load_reports)):
         _eprint(warning)  # first, and even with --quiet: the rest rests on it
@@ -452,6 +432,40 @@ def _run(args, *, select: bool):
         if analysis.plan is not None:
             _eprint(analysis.plan.summary())
     return analysis
+
+
+def _interaction_inputs(args, people, graph_options: dict[str, Any]) -> list[Any]:
+    """The ``--interactions`` as paths, or read with ``--format``, or aggregated with ``--engine``
+    (which takes the window, half-life and channel weights out of ``graph_options``)."""
+    interactions: list[Any] = list(args.interactions)
+    if args.interactions_format:
+        from ambassadors.io import read_interactions
+
+        return [read_interactions(p, people=people.table, format=args.interactions_format)
+                for p in interactions]
+    if args.engine:
+        from ambassadors.aggregate import aggregate_interactions
+
+        return [aggregate_interactions(
+            interactions, people=people.table, engine=args.engine, memory_limit=args.memory_limit,
+            spark_master=args.spark_master, **{k: graph_options.pop(k) for k in
+                                               ("window", "half_life", "channel_weights")})]
+    return interactions
+
+
+def _signal_inputs(args, people) -> list[Any]:
+    """The ``--signals`` (read here with ``--survey-column``) and the ``--engage`` activity."""
+    signals: list[Any] = list(args.signals or [])
+    if args.survey_column:
+        from ambassadors.io.signals import read_signal_files
+
+        signals = read_signal_files(signals, people=people.table, survey_columns=args.survey_column)
+    if args.engage:
+        from ambassadors.io.formats import read_engage_activity
+
+        signals += [read_engage_activity(p, people=people.table, group=args.engage_group)
+                    for p in args.engage]
+    return signals
 
 
 def _level(value: str) -> Any:
