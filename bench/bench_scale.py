@@ -16,7 +16,9 @@ wrappers around the pipeline's stages (read, enthusiasm, build, scores, rank, se
 * wall time and the peak resident memory of the child (``ru_maxrss`` from ``wait4``, what
   GNU ``time`` reports), and the peak of the *summed proportional set size* of the child and
   its forked workers (``/proc/<pid>/smaps_rollup``, sampled every 250 ms): shared pages count
-  once, so this is the memory the run really takes;
+  once, so this is the memory the run really takes -- and the highest sample while each stage
+  ran (``peak GB while each stage ran``; ``after select`` is the writing), to find where the
+  peak is;
 * per stage: wall seconds and cpu/wall (process CPU time of the child plus that of its
   reaped workers, divided by the stage's wall time: 2.0 means both cores busy).
 
