@@ -126,13 +126,15 @@ def child(argv: list[str], report: Path) -> int:
 
         setattr(module, name, timed)
 
+    from ambassadors import cli
+
+    cli.import_heavy_stack()  # as the command line does, before the stage modules import them
     import ambassadors.enthusiasm
     import ambassadors.graph
     import ambassadors.io
     import ambassadors.metrics
     import ambassadors.ranking
     import ambassadors.select
-    from ambassadors import cli
 
     for name in ("read_people", "read_interactions", "read_signals", "combine_interactions",
                  "combine_signals"):

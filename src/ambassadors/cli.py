@@ -230,7 +230,7 @@ def cmd_monitor(args) -> int:
 
     if args.window:
         raise InputError("--window does not apply to monitor: every period has its own graph")
-    _import_heavy_stack()
+    import_heavy_stack()
     from ambassadors.monitor import monitor
 
     traj = monitor(
@@ -379,14 +379,15 @@ def _import_sparse_without_numpy_extras() -> None:
         numpy.__dir__ = listing  # type: ignore[method-assign]  # the module's PEP 562 __dir__
 
 
-def _import_heavy_stack() -> None:
-    """The imports every analysing command needs, each without what it would drag in for nothing."""
+def import_heavy_stack() -> None:
+    """The imports every analysing command needs, each without what it would drag in for nothing
+    (``bench/bench_scale.py`` calls it too, so that its child starts like the command line)."""
     _import_sparse_without_numpy_extras()
     _import_igraph_without_drawing()
 
 
 def _run(args, *, select: bool):
-    _import_heavy_stack()
+    import_heavy_stack()
     from ambassadors.pipeline import analyze
 
     exclude: list[str] = []
@@ -574,7 +575,7 @@ def _write_report(analysis, out: Path, *, map_path: Path | None, min_group_size:
 
 
 def cmd_demo(args) -> int:
-    _import_heavy_stack()
+    import_heavy_stack()
     from ambassadors.datasets import sample_paths
     from ambassadors.pipeline import analyze
 
