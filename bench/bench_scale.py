@@ -16,7 +16,9 @@ wrappers around the pipeline's stages (read, enthusiasm, build, scores, rank, se
 * wall time and the peak resident memory of the child (``ru_maxrss`` from ``wait4``, what
   GNU ``time`` reports), and the peak of the *summed proportional set size* of the child and
   its forked workers (``/proc/<pid>/smaps_rollup``, sampled every 250 ms): shared pages count
-  once, so this is the memory the run really takes;
+  once, so this is the memory the run really takes -- and the highest sample while each stage
+  ran (``peak GB while each stage ran``; ``after select`` is the writing), to find where the
+  peak is;
 * per stage: wall seconds and cpu/wall (process CPU time of the child plus that of its
   reaped workers, divided by the stage's wall time: 2.0 means both cores busy).
 
@@ -102,6 +104,7 @@ def child(argv: list[str], report: Path) -> int:
         return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
 
     stages: dict[str, dict[str, float]] = {}
+    spans: list[tuple[str, float, float]] = []  # (stage, start, end) in time.time() seconds
     depth = [0]
 
     def wrap(module, name: str, stage: str) -> None:
@@ -111,24 +114,27 @@ def child(argv: list[str], report: Path) -> int:
             if depth[0]:  # a stage called from inside another (e.g. combine inside read)
                 return inner(*args, **kwargs)
             depth[0] += 1
-            start, c0 = time.perf_counter(), cpu()
+            start, c0, t0 = time.perf_counter(), cpu(), time.time()
             try:
                 return inner(*args, **kwargs)
             finally:
                 depth[0] -= 1
+                spans.append((stage, t0, time.time()))
                 entry = stages.setdefault(stage, {"seconds": 0.0, "cpu": 0.0})
                 entry["seconds"] += time.perf_counter() - start
                 entry["cpu"] += cpu() - c0
 
         setattr(module, name, timed)
 
+    from ambassadors import cli
+
+    cli.import_heavy_stack()  # as the command line does, before the stage modules import them
     import ambassadors.enthusiasm
     import ambassadors.graph
     import ambassadors.io
     import ambassadors.metrics
     import ambassadors.ranking
     import ambassadors.select
-    from ambassadors import cli
 
     for name in ("read_people", "read_interactions", "read_signals", "combine_interactions",
                  "combine_signals"):
@@ -156,7 +162,8 @@ def child(argv: list[str], report: Path) -> int:
     start = time.perf_counter()
     code = cli.main(argv)
     total = time.perf_counter() - start
-    report.write_text(json.dumps({"stages": stages, "pieces": pieces, "main_s": total, "code": code}))
+    report.write_text(json.dumps({"stages": stages, "pieces": pieces, "main_s": total, "code": code,
+                                  "spans": spans}))
     return int(code or 0)
 
 
@@ -195,11 +202,13 @@ def run_child(argv: list[str]) -> dict:
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     peak = [0.0]
+    samples: list[tuple[float, float]] = []  # (time.time(), summed PSS MB)
     done = threading.Event()
 
     def sample() -> None:
         while not done.is_set():
-            peak[0] = max(peak[0], _pss_mb(proc.pid))
+            samples.append((time.time(), _pss_mb(proc.pid)))
+            peak[0] = max(peak[0], samples[-1][1])
             done.wait(0.25)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -215,8 +224,23 @@ def run_child(argv: list[str]) -> dict:
     result = json.loads(report.read_text())
     report.unlink()
     result.update(wall_s=wall, maxrss_mb=usage.ru_maxrss / 1024.0, pss_peak_mb=peak[0],
-                  cpu_s=usage.ru_utime + usage.ru_stime)
+                  cpu_s=usage.ru_utime + usage.ru_stime,
+                  stage_peak_mb=stage_peaks(result.pop("spans", []), samples))
     return result
+
+
+def stage_peaks(spans: list[list], samples: list[tuple[float, float]]) -> dict[str, float]:
+    """The highest summed PSS sampled while each stage ran. A sample between stages counts as
+    ``after <the stage that ended last>`` (``after select`` is the writing of the shortlist),
+    one before the first stage as ``start-up``."""
+    peaks: dict[str, float] = {}
+    for at, mb in samples:
+        stage = next((name for name, t0, t1 in spans if t0 <= at <= t1), None)
+        if stage is None:
+            ended = [(t1, name) for name, _, t1 in spans if t1 < at]
+            stage = f"after {max(ended)[1]}" if ended else "start-up"
+        peaks[stage] = max(peaks.get(stage, 0.0), mb)
+    return peaks
 
 
 def run_plain(argv: list[str]) -> float:
@@ -266,6 +290,9 @@ def table(rows: list[dict]) -> str:
 def pieces_table(rows: list[dict]) -> str:
     lines = []
     for r in rows:
+        if r.get("stage_peak_mb"):
+            peaks = ", ".join(f"{k} {v / 1024:.2f}" for k, v in r["stage_peak_mb"].items())
+            lines.append(f"{r['people']:,} people, peak GB while each stage ran: {peaks}")
         parts = ", ".join(f"{k} {v['seconds']:.2f} s cpu ({v['count']})"
                           for k, v in sorted(r["pieces"].items(), key=lambda kv: -kv[1]["seconds"]))
         lines.append(f"{r['people']:,} people, measure pieces (summed over workers): {parts}")

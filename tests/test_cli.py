@@ -37,6 +37,61 @@ def test_help_and_version_do_not_import_the_heavy_stack():
     assert out.stdout.strip().splitlines()[-1] == "HEAVY:"
 
 
+HEAVY = ('pandas', 'numpy', 'scipy', 'matplotlib', 'igraph', 'networkx', 'pyarrow')
+
+
+def _heavy_after(code: str) -> list[str]:
+    """The heavy libraries loaded in a fresh interpreter after ``code`` (last line printed)."""
+    probe = f"{code}\nimport sys\nprint('HEAVY:' + ','.join(m for m in {HEAVY!r} if m in sys.modules))\n"
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
+    last = out.stdout.strip().splitlines()[-1]
+    assert last.startswith("HEAVY:"), out.stdout + out.stderr
+    return [m for m in last.removeprefix("HEAVY:").split(",") if m]
+
+
+def test_importing_the_package_and_the_cli_loads_nothing_heavy():
+    assert _heavy_after("import ambassadors, ambassadors.cli, ambassadors.io, ambassadors.io.files") == []
+
+
+def test_command_help_loads_nothing_heavy():
+    code = ("import contextlib, io, ambassadors.cli as c\n"
+            "for argv in (['--help'], ['shortlist', '--help'], ['monitor', '--help']):\n"
+            "    with contextlib.redirect_stdout(io.StringIO()), contextlib.suppress(SystemExit):\n"
+            "        c.main(argv)\n")
+    assert _heavy_after(code) == []
+
+
+def test_an_output_over_an_input_is_refused_before_the_heavy_imports(tmp_path):
+    """The output-path check needs no pandas: the refusal comes before anything is read."""
+    people = tmp_path / "people.csv"
+    people.write_text("person_id,department\na,x\n", encoding="utf-8")
+    code = ("import ambassadors.cli as c\n"
+            f"rc = c.main(['shortlist', '--people', {str(people)!r}, '--interactions', 'mail.csv', "
+            f"'--out', {str(people)!r}])\n"
+            "assert rc == 2, rc\n")
+    assert _heavy_after(code) == []
+    assert people.read_text(encoding="utf-8") == "person_id,department\na,x\n"
+
+
+def test_shortlist_does_not_load_what_it_never_uses(tmp_path):
+    """A shortlist loads neither scipy's graph routines (only the spread objective needs
+    ``connected_components``, and they pull scipy's linear algebra) nor the numpy submodules
+    scipy's array-api layer would copy; numpy still lists and imports them afterwards."""
+    paths = _sample(tmp_path)
+    out_csv = tmp_path / "shortlist.csv"
+    unused = ("scipy.sparse.csgraph", "numpy.f2py", "numpy.testing", "numpy.polynomial")
+    code = (
+        "import sys, ambassadors.cli as c\n"
+        f"rc = c.main(['shortlist', '--people', {str(paths['people'])!r}, '--interactions', "
+        f"{str(paths['emails'])!r}, '--out', {str(out_csv)!r}, '-q'])\n"
+        f"print('RC', rc, 'LOADED', [m for m in {unused!r} if m in sys.modules])\n"
+        "import numpy\n"
+        "print('LISTED', 'f2py' in numpy.__all__ and 'testing' in dir(numpy), numpy.testing.__name__)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert out.stdout.strip().splitlines()[-2:] == ["RC 0 LOADED []", "LISTED True numpy.testing"], out.stderr
+
+
 def test_shortlist_does_not_load_matplotlib_but_still_uses_igraph(tmp_path):
     """igraph imports matplotlib.pyplot on import (0.6 s); the CLI hides it for that import."""
     paths = _sample(tmp_path)
@@ -430,3 +485,39 @@ def test_readme_command_lines_run_in_order(tmp_path):
     for f in ("shortlist.csv", "outreach.csv", "monitoring/effects.csv", "monitoring/monitor.html",
               "ranking.xlsx", "report.html", "map.png", "demo-output/report.html"):
         assert (work / f).exists(), f
+
+
+def test_the_interaction_table_is_let_go_before_the_scores(monkeypatch, tmp_path):
+    """``keep_interactions=False`` (what the CLI passes) frees the largest table of a run once
+    the graph is built; everything the run produces is the same as when it is kept."""
+    import gc
+    import weakref
+
+    import ambassadors.graph
+    import ambassadors.metrics
+    from ambassadors.pipeline import analyze
+
+    paths = _sample(tmp_path)
+    seen: dict[str, object] = {}
+    build, score = ambassadors.graph.build_graph, ambassadors.metrics.influence_scores
+
+    def watched_build(people, log, **kwargs):
+        seen["log"] = weakref.ref(log)
+        return build(people, log, **kwargs)
+
+    def watched_scores(graph, **kwargs):
+        gc.collect()
+        seen["alive_at_scores"] = seen["log"]() is not None
+        return score(graph, **kwargs)
+
+    monkeypatch.setattr(ambassadors.graph, "build_graph", watched_build)
+    monkeypatch.setattr(ambassadors.metrics, "influence_scores", watched_scores)
+    inputs = (paths["people"], [paths["emails"], paths["chat"]], [paths["survey"], paths["activity"]])
+    kept = analyze(*inputs, progress=False)
+    assert seen["alive_at_scores"] is True and kept.interactions is not None
+    lean = analyze(*inputs, progress=False, keep_interactions=False)
+    assert seen["alive_at_scores"] is False and lean.interactions is None
+    pd.testing.assert_frame_equal(lean.shortlist(), kept.shortlist())
+    pd.testing.assert_frame_equal(lean.ranking_table(), kept.ranking_table())
+    pd.testing.assert_frame_equal(lean.scores, kept.scores)
+    assert lean.plan.outreach.equals(kept.plan.outreach)

@@ -12,7 +12,6 @@ import math
 
 import numpy as np
 import scipy.sparse as sp
-from scipy.sparse.csgraph import connected_components
 
 from ambassadors.errors import InputError
 from ambassadors.graph import CollaborationGraph
@@ -69,6 +68,10 @@ def check_cascade(p: float, runs: int) -> None:
 def live_tie_batches(graph: CollaborationGraph, *, p: float, runs: int, seed: int, weighted: bool):
     """Yield, per batch of runs, the component label of each (run, person) (shape b x n) and the
     component sizes, for live-tie samples of the independent cascade. Labels are global."""
+    # imported here: scipy.sparse.csgraph pulls scipy.sparse.linalg and scipy.linalg, which only
+    # the spread objective needs (not the start-up of every shortlist)
+    from scipy.sparse.csgraph import connected_components
+
     n = graph.n_people
     u, v, prob = tie_probabilities(graph, p, weighted)
     rng = np.random.default_rng(seed)

@@ -227,11 +227,12 @@ def _add_monitor(sub) -> None:
 
 def cmd_monitor(args) -> int:
     from ambassadors.errors import InputError
-    from ambassadors.monitor import monitor
 
     if args.window:
         raise InputError("--window does not apply to monitor: every period has its own graph")
-    _import_igraph_without_drawing()
+    import_heavy_stack()
+    from ambassadors.monitor import monitor
+
     traj = monitor(
         args.people, list(args.interactions), args.plan, launch=args.launch, period=args.period,
         adoption=args.adoption, adoption_group=args.adoption_group, signals=args.signals,
@@ -320,7 +321,7 @@ def _inputs(args) -> list[str]:
 
 
 def _check_outputs(args, *outs: str | None) -> None:
-    from ambassadors.io.writers import check_output_path
+    from ambassadors.io.files import check_output_path  # no pandas yet: a refusal answers at once
 
     for out in outs:
         if out:
@@ -346,10 +347,48 @@ def _import_igraph_without_drawing() -> None:
         del sys.modules["matplotlib"]
 
 
-def _run(args, *, select: bool):
-    from ambassadors.pipeline import analyze
+#: numpy submodules that scipy's bundled array-api-compat layer imports on ``import scipy.sparse``
+#: only because it copies every name numpy lists (``from numpy import *`` and ``dir(numpy)``);
+#: f2py alone takes about 0.1 s. Nothing in scipy.sparse uses them.
+NUMPY_EXTRAS = frozenset({"f2py", "testing", "polynomial", "ctypeslib", "rec", "char", "strings", "core",
+                          "test"})
 
+
+def _import_sparse_without_numpy_extras() -> None:
+    """Import scipy.sparse while numpy lists none of :data:`NUMPY_EXTRAS`, then list them again.
+
+    numpy itself is unchanged afterwards (``numpy.f2py`` and the others still import on first
+    use); only scipy's private copy of the numpy namespace lacks them. Like the igraph import
+    below, this runs only in the CLI.
+    """
+    if "scipy.sparse" in sys.modules:
+        return
+    try:
+        import numpy
+    except ImportError:
+        return
+    listed, listing = numpy.__all__, numpy.__dir__
+    numpy.__all__ = [name for name in listed if name not in NUMPY_EXTRAS]
+    numpy.__dir__ = lambda: [n for n in listing() if n not in NUMPY_EXTRAS]  # type: ignore[method-assign]
+    try:
+        importlib.import_module("scipy.sparse")
+    except ImportError:
+        pass  # the stages that need scipy report it themselves
+    finally:
+        numpy.__all__ = listed
+        numpy.__dir__ = listing  # type: ignore[method-assign]  # the module's PEP 562 __dir__
+
+
+def import_heavy_stack() -> None:
+    """The imports every analysing command needs, each without what it would drag in for nothing
+    (``bench/bench_scale.py`` calls it too, so that its child starts like the command line)."""
+    _import_sparse_without_numpy_extras()
     _import_igraph_without_drawing()
+
+
+def _run(args, *, select: bool):
+    import_heavy_stack()
+    from ambassadors.pipeline import analyze
 
     exclude: list[str] = []
     if getattr(args, "exclude", None):
@@ -362,33 +401,13 @@ def _run(args, *, select: bool):
         "reciprocal_only": args.reciprocal_only,
         "channel_weights": _parse_spec(args.channel_weights, "--channel-weights"),
     }
-    from ambassadors.io import read_interactions, read_people
+    from ambassadors.io import read_people
 
     people = read_people(args.people)
-    interactions: list[Any] = list(args.interactions)
-    if args.interactions_format:
-        interactions = [read_interactions(p, people=people.table, format=args.interactions_format)
-                        for p in interactions]
-    elif args.engine:
-        from ambassadors.aggregate import aggregate_interactions
-
-        interactions = [aggregate_interactions(
-            interactions, people=people.table, engine=args.engine, memory_limit=args.memory_limit,
-            spark_master=args.spark_master, **{k: graph_options.pop(k) for k in
-                                               ("window", "half_life", "channel_weights")})]
-    signals: list[Any] = list(args.signals or [])
-    if args.survey_column:
-        from ambassadors.io.signals import read_signal_files
-
-        signals = read_signal_files(signals, people=people.table, survey_columns=args.survey_column)
-    if args.engage:
-        from ambassadors.io.formats import read_engage_activity
-
-        signals += [read_engage_activity(p, people=people.table, group=args.engage_group)
-                    for p in args.engage]
     levels = [_level(v) for v in (args.exclude_level or [])]
     analysis = analyze(
-        people, interactions, signals,
+        # read inside the call, so that no frame here keeps the interaction table alive
+        people, _interaction_inputs(args, people, graph_options), _signal_inputs(args, people),
         size=getattr(args, "size", None), weights=_parse_weights(args.weights), exclude=exclude,
         exclude_levels=levels, min_tenure=args.min_tenure, min_enthusiasm=args.min_enthusiasm,
         include=getattr(args, "include", None) or (), hops=getattr(args, "hops", 1),
@@ -398,7 +417,7 @@ def _run(args, *, select: bool):
         pool=getattr(args, "pool", "enthusiasts"), max_contacts=getattr(args, "max_contacts", None),
         missing=args.missing, drop_opted_out=args.drop_opted_out, key=_key(args), graph_options=graph_options,
         select=select, samples=args.samples, seed=args.seed,
-        progress=False if (args.no_progress or args.quiet) else None,
+        progress=False if (args.no_progress or args.quiet) else None, keep_interactions=False,
     )
     for warning in filter(None, (r.low_match_warning() for r in analysis.load_reports)):
         _eprint(warning)  # first, and even with --quiet: the rest rests on it
@@ -414,6 +433,40 @@ def _run(args, *, select: bool):
         if analysis.plan is not None:
             _eprint(analysis.plan.summary())
     return analysis
+
+
+def _interaction_inputs(args, people, graph_options: dict[str, Any]) -> list[Any]:
+    """The ``--interactions`` as paths, or read with ``--format``, or aggregated with ``--engine``
+    (which takes the window, half-life and channel weights out of ``graph_options``)."""
+    interactions: list[Any] = list(args.interactions)
+    if args.interactions_format:
+        from ambassadors.io import read_interactions
+
+        return [read_interactions(p, people=people.table, format=args.interactions_format)
+                for p in interactions]
+    if args.engine:
+        from ambassadors.aggregate import aggregate_interactions
+
+        return [aggregate_interactions(
+            interactions, people=people.table, engine=args.engine, memory_limit=args.memory_limit,
+            spark_master=args.spark_master, **{k: graph_options.pop(k) for k in
+                                               ("window", "half_life", "channel_weights")})]
+    return interactions
+
+
+def _signal_inputs(args, people) -> list[Any]:
+    """The ``--signals`` (read here with ``--survey-column``) and the ``--engage`` activity."""
+    signals: list[Any] = list(args.signals or [])
+    if args.survey_column:
+        from ambassadors.io.signals import read_signal_files
+
+        signals = read_signal_files(signals, people=people.table, survey_columns=args.survey_column)
+    if args.engage:
+        from ambassadors.io.formats import read_engage_activity
+
+        signals += [read_engage_activity(p, people=people.table, group=args.engage_group)
+                    for p in args.engage]
+    return signals
 
 
 def _level(value: str) -> Any:
@@ -477,7 +530,7 @@ def cmd_rank(args) -> int:
 
         ranking_to_xlsx(table, args.out)
     elif suffix in (".md", ".markdown"):
-        from ambassadors.io.writers import atomic_write_text
+        from ambassadors.io.files import atomic_write_text
         from ambassadors.ranking import ranking_to_markdown
 
         atomic_write_text(args.out, ranking_to_markdown(table))
@@ -522,10 +575,10 @@ def _write_report(analysis, out: Path, *, map_path: Path | None, min_group_size:
 
 
 def cmd_demo(args) -> int:
+    import_heavy_stack()
     from ambassadors.datasets import sample_paths
     from ambassadors.pipeline import analyze
 
-    _import_igraph_without_drawing()
     paths = sample_paths()
     out_dir = Path(args.out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -554,7 +607,7 @@ def _demo_monitor(analysis, paths, out_dir: Path) -> Path:
     """The sample's programme (launched with its planted connectors), week by week: monitor.html."""
     import json
 
-    from ambassadors.io.writers import atomic_write_text
+    from ambassadors.io.files import atomic_write_text
     from ambassadors.monitor import monitor
 
     programme = json.loads(paths["truth"].read_text(encoding="utf-8"))["truth"]["programme"]

@@ -43,7 +43,8 @@ class Analysis:
     Attributes
     ----------
     people, interactions, signals : DataFrame
-        The canonical tables that were analysed (pseudonymised when a key was given).
+        The canonical tables that were analysed (pseudonymised when a key was given);
+        ``interactions`` is None after ``analyze(..., keep_interactions=False)``.
     load_reports : list of LoadReport
         One per input read, in the order given.
     graph : CollaborationGraph
@@ -60,7 +61,7 @@ class Analysis:
     """
 
     people: pd.DataFrame
-    interactions: pd.DataFrame
+    interactions: pd.DataFrame | None
     signals: pd.DataFrame | None
     load_reports: list[LoadReport]
     graph: Any
@@ -222,6 +223,7 @@ def analyze(
     samples: int | None = None,
     seed: int = 0,
     progress: bool | None = None,
+    keep_interactions: bool = True,
 ) -> Analysis:
     """Run the whole analysis: read, build the graph, score, rank and propose ambassadors.
 
@@ -266,6 +268,11 @@ def analyze(
         Seed for every sampled or randomised step.
     progress : bool, optional
         Progress bars on a terminal (default: only when stderr is a TTY).
+    keep_interactions : bool, default True
+        Keep the interaction table in :attr:`Analysis.interactions`. With False it is let go
+        as soon as the graph is built (``Analysis.interactions`` is None): the scores and the
+        selection need only the graph, and the table is the largest object of a run (about
+        40 bytes per pair read). The command line passes False unless it monitors afterwards.
 
     Returns
     -------
@@ -277,6 +284,8 @@ def analyze(
     from ambassadors.ranking import rank_candidates
 
     roster, log, sig, reports = _read_inputs(people, interactions, signals, progress=progress)
+    if not keep_interactions:
+        interactions = None  # read: a Loaded given here must not keep the table alive either
     exclude, include = _id_list(exclude, "exclude"), _id_list(include, "include")
     if key is not None:
         from ambassadors.privacy import pseudonymize, pseudonymize_ids
@@ -291,6 +300,8 @@ def analyze(
                                          enth.index[enth["opted_out"].fillna(False).astype(bool)])
 
     graph = build_graph(roster, log, **dict(graph_options or {}))
+    kept = log if keep_interactions else None
+    del log  # without keep_interactions the last reference: free before the scores fork workers
     scores = influence_scores(graph, samples=samples, seed=seed, progress=progress)
     ranking = rank_candidates(
         scores, enth, people=roster, weights=weights, exclude=tuple(exclude),
@@ -311,4 +322,4 @@ def analyze(
         "pseudonymized": key is not None, "samples": samples, "seed": seed,
         "graph_options": dict(graph_options or {}),
     }
-    return Analysis(roster, log, sig, reports, graph, scores, enth, ranking, plan, options)
+    return Analysis(roster, kept, sig, reports, graph, scores, enth, ranking, plan, options)

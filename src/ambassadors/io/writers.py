@@ -6,7 +6,8 @@ module, so that two promises hold everywhere:
 * **Atomic.** A file is written to a temporary file in the same directory, flushed, ``fsync``-ed
   and then moved over the target with :func:`os.replace`. An interrupted or failing run leaves the
   previous file untouched (or no file at all), never a half-written one, and the temporary file
-  is removed.
+  is removed. (The file plumbing lives in :mod:`ambassadors.io.files`, which needs no pandas;
+  ``atomic_write_text``, ``atomic_write_bytes`` and ``check_output_path`` are re-exported here.)
 * **No formula injection.** Text cells that a spreadsheet would read as a formula (starting with
   ``=``, ``+``, ``-``, ``@``, tab or carriage return) get a leading ``'``, following the OWASP
   guidance on CSV injection. Numbers are never touched. ``write_xlsx`` additionally makes sure
@@ -17,20 +18,18 @@ It hands plain files to the user; nothing is ever sent anywhere.
 
 from __future__ import annotations
 
-import contextlib
 import io
 import math
 import os
-import secrets
-import stat
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import IO, Any, Union
+from typing import Any, Union
 
 import numpy as np
 import pandas as pd
 
 from ambassadors.errors import InputError
+from ambassadors.io.files import atomic_open, atomic_write_bytes, atomic_write_text, check_output_path
 from ambassadors.io.load_report import Loaded, as_frame
 
 __all__ = [
@@ -173,174 +172,6 @@ def escape_formulas(frame: pd.DataFrame | pd.Series | Loaded) -> pd.DataFrame:
 
 
 # --------------------------------------------------------------------------------------------
-# atomic files
-# --------------------------------------------------------------------------------------------
-
-
-def _target_path(path: PathLike) -> Path:
-    """Resolve the file to write (following a symlink to its target) and check its folder."""
-    if isinstance(path, (bytes, bytearray)):
-        path = os.fsdecode(path)
-    if not isinstance(path, (str, os.PathLike)):
-        raise InputError(f"expected a file path to write, got {type(path).__name__}")
-    target = Path(os.path.realpath(os.path.expanduser(os.fspath(path))))
-    if target.is_dir():
-        raise InputError(f"{path}: is a directory, not a file")
-    if not target.parent.is_dir():
-        raise InputError(f"{path}: directory {target.parent} does not exist")
-    return target
-
-
-def _fsync_directory(directory: Path) -> None:
-    """Make the rename itself durable (POSIX); harmless where directories cannot be opened."""
-    if os.name != "posix":
-        return
-    with contextlib.suppress(OSError):
-        fd = os.open(directory, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-
-
-@contextlib.contextmanager
-def _atomic_open(path: PathLike, *, binary: bool, encoding: str = "utf-8") -> Iterator[IO[Any]]:
-    """Yield a file handle on a temporary file that replaces ``path`` only on success."""
-    target = _target_path(path)
-    temp = target.with_name(f".{target.name}.{secrets.token_hex(6)}.tmp")
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
-    try:
-        # Mode 0o666 filtered by the umask, as for any ordinary new file.
-        fd = os.open(temp, flags, 0o666)
-    except OSError as exc:
-        raise InputError(f"{path}: cannot write in {target.parent} ({exc.strerror})") from exc
-    try:
-        with contextlib.suppress(OSError, FileNotFoundError):
-            # Replacing an existing file keeps its permissions.
-            os.chmod(temp, stat.S_IMODE(os.stat(target).st_mode))
-        if binary:
-            handle: IO[Any] = os.fdopen(fd, "wb")
-        else:
-            handle = os.fdopen(fd, "w", encoding=encoding, newline="")
-        with handle:
-            yield handle
-            handle.flush()
-            os.fsync(handle.fileno())
-        try:
-            os.replace(temp, target)
-        except PermissionError as exc:
-            raise InputError(f"{path}: cannot replace the file (is it open in another program?)") from exc
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
-        raise
-    _fsync_directory(target.parent)
-
-
-def atomic_write_bytes(path: PathLike, data: bytes) -> Path:
-    """Write ``data`` to ``path`` atomically (temporary file, fsync, :func:`os.replace`).
-
-    Parameters
-    ----------
-    path : str or path-like
-        The file to create or replace. Its directory must exist.
-    data : bytes
-        The complete contents.
-
-    Returns
-    -------
-    Path
-        The path written.
-
-    Examples
-    --------
-    >>> import tempfile, pathlib
-    >>> from ambassadors.io.writers import atomic_write_bytes
-    >>> p = pathlib.Path(tempfile.mkdtemp()) / "x.bin"
-    >>> atomic_write_bytes(p, b"abc").read_bytes()
-    b'abc'
-    """
-    with _atomic_open(path, binary=True) as handle:
-        handle.write(data)
-    return Path(path)
-
-
-def atomic_write_text(path: PathLike, text: str, *, encoding: str = "utf-8") -> Path:
-    """Write ``text`` to ``path`` atomically; newlines are written as given (no translation).
-
-    Parameters
-    ----------
-    path : str or path-like
-        The file to create or replace. Its directory must exist.
-    text : str
-        The complete contents.
-    encoding : str, default "utf-8"
-        Text encoding.
-
-    Returns
-    -------
-    Path
-        The path written.
-
-    Examples
-    --------
-    >>> import tempfile, pathlib
-    >>> from ambassadors.io.writers import atomic_write_text
-    >>> p = pathlib.Path(tempfile.mkdtemp()) / "note.txt"
-    >>> atomic_write_text(p, "héllo\\n").read_text(encoding="utf-8")
-    'héllo\\n'
-    """
-    with _atomic_open(path, binary=False, encoding=encoding) as handle:
-        handle.write(text)
-    return Path(path)
-
-
-def check_output_path(out: PathLike | None, inputs: Iterable[Any]) -> None:
-    """Refuse to write an output over one of the input files.
-
-    Paths are compared after resolving ``~``, relative parts and symlinks, and with
-    :func:`os.path.samefile` (so a hard link to an input is caught too). Inputs that are not
-    paths (DataFrames, ``None``) are ignored.
-
-    Parameters
-    ----------
-    out : str, path-like or None
-        The output file about to be written. ``None`` does nothing.
-    inputs : iterable
-        The input files (or directories) of the run.
-
-    Raises
-    ------
-    InputError
-        ``refusing to overwrite input file X`` when ``out`` is one of ``inputs``.
-
-    Examples
-    --------
-    >>> from ambassadors.io.writers import check_output_path
-    >>> check_output_path("shortlist.csv", ["people.csv", "mail.csv"])
-    >>> check_output_path("./people.csv", ["people.csv"])
-    Traceback (most recent call last):
-    ...
-    ambassadors.errors.InputError: refusing to overwrite input file people.csv
-    """
-    if out is None:
-        return
-    if isinstance(inputs, (str, bytes, os.PathLike)):
-        inputs = [inputs]
-    out_real = os.path.normcase(os.path.realpath(os.path.expanduser(os.fspath(out))))
-    for item in inputs:
-        if not isinstance(item, (str, os.PathLike)):
-            continue
-        item_path = os.path.expanduser(os.fspath(item))
-        same = os.path.normcase(os.path.realpath(item_path)) == out_real
-        if not same and os.path.exists(item_path) and os.path.exists(out_real):
-            with contextlib.suppress(OSError):
-                same = os.path.samefile(item_path, out_real)
-        if same:
-            raise InputError(f"refusing to overwrite input file {os.fspath(item)}")
-
-
-# --------------------------------------------------------------------------------------------
 # CSV
 # --------------------------------------------------------------------------------------------
 
@@ -383,7 +214,7 @@ def write_csv(frame: pd.DataFrame | pd.Series | Loaded, path: PathLike, *, index
     the file; floats are written with full precision, so numbers read back unchanged.
     """
     safe = escape_formulas(frame)
-    with _atomic_open(path, binary=False, encoding=encoding) as handle:
+    with atomic_open(path, binary=False, encoding=encoding) as handle:
         # CRLF as in RFC 4180: the csv module then also quotes cells containing a bare "\r",
         # which with "\n" line ends it would write unquoted (and so split the row on read-back).
         safe.to_csv(handle, index=index, lineterminator="\r\n")
