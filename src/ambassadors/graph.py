@@ -423,9 +423,7 @@ def build_graph(
     src = _endpoint_codes(log["source"], ids)
     dst = _endpoint_codes(log["target"], ids)
     weight = _interaction_weights(log)
-    # an object array of one str per row (about 60 bytes each): only when a channel option needs it
-    wants_channel = channels is not None or bool(channel_weights)
-    channel = log["channel"].astype(str).to_numpy() if wants_channel and "channel" in log.columns else None
+    channel = log["channel"].astype(str).to_numpy() if "channel" in log.columns else None
     ts = _timestamps(log) if window is not None or half_life is not None else None
     keep = _kept_rows(src, dst, channel, ts, channels=channels, window=window,
                       reference_time=reference_time, dropped=dropped)
