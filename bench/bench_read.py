@@ -8,6 +8,14 @@ messages), written once to a temporary folder; then times
 
     python bench/bench_read.py                # 50,000 people, 2,000,000 messages
     python bench/bench_read.py --messages 200000
+
+``--org FOLDER`` instead times the reading stages of the pipeline on a ``bench_scale.py`` folder
+(people.csv, emails.csv, chat.csv, survey.csv, activity.csv) as ``pipeline._read_inputs`` does
+them, then ``build_graph``: each run in a fresh process (so that every run pays the first
+allocations, as the command line does), printing seconds per stage, the median over the runs and
+the peak RSS. Pair it with the previous code (``PYTHONPATH=<old checkout>/src``) to compare:
+
+    flock /tmp/amb-bench.lock python bench/bench_read.py --org /tmp/amb-scale-data/org-50000-40-0
 """
 
 from __future__ import annotations
@@ -59,12 +67,62 @@ def make_files(folder: Path, *, people: int, messages: int, seed: int = 0) -> tu
     return roster_path, log_path
 
 
+def read_org(folder: str, queue) -> None:
+    """One run of the pipeline's reading stages and build_graph on ``folder`` (a child process)."""
+    from ambassadors.graph import build_graph
+    from ambassadors.io import (
+        combine_interactions,
+        combine_signals,
+        read_interactions,
+        read_people,
+        read_signals,
+    )
+
+    times = {}
+
+    def timed(stage, f):
+        t0 = time.perf_counter()
+        out = f()
+        times[stage] = time.perf_counter() - t0
+        return out
+
+    roster = timed("people", lambda: read_people(f"{folder}/people.csv")).table
+    mails = timed("emails", lambda: read_interactions(f"{folder}/emails.csv", people=roster))
+    chat = timed("chat", lambda: read_interactions(f"{folder}/chat.csv", people=roster))
+    log = timed("combine", lambda: combine_interactions(mails, chat)).table
+    timed("signals", lambda: combine_signals(read_signals(f"{folder}/survey.csv", people=roster),
+                                             read_signals(f"{folder}/activity.csv", people=roster)))
+    timed("build", lambda: build_graph(roster, log))
+    queue.put((times, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024))
+
+
+def bench_org(folder: str, runs: int) -> None:
+    ctx = multiprocessing.get_context("spawn")
+    results = []
+    for _ in range(runs):
+        queue = ctx.Queue()
+        child = ctx.Process(target=read_org, args=(folder, queue))
+        child.start()
+        results.append(queue.get())
+        child.join()
+    stages = list(results[0][0])
+    for stage in [*stages, "total"]:
+        values = [sum(r[0].values()) if stage == "total" else r[0][stage] for r in results]
+        print(f"{stage:8s} median {statistics.median(values):6.2f} s  "
+              f"({', '.join(f'{v:.2f}' for v in values)})")
+    print(f"peak RSS median {statistics.median(r[1] for r in results):.0f} MB")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--people", type=int, default=50_000)
     parser.add_argument("--messages", type=int, default=2_000_000)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--org", help="a bench_scale.py folder: time the pipeline's reading stages")
     args = parser.parse_args()
+    if args.org:
+        bench_org(args.org, args.runs)
+        return
 
     from ambassadors.io import read_interactions, read_people
 

@@ -322,3 +322,22 @@ def test_mixed_object_cells_are_converted_once_per_distinct_value(tmp_path, monk
     assert out["to"].tolist()[:7] == ["b@x.org;c@x.org", "d@x.org", "b@x.org;c@x.org", "", "d@x.org",
                                       "e@x.org", "f"]
     assert len(seen) <= 12  # distinct values, not 7,000 cells
+
+
+@pytest.mark.parametrize("bad_row", [False, True])
+def test_a_cp1252_byte_past_the_first_bytes_is_still_found(tmp_path, bad_row):
+    """A file whose first bytes are UTF-8 is parsed as UTF-8 at once; a Windows-1252 byte far
+    into it (in a value, or only in a row skipped for its number of fields) still makes it read
+    as Windows-1252, as when the whole file was decoded first."""
+    filler = "".join(f"{i},A,Name {i}\n" for i in range(30_000))  # > the bytes sniffed
+    tail = "30000,A,Zo\xeb,extra\n" if bad_row else "30000,A,Zo\xeb\n"
+    path = tmp_path / "p.csv"
+    path.write_bytes(("id,department,name\n" + filler + tail).encode("cp1252"))
+    people, report = read_people(path)
+    assert any("Windows-1252" in n for n in report.notes)
+    assert len(people) == 30_000 + (not bad_row)
+    if not bad_row:
+        assert people.loc["30000", "name"] == "Zoë"
+    plain = tmp_path / "q.csv"
+    plain.write_bytes(("id,department,name\n" + filler).encode("utf-8"))
+    assert not any("not UTF-8" in n for n in read_people(plain).report.notes)

@@ -428,3 +428,21 @@ def test_qualtrics_export_whose_extra_header_rows_were_deleted_keeps_every_answe
     table, report = read_signals(path, people=roster())
     assert table.index.tolist() == ["007", "012", "3"]
     assert "header_row" not in report.dropped and report.rows_read == 3 and report.balanced
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(["1", "2", "3", "4", "5", "07"]), unique=True), min_size=1,
+                max_size=4))
+def test_combine_signals_orders_people_like_a_plain_loop(id_lists):
+    """People of the first input first, then each later input's new people in its order (oracle:
+    a plain loop), each input's values on its own people."""
+    frames = [pd.DataFrame({f"s{i}": np.arange(len(ids), dtype=float)},
+                           index=pd.Index(ids, dtype=str, name="person_id"))
+              for i, ids in enumerate(id_lists)]
+    table, _ = combine_signals(*frames)
+    expected: list[str] = []
+    for ids in id_lists:
+        expected += [p for p in ids if p not in expected]
+    assert table.index.tolist() == expected
+    for i, ids in enumerate(id_lists):
+        assert table.loc[ids, f"s{i}"].tolist() == list(range(len(ids)))

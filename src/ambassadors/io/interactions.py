@@ -90,7 +90,11 @@ def _dict_encode(arr: object) -> tuple[np.ndarray, pd.Series]:
     """(int64 codes, distinct values as stripped strings) of a pyarrow string array."""
     import pyarrow.compute as pc
 
-    enc = pc.dictionary_encode(arr)
+    return _codes_values(pc.dictionary_encode(arr))
+
+
+def _codes_values(enc: object) -> tuple[np.ndarray, pd.Series]:
+    """(int64 codes, distinct values as stripped strings) of a dictionary-encoded array."""
     codes = enc.indices.to_numpy(zero_copy_only=False).astype(np.int64)
     values = as_str_series(np.asarray(enc.dictionary.to_pylist(), dtype=object))
     return codes, values
@@ -146,36 +150,51 @@ def _row_timestamps(column: object, notes: list[str] | None = None) -> tuple[np.
     return ts.dt.tz_localize(None).to_numpy(dtype="datetime64[ns]"), bad
 
 
-def _recipient_pairs(target_cols: list, *, events: bool, n_rows: int
-                     ) -> tuple[np.ndarray, np.ndarray, pd.Series]:
+def _split_lists(joined: object) -> tuple[np.ndarray, object]:
+    """(row of each recipient, the recipients dictionary-encoded) of ``;``-separated lists, where
+    a comma separates too.
+
+    Commas are looked for among the distinct recipients, not in the whole column: a comma in any
+    list ends up in one of them, and only then are the lists split again at both separators.
+    """
+    import pyarrow.compute as pc
+
+    lists = pc.split_pattern(joined, ";")
+    encoded = pc.dictionary_encode(pc.list_flatten(lists))
+    if _any_substring(encoded.dictionary, ","):
+        lists = pc.split_pattern(pc.replace_substring(joined, ",", ";"), ";")
+        encoded = pc.dictionary_encode(pc.list_flatten(lists))
+    rows = pc.list_parent_indices(lists).to_numpy(zero_copy_only=False).astype(np.int64)
+    return rows, encoded
+
+
+def _recipient_pairs(target_cols: list, *, events: bool, n_rows: int,
+                     target_encoded: object = None) -> tuple[np.ndarray, np.ndarray, pd.Series]:
     """(row of each pair, recipient codes, distinct recipients) of the recipient columns, all in
-    pyarrow kernels; blank recipients give no pair."""
+    pyarrow kernels; blank recipients give no pair. ``target_encoded``: the one recipient column
+    of an edge list, already dictionary-encoded."""
     import pyarrow.compute as pc
 
     if events:
         joined = target_cols[0] if len(target_cols) == 1 else \
             pc.binary_join_element_wise(*target_cols, ";")
-        if _any_substring(joined, ","):
-            joined = pc.replace_substring(joined, ",", ";")
-        lists = pc.split_pattern(joined, ";")
-        del joined
-        flat = pc.list_flatten(lists)
-        rows = pc.list_parent_indices(lists).to_numpy(zero_copy_only=False).astype(np.int64)
-        del lists
+        rows, encoded = _split_lists(joined)
+        del joined  # the big string arrays are not needed past this point
     else:
-        flat = target_cols[0]
         rows = np.arange(n_rows, dtype=np.int64)
-    t_codes, t_values = _dict_encode(flat)
-    del flat  # the big string arrays are not needed past this point
+        encoded = target_encoded if target_encoded is not None else \
+            pc.dictionary_encode(target_cols[0])
+    t_codes, t_values = _codes_values(encoded)
+    del encoded
     if events:
         # normalise the few distinct addresses, not the millions of pairs
         keys = no_roster_key(t_values)
         key_codes, key_values = pd.factorize(keys.to_numpy(dtype=object))
         t_codes = key_codes[t_codes]
         t_values = as_str_series(np.asarray(key_values, dtype=object))
-    blank_codes = np.flatnonzero((t_values == "").to_numpy())
-    if len(blank_codes):
-        nonblank = ~np.isin(t_codes, blank_codes)
+    blank = (t_values == "").to_numpy()
+    if blank.any():
+        nonblank = ~blank[t_codes]
         t_codes, rows = t_codes[nonblank], rows[nonblank]
     return rows, t_codes, t_values
 
@@ -200,6 +219,8 @@ def _row_attributes(p: PairArrays, col, found: dict[str, str], *, decimal_comma:
 
 def _read_tabular(raw: RawTable, *, people: pd.DataFrame | None, columns: dict | None,
                   channel: str | None) -> Loaded:
+    import pyarrow.compute as pc
+
     source = raw.source
     table = raw.table
     report = raw.new_report("interactions")
@@ -219,11 +240,17 @@ def _read_tabular(raw: RawTable, *, people: pd.DataFrame | None, columns: dict |
 
     target_cols = [_as_string_array(col(c)) for c in ("target", "cc", "bcc") if c in found]
     events = len(target_cols) > 1 or normalize_name(found["target"]) in _LIST_TARGETS
+    encoded = None
     if not events and n_rows:
-        events = _any_substring(target_cols[0], ";", ",")
+        # separators are looked for among the distinct recipients (the encoding is kept for
+        # an edge list)
+        encoded = pc.dictionary_encode(target_cols[0])
+        events = _any_substring(encoded.dictionary, ";", ",")
     report.notes.append("read as an event log (one row per message)" if events
                         else "read as an edge list (one row per pair)")
-    rows, t_codes, t_values = _recipient_pairs(target_cols, events=events, n_rows=n_rows)
+    rows, t_codes, t_values = _recipient_pairs(target_cols, events=events, n_rows=n_rows,
+                                               target_encoded=None if events else encoded)
+    del encoded
     del target_cols
     has_pair = np.zeros(n_rows, dtype=bool)
     has_pair[rows] = True

@@ -452,7 +452,8 @@ def combine_signals(*items: pd.DataFrame | Loaded) -> Loaded:
         reports.append(report)
     index = frames[0].index
     for frame in frames[1:]:
-        index = index.append(frame.index[~frame.index.isin(index)])
+        # ids are unique in each input (checked above), so a hash lookup tells the new ones
+        index = index.append(frame.index[index.get_indexer(frame.index) < 0])
     table = pd.concat([f.reindex(index) for f in frames], axis=1)
     table.index.name = "person_id"
     table.attrs["kinds"] = kinds

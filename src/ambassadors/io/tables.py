@@ -436,15 +436,26 @@ def _csv_notes(table, *, delimiter: str, bad_rows: int, swallowed: list, spannin
                          "that is not intended, an unclosed quote has merged the lines after it")
 
 
-def _text_head(path: Path, head: bytes, source: str, notes: list[str]) -> tuple[str, str]:
-    """(encoding, decoded first bytes) of a CSV file."""
+def _head_is_utf8(head: bytes) -> bool:
+    """Whether the first bytes decode as UTF-8 (the last character may be cut)."""
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _text_head(path: Path, head: bytes, source: str, notes: list[str], *,
+               assume_utf8: bool = False) -> tuple[str, str]:
+    """(encoding, decoded first bytes) of a CSV file; ``assume_utf8``: do not check the whole
+    file (pyarrow checks the values it parses)."""
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         encoding = "utf-16"
     elif b"\x00" in head[:8192]:
         raise InputError(f"{source}: not a text table (binary content); expected CSV/TSV, .xlsx, "
                          ".parquet or .json")
     else:
-        encoding = _detect_encoding(path, source)
+        encoding = "utf-8" if assume_utf8 else _detect_encoding(path, source)
         if encoding != "utf-8":
             notes.append(f"file is not UTF-8: read as {_ENCODING_NAMES[encoding]}")
     text = head.decode(encoding if encoding != "utf-8" else "utf-8", errors="replace")
@@ -457,11 +468,28 @@ def _text_head(path: Path, head: bytes, source: str, notes: list[str]) -> tuple[
 
 
 def _read_csv_bytes(path: Path, head: bytes, source: str) -> RawTable:
+    """A CSV file as a table of strings.
+
+    A file whose first bytes are UTF-8 is parsed as UTF-8 at once, without skipping bad rows:
+    pyarrow validates every value it parses, so the file is decoded in Python
+    (:func:`_detect_encoding`) and parsed again, counting bad rows, only when that fails.
+    """
+    if _head_is_utf8(head):
+        raw = _read_csv(path, head, source, assume_utf8=True)
+        if raw is not None:
+            return raw
+    raw = _read_csv(path, head, source, assume_utf8=False)
+    assert raw is not None
+    return raw
+
+
+def _read_csv(path: Path, head: bytes, source: str, *, assume_utf8: bool) -> RawTable | None:
+    """One parse of :func:`_read_csv_bytes`; ``None`` when the file is not UTF-8 after all."""
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
     notes: list[str] = []
-    encoding, text = _text_head(path, head, source, notes)
+    encoding, text = _text_head(path, head, source, notes, assume_utf8=assume_utf8)
     skip, hash_header, text = _comment_lines(text)
     if hash_header:
         notes.append("header read from a line starting with '#'")
@@ -485,7 +513,7 @@ def _read_csv_bytes(path: Path, head: bytes, source: str) -> RawTable:
     read = pacsv.ReadOptions(autogenerate_column_names=True, encoding=encoding,
                              block_size=16 << 20, skip_rows=skip)
     parse = pacsv.ParseOptions(delimiter=delimiter, newlines_in_values='"' in text,
-                               invalid_row_handler=on_invalid)
+                               invalid_row_handler=None if assume_utf8 else on_invalid)
     types = {f"f{i}": pa.string() for i in range(max(n_guess, 1) + 64)}
     convert = pacsv.ConvertOptions(column_types=types, strings_can_be_null=False,
                                    quoted_strings_can_be_null=False, null_values=[])
@@ -493,6 +521,8 @@ def _read_csv_bytes(path: Path, head: bytes, source: str) -> RawTable:
         table = pacsv.read_csv(path, read_options=read, parse_options=parse,
                                convert_options=convert)
     except (pa.ArrowException, UnicodeError, OSError, ValueError) as exc:
+        if assume_utf8 and isinstance(exc, pa.ArrowInvalid):
+            return None  # not UTF-8, or rows to skip: read again as before
         raise InputError(f"{source}: cannot read as a {_DELIM_NAMES[delimiter]}-separated table "
                          f"({_one_line(exc)})") from None
     if table.num_rows == 0:
