@@ -41,8 +41,9 @@ Conventions (see also ``docs/measures.md``)
   others get NaN.
 
 Nothing here loops over people or ties in Python: the measures use scipy.sparse products
-(the path searches for 64 sources at once), bitsets over the CSR arrays and igraph's C routines, and independent pieces run on every core
-(``n_jobs``), so 50,000 people and millions of ties take seconds.
+(the path searches for 64 sources at once), bitsets over the CSR arrays and igraph's C
+routines, and independent pieces run on every core (``n_jobs``), so 50,000 people and
+millions of ties take seconds.
 """
 
 from __future__ import annotations
