@@ -35,14 +35,15 @@ Conventions (see also ``docs/measures.md``)
   weights ignored): a tie is a channel whatever its volume, and hop counts keep the measures
   comparable between e-mail-heavy and meeting-heavy departments. On large graphs
   (``people x arcs > EXACT_WORK``) they are estimated from a department-balanced random
-  sample of source people, with the estimated error recorded.
+  sample of source people (linearly scaled dependencies), with the estimated error recorded.
 * Brokerage (constraint, effective size) is computed for a candidate pool above
   :data:`CANDIDATE_LIMIT` people (the :data:`DEFAULT_CANDIDATES` people with most contacts);
   others get NaN.
 
-Nothing here loops over people or ties in Python: the measures use scipy.sparse products,
-bitsets over the CSR arrays and igraph's C routines, and independent pieces run on every core
-(``n_jobs``), so 50,000 people and millions of ties take seconds.
+Nothing here loops over people or ties in Python: the measures use scipy.sparse products
+(the path searches for 64 sources at once), bitsets over the CSR arrays and igraph's C
+routines, and independent pieces run on every core (``n_jobs``), so 50,000 people and
+millions of ties take seconds.
 """
 
 from __future__ import annotations

@@ -81,7 +81,7 @@ def influence_scores(
         Compute only these measures (columns keep the order above).
     samples : int, optional
         Sampled sources for betweenness and closeness (see :func:`path_measures`): default
-        :func:`default_samples` (exact on small graphs, 256-1,024 sources on large ones).
+        :func:`default_samples` (exact on small graphs, 256-512 sources on large ones).
     candidates : iterable of person_id, optional
         People for whom brokerage is computed (see :func:`brokerage`): default everyone up to
         5,000 people, the best-connected (up to 1,000) above.

@@ -36,7 +36,7 @@ __all__ = [
 #: this (e.g. 1,000 people with 50 contacts each; or 2,000 with 25), sampled above.
 EXACT_WORK = 1.0e8
 #: Bounds of the default number of sampled sources (see :func:`default_samples`).
-_MIN_SAMPLES, _MAX_SAMPLES = 256, 1024
+_MIN_SAMPLES, _MAX_SAMPLES = 256, 512
 #: Target work (source count x directed arcs) of the default sample: 384 sources at 50,000
 #: people and 5.4M arcs (about 6 s of CPU; relative error of the top 1 % about 0.18).
 _SAMPLE_WORK = 2.1e9
@@ -51,7 +51,7 @@ def default_samples(n_people: int, n_arcs: int) -> int:
     """Default number of sources for betweenness and closeness.
 
     ``n_people`` (exact) when ``n_people x arcs <= EXACT_WORK`` (1e8), where ``arcs`` is twice
-    the number of undirected ties; otherwise ``k = clip(2.1e9 / arcs, 256, 1024)`` sources
+    the number of undirected ties; otherwise ``k = clip(2.1e9 / arcs, 256, 512)`` sources
     (sized for two cores: the pieces run in parallel), rounded to a multiple of
     :data:`REPLICATES`.
 
