@@ -418,3 +418,15 @@ def test_repeated_messages_across_inputs_match_a_plain_oracle(inputs):
     assert got == expected
     dropped = sum(len(rows) for rows in inputs) - len(expected)
     assert report.dropped.get("duplicate_row", 0) <= dropped
+
+
+@pytest.mark.parametrize("where", [0, 4095, 4096, 9999])
+def test_a_recipient_list_anywhere_makes_an_event_log(tmp_path, where):
+    """A ``to`` column is read as recipient lists when any row holds a separator, whether it is
+    among the first rows or far below them."""
+    rows = [f"m{i},p{i % 7},p{(i + 1) % 7}" for i in range(10_000)]
+    rows[where] = f"m{where},p0,p1;p2"
+    path = write(tmp_path, "log.csv", "id,from,to\n" + "\n".join(rows) + "\n")
+    table, report = read_interactions(path)
+    assert "read as an event log (one row per message)" in report.notes
+    assert report.pairs_read == 10_001 and len(table) == report.pairs_used

@@ -242,10 +242,12 @@ def _read_tabular(raw: RawTable, *, people: pd.DataFrame | None, columns: dict |
     events = len(target_cols) > 1 or normalize_name(found["target"]) in _LIST_TARGETS
     encoded = None
     if not events and n_rows:
-        # separators are looked for among the distinct recipients (the encoding is kept for
-        # an edge list)
-        encoded = pc.dictionary_encode(target_cols[0])
-        events = _any_substring(encoded.dictionary, ";", ",")
+        # separators are looked for in the first rows, then among the distinct recipients (the
+        # encoding is kept for an edge list)
+        events = _any_substring(target_cols[0].slice(0, 4096), ";", ",")
+        if not events:
+            encoded = pc.dictionary_encode(target_cols[0])
+            events = _any_substring(encoded.dictionary, ";", ",")
     report.notes.append("read as an event log (one row per message)" if events
                         else "read as an edge list (one row per pair)")
     rows, t_codes, t_values = _recipient_pairs(target_cols, events=events, n_rows=n_rows,
