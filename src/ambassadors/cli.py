@@ -125,7 +125,7 @@ def _add_common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--seed", type=int, default=0, help="seed for sampled steps (default 0)")
     p.add_argument("--samples", type=int, metavar="N", default=None,
                    help="sources sampled for betweenness/closeness on large graphs "
-                        "(default: exact when small, 64-128 sources when large)")
+                        "(default: exact when small, 256-512 sources when large)")
     p.add_argument("--no-progress", action="store_true", help="no progress bars")
     p.add_argument("--quiet", "-q", action="store_true",
                    help="do not print the load report and notes (written files are still named)")
