@@ -347,42 +347,9 @@ def _import_igraph_without_drawing() -> None:
         del sys.modules["matplotlib"]
 
 
-#: numpy submodules that scipy's bundled array-api-compat layer imports on ``import scipy.sparse``
-#: only because it copies every name numpy lists (``from numpy import *`` and ``dir(numpy)``);
-#: f2py alone takes about 0.1 s. Nothing in scipy.sparse uses them.
-NUMPY_EXTRAS = frozenset({"f2py", "testing", "polynomial", "ctypeslib", "rec", "char", "strings", "core",
-                          "test"})
-
-
-def _import_sparse_without_numpy_extras() -> None:
-    """Import scipy.sparse while numpy lists none of :data:`NUMPY_EXTRAS`, then list them again.
-
-    numpy itself is unchanged afterwards (``numpy.f2py`` and the others still import on first
-    use); only scipy's private copy of the numpy namespace lacks them. Like the igraph import
-    below, this runs only in the CLI.
-    """
-    if "scipy.sparse" in sys.modules:
-        return
-    try:
-        import numpy
-    except ImportError:
-        return
-    listed, listing = numpy.__all__, numpy.__dir__
-    numpy.__all__ = [name for name in listed if name not in NUMPY_EXTRAS]
-    numpy.__dir__ = lambda: [n for n in listing() if n not in NUMPY_EXTRAS]  # type: ignore[method-assign]
-    try:
-        importlib.import_module("scipy.sparse")
-    except ImportError:
-        pass  # the stages that need scipy report it themselves
-    finally:
-        numpy.__all__ = listed
-        numpy.__dir__ = listing  # type: ignore[method-assign]  # the module's PEP 562 __dir__
-
-
 def import_heavy_stack() -> None:
     """The imports every analysing command needs, each without what it would drag in for nothing
     (``bench/bench_scale.py`` calls it too, so that its child starts like the command line)."""
-    _import_sparse_without_numpy_extras()
     _import_igraph_without_drawing()
 
 
