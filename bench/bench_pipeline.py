@@ -97,12 +97,12 @@ def child(n: int, seed: int, out: Path, messages_per_month: float = 10.0) -> Non
     import pandas as pd
 
     import ambassadors.metrics as metrics
-    from ambassadors.cli import _import_igraph_without_drawing
+    from ambassadors.cli import import_igraph_without_drawing
     from ambassadors.graph import build_graph
 
     # import igraph as the command line does (without its matplotlib drawing layer): imports
     # are start-up cost, timed by bench_shortlist.py, not part of any stage here
-    _import_igraph_without_drawing()
+    import_igraph_without_drawing()
 
     timer = Timer()
     start = time.perf_counter()

@@ -128,7 +128,7 @@ def child(argv: list[str], report: Path) -> int:
 
     from ambassadors import cli
 
-    cli.import_heavy_stack()  # as the command line does, before the stage modules import them
+    cli.import_igraph_without_drawing()  # as the command line does, before the stage modules import them
     import ambassadors.enthusiasm
     import ambassadors.graph
     import ambassadors.io

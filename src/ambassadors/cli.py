@@ -230,7 +230,7 @@ def cmd_monitor(args) -> int:
 
     if args.window:
         raise InputError("--window does not apply to monitor: every period has its own graph")
-    import_heavy_stack()
+    import_igraph_without_drawing()
     from ambassadors.monitor import monitor
 
     traj = monitor(
@@ -328,8 +328,9 @@ def _check_outputs(args, *outs: str | None) -> None:
             check_output_path(out, _inputs(args))
 
 
-def _import_igraph_without_drawing() -> None:
-    """Import igraph with matplotlib hidden, so that igraph's drawing layer stays unloaded.
+def import_igraph_without_drawing() -> None:
+    """Import igraph with matplotlib hidden, so that igraph's drawing layer stays unloaded
+    (``bench/`` calls it too, so that its processes start like the command line).
 
     ``import igraph`` imports ``matplotlib.pyplot`` at once (python-igraph issue #762, open),
     about 0.6 s of the 2 s a 2,000-person shortlist takes. The command line never draws with
@@ -347,14 +348,8 @@ def _import_igraph_without_drawing() -> None:
         del sys.modules["matplotlib"]
 
 
-def import_heavy_stack() -> None:
-    """The imports every analysing command needs, each without what it would drag in for nothing
-    (``bench/bench_scale.py`` calls it too, so that its child starts like the command line)."""
-    _import_igraph_without_drawing()
-
-
 def _run(args, *, select: bool):
-    import_heavy_stack()
+    import_igraph_without_drawing()
     from ambassadors.pipeline import analyze
 
     exclude: list[str] = []
@@ -542,7 +537,7 @@ def _write_report(analysis, out: Path, *, map_path: Path | None, min_group_size:
 
 
 def cmd_demo(args) -> int:
-    import_heavy_stack()
+    import_igraph_without_drawing()
     from ambassadors.datasets import sample_paths
     from ambassadors.pipeline import analyze
 
