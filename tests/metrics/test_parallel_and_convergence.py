@@ -97,3 +97,16 @@ def test_recorded_betweenness_error_is_an_honest_estimate():
         recorded.append(est.attrs["sampling"]["betweenness"]["relative_error"])
     ratio = np.mean(recorded) / np.mean(actual)
     assert 0.5 < ratio < 2.0
+
+
+def test_workers_get_the_department_adjacency_only_when_a_path_measure_is_asked(monkeypatch):
+    """The float32 department-ordered tie pattern (264 MB at 200,000 people) is built before
+    the fork for the path searches, and not for measures that never read it (e.g. the three
+    that ``monitor`` computes every period)."""
+    monkeypatch.setattr(influence_module, "PARALLEL_WORK", 0.0)  # fork even for a small graph
+    graph = organisation()
+    influence_scores(graph, measures=["degree", "participation", "departments_reached_1"],
+                     n_jobs=2, progress=False)
+    assert "department_adjacency" not in graph.__dict__
+    influence_scores(graph, measures=["betweenness"], n_jobs=2, samples=64, progress=False)
+    assert "department_adjacency" in graph.__dict__

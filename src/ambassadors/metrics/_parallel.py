@@ -46,7 +46,9 @@ class Task:
     ``fn`` must be a module-level function (workers receive it by name). ``cost`` orders the
     queue (largest first, so the two cores finish together); ``name`` labels timings;
     ``uses_igraph`` says whether the task reads ``graph.tie_igraph`` (tasks that do not can
-    start before that graph is built).
+    start before that graph is built); ``views`` names the other cached views of the graph it
+    reads (e.g. ``"department_adjacency"``), built once before the first fork when a task
+    needs them.
     """
 
     name: str
@@ -54,6 +56,7 @@ class Task:
     kwargs: dict[str, Any] = field(default_factory=dict)
     cost: float = 1.0
     uses_igraph: bool = False
+    views: tuple[str, ...] = ()
 
 
 def available_cores() -> int:
@@ -83,8 +86,7 @@ def prepare_graph(graph: CollaborationGraph) -> None:
     graph.neighbors_csr()
     graph.undirected_weights()
     if graph.n_people:
-        graph.department_adjacency  # noqa: B018 - cached properties: built here, once
-        graph.tie_igraph  # noqa: B018
+        graph.tie_igraph  # noqa: B018 - a cached property: built here, once
 
 
 def _run_one(task: Task) -> tuple[Any, float, float, list[tuple[type[Warning], str]]]:
@@ -115,7 +117,8 @@ def _run_forked(context, graph, tasks, outcomes, *, jobs, desc, progress) -> Non
     the igraph tasks. Each result lands at its task's index in ``outcomes``."""
     graph.neighbors_csr()
     graph.undirected_weights()
-    graph.department_adjacency  # noqa: B018 - a cached property: built before the first fork
+    for view in sorted({view for task in tasks for view in task.views}):
+        getattr(graph, view)  # cached properties: built before the first fork, shared by all
     order = sorted(range(len(tasks)), key=lambda i: -tasks[i].cost)
     early, late = [], []
     budget = IGRAPH_BUILD_COST * max(graph.neighbors_csr().nnz, 1)

@@ -217,7 +217,7 @@ def path_tasks(graph: CollaborationGraph, plan: SourcePlan) -> list[Task]:
         for part in np.array_split(vertices, max(1, -(-vertices.size // size))):
             tasks.append(Task("betweenness and closeness", _path_batch,
                               {"vertices": part, "replicate": r, "exact": plan.exact},
-                              cost=part.size * arcs * _BATCH_COST))
+                              cost=part.size * arcs * _BATCH_COST, views=("department_adjacency",)))
     return tasks
 
 
